@@ -1,0 +1,163 @@
+// The contracts between the recorder, the protocol proxies, the sinks and the
+// metadata emitters. Types only: every package codes against these.
+
+/** Which way bytes travelled through the proxy. */
+export type Direction = 'client_to_target' | 'target_to_client';
+
+/** The kinds of stream a session can carry (mirrors tapline.v1.StreamKind). */
+export type StreamKindName =
+  | 'ssh_shell'
+  | 'ssh_exec'
+  | 'ssh_sftp'
+  | 'ssh_forward'
+  | 'ssh_subsystem'
+  | 'kube_exec'
+  | 'kube_attach'
+  | 'kube_port_forward'
+  | 'kube_api'
+  | 'db_connection';
+
+/** Why a session ended (mirrors tapline.v1.EndReason). */
+export type EndReasonName =
+  | 'client_closed'
+  | 'target_closed'
+  | 'grant_expired'
+  | 'revoked'
+  | 'error'
+  | 'shutdown'
+  | 'quota_exceeded'
+  | 'recording_failed';
+
+export interface Person {
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+export interface Approver extends Person {
+  /** When the approval was given (Unix ms or Date). */
+  approvedAt?: number | Date;
+}
+
+/**
+ * The grant behind a session: who, approved by whom, through which access
+ * flow, to which resource, until when. Validated by `recorder.start()`.
+ */
+export interface SessionContext {
+  /** A UUID; generated when absent. */
+  sessionId?: string;
+  /** "ssh", "kubernetes", "postgres", "mysql", ... */
+  protocol: string;
+  user: Person;
+  approvers?: Approver[];
+  accessFlow?: { id: string; name?: string };
+  accessRequestId: string;
+  /** e.g. "approved", "auto_approved". @default "approved" */
+  accessRequestStatus?: string;
+  resource: { id: string; type: string; name?: string; integration?: string };
+  permissions?: string[];
+  /** "203.0.113.7:51234" */
+  clientAddress?: string;
+  /** The target as the connector reaches it, "db.internal:5432". */
+  target?: string;
+  /** Grant expiry (Unix ms or Date). The session ends with `grant_expired` then. */
+  expiresAt?: number | Date;
+  /** Connector labels recorded in SessionStart (connector id, version, region). */
+  labels?: Record<string, string>;
+}
+
+/** What a sink is told about the recording when it opens it. */
+export interface RecordingInfo {
+  sessionId: string;
+  /** Wall-clock start, Unix ms. */
+  startedAt: number;
+  context: Readonly<SessionContext>;
+}
+
+/** What a sink is told about each segment it receives. */
+export interface SegmentInfo {
+  sessionId: string;
+  segmentIndex: number;
+  firstSeq: number;
+  frameCount: number;
+  /** True for the segment that carries the end marker. */
+  final: boolean;
+  /** SHA-256 of this segment, hex: the chain hash so far. */
+  hash: string;
+}
+
+/**
+ * Durable progress a sink reports: how many segments (from index 0) it has
+ * stored durably, and any state it needs to resume (an upload id, a byte
+ * offset). The spool persists it and hands it back to `open()` after a crash
+ * or an outage, so every segment is delivered exactly once.
+ */
+export interface SinkCheckpoint {
+  segments: number;
+  state?: unknown;
+}
+
+/** How a recording ended, as told to `SinkRecording.close()`. */
+export interface RecordingSummary {
+  complete: boolean;
+  /** Hex SHA-256 of the last segment. */
+  chainHash: string;
+  segments: number;
+  bytes: number;
+}
+
+/** Where a sink put a recording once it is durable. */
+export interface DeliveryReceipt {
+  /** e.g. "file:///var/tapline/recordings/…", "s3://bucket/key". */
+  location: string;
+  bytes: number;
+}
+
+/**
+ * A destination for recordings. `open()` is called once per recording (again,
+ * with `resume`, after a crash or failure); the spool feeds it segments in
+ * order, one at a time.
+ */
+export interface Sink {
+  /** Stable name, used in metadata and checkpoints ("file", "s3"). */
+  readonly name: string;
+  open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording>;
+}
+
+export interface SinkRecording {
+  /**
+   * Accepts the next segment. Resolves when the sink can take another (this
+   * is the backpressure); returns a checkpoint when durable progress was made.
+   * Rejects on failure; the spool keeps the segment and retries later.
+   */
+  write(segment: Uint8Array, info: SegmentInfo): Promise<SinkCheckpoint | undefined>;
+  /** Resolves only when every segment written is durable. */
+  close(summary: RecordingSummary): Promise<DeliveryReceipt>;
+  /** Gives up on this attempt; must not delete data already durable. */
+  abort(reason: Error): Promise<void>;
+}
+
+export type MetadataEventType = 'session.started' | 'session.ended' | 'recording.delivered' | 'recording.failed';
+
+/** One metadata event. Never carries raw session content unless configured. */
+export interface MetadataEvent {
+  /** Schema version of the event payload. */
+  version: 1;
+  /** A UUID, stable across retries: receivers dedupe on it. */
+  id: string;
+  type: MetadataEventType;
+  /** ISO-8601 time the event happened. */
+  time: string;
+  sessionId: string;
+  /** Ordered per session, starting at 0. */
+  sequence: number;
+  data: Record<string, unknown>;
+}
+
+export interface MetadataEmitter {
+  readonly name: string;
+  /** Resolves once the event is durably accepted (written or queued on disk). */
+  emit(event: MetadataEvent): Promise<void>;
+  /** Flushes and releases resources. */
+  close(): Promise<void>;
+}
