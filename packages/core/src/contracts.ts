@@ -161,3 +161,151 @@ export interface MetadataEmitter {
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }
+
+/** Options of `RecordedSession.openStream()`. */
+export interface StreamOpenOptions {
+  details?: Record<string, string>;
+  /** Terminal size for terminal streams. */
+  cols?: number;
+  rows?: number;
+  /** Record the stream's bytes (true) or only count them (false). @default true */
+  contentRecorded?: boolean;
+}
+
+export interface StreamCloseOptions {
+  exitStatus?: number;
+  /** Signal name without "SIG". */
+  exitSignal?: string;
+  detail?: string;
+}
+
+export interface CommandEvent {
+  streamId: number;
+  text: string;
+  /** "exec", "terminal", "fullscreen". */
+  source: string;
+  startedOffsetNs?: number;
+  endedOffsetNs?: number;
+  program?: string;
+}
+
+export interface QueryEvent {
+  streamId: number;
+  text: string;
+  parameters?: Array<{ value?: string; isNull?: boolean; type?: string }>;
+  commandTag?: string;
+  rows?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  durationNs?: number;
+  database?: string;
+}
+
+export interface ApiCallEvent {
+  streamId: number;
+  verb: string;
+  method: string;
+  path: string;
+  apiGroup?: string;
+  apiVersion?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  statusCode: number;
+  durationNs?: number;
+  requestBody?: Uint8Array;
+  requestBodyTruncated?: boolean;
+  requestBytes?: number;
+  responseBytes?: number;
+  userAgent?: string;
+}
+
+export type FileOperationKindName =
+  | 'open'
+  | 'close'
+  | 'read'
+  | 'write'
+  | 'remove'
+  | 'rename'
+  | 'mkdir'
+  | 'rmdir'
+  | 'setstat'
+  | 'symlink'
+  | 'opendir'
+  | 'stat'
+  | 'readlink'
+  | 'realpath'
+  | 'upload'
+  | 'download';
+
+export interface FileOperationEvent {
+  streamId: number;
+  kind: FileOperationKindName;
+  path: string;
+  targetPath?: string;
+  flags?: string[];
+  bytesRead?: number;
+  bytesWritten?: number;
+  /** "ok", "no_such_file", "permission_denied", "failure", ... */
+  status?: string;
+  statusMessage?: string;
+  attributes?: Record<string, string>;
+}
+
+export type AnnotationKindName = 'gap' | 'error' | 'redacted' | 'refused' | 'note' | 'auth';
+
+export interface AnnotationEvent {
+  kind: AnnotationKindName;
+  streamId?: number;
+  code?: string;
+  message?: string;
+  bytesNotRecorded?: number;
+  details?: Record<string, string>;
+}
+
+/** Totals reported when a session ends. */
+export interface SessionSummary {
+  sessionId: string;
+  reason: EndReasonName;
+  frames: number;
+  bytesClientToTarget: number;
+  bytesTargetToClient: number;
+  commands: number;
+  queries: number;
+  apiCalls: number;
+  fileOperations: number;
+  streams: number;
+  bytesNotRecorded: number;
+  durationNs: number;
+}
+
+/**
+ * What a protocol proxy holds for one live session. Every method is
+ * synchronous and never blocks the proxied traffic: frames are queued to the
+ * recorder's bounded pipeline (best-effort mode spills to the spool).
+ */
+export interface RecordedSession {
+  readonly sessionId: string;
+  readonly context: Readonly<SessionContext>;
+  /**
+   * Aborted when the session must end from the recorder's side: grant expiry,
+   * revoke, quota policy, or a recording failure in strict mode. The reason is
+   * a TaplineError whose `endReason` says which. Proxies listen to it, tell the
+   * user, disconnect, then call `end()`.
+   */
+  readonly signal: AbortSignal;
+  /** Nanoseconds since the session started, from the session's clock. */
+  now(): number;
+  openStream(kind: StreamKindName, options?: StreamOpenOptions): number;
+  closeStream(streamId: number, options?: StreamCloseOptions): void;
+  data(streamId: number, direction: Direction, bytes: Uint8Array, channel?: number): void;
+  resize(streamId: number, cols: number, rows: number): void;
+  command(event: CommandEvent): void;
+  query(event: QueryEvent): void;
+  apiCall(event: ApiCallEvent): void;
+  fileOperation(event: FileOperationEvent): void;
+  annotation(event: AnnotationEvent): void;
+  /** Ends the session (idempotent); resolves when the recording is spooled. */
+  end(reason: EndReasonName, detail?: string): Promise<SessionSummary>;
+}
