@@ -92,7 +92,7 @@ export class RecordingWriter extends Transform {
   #failed: Error | undefined;
 
   constructor(options: RecordingWriterOptions) {
-    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 256 });
+    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 64 });
     this.sessionId = options.sessionId;
     this.#sessionIdBytes = uuidToBytes(options.sessionId);
     this.#codec = options.codec ?? 'gzip';
