@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { createRecordingWriter, tapline } from '../src/index.js';
+import { createRecordingWriter, type tapline } from '../src/index.js';
 import { SESSION_ID } from './helpers.js';
 
 const payload = Buffer.alloc(32 * 1024, 'x');

@@ -22,7 +22,12 @@ describe('envelope encryption', () => {
 
   it('verifies integrity without the key, and bodies with it', async () => {
     const withoutKey = await verifyRecording(segments);
-    expect(withoutKey).toMatchObject({ complete: true, encrypted: true, bodiesDecoded: false, frames: frames.length });
+    expect(withoutKey).toMatchObject({
+      complete: true,
+      encrypted: true,
+      bodiesDecoded: false,
+      frames: frames.length,
+    });
     const withKey = await verifyRecording(segments, { keyWrapper });
     expect(withKey).toMatchObject({ complete: true, bodiesDecoded: true });
   });
@@ -31,7 +36,9 @@ describe('envelope encryption', () => {
     const other = createLocalKeyWrapper({ key: randomBytes(32), keyId: 'local:test' });
     await expect(count({ keyWrapper: other })).rejects.toMatchObject({ code: 'TAPLINE_ERR_KEY_UNAVAILABLE' });
     const wrongId = createLocalKeyWrapper({ key: randomBytes(32), keyId: 'local:other' });
-    await expect(count({ keyWrapper: wrongId })).rejects.toMatchObject({ code: 'TAPLINE_ERR_KEY_UNAVAILABLE' });
+    await expect(count({ keyWrapper: wrongId })).rejects.toMatchObject({
+      code: 'TAPLINE_ERR_KEY_UNAVAILABLE',
+    });
   });
 
   it('uses one data key per session and a fresh nonce per segment', async () => {

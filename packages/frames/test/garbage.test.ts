@@ -31,13 +31,20 @@ describe('reader on bad input', () => {
 
   it('turns a valid prefix followed by garbage into a coded error after the good frames', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: good.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 300 }), async (keep, junk) => {
-        const prefix = good.slice(0, keep);
-        const expectedFrames = prefix.reduce((sum, segment) => sum + segment.readUInt32BE(segment.length - TRAILER_LENGTH), 0);
-        const { frames, error } = await readAll([...prefix, junk]);
-        expect(frames).toBe(expectedFrames);
-        expect(isTaplineError(error)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: good.length - 1 }),
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        async (keep, junk) => {
+          const prefix = good.slice(0, keep);
+          const expectedFrames = prefix.reduce(
+            (sum, segment) => sum + segment.readUInt32BE(segment.length - TRAILER_LENGTH),
+            0,
+          );
+          const { frames, error } = await readAll([...prefix, junk]);
+          expect(frames).toBe(expectedFrames);
+          expect(isTaplineError(error)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -60,7 +67,9 @@ describe('reader on bad input', () => {
     const header = Buffer.from(good[0]!.subarray(0, 92));
     header.writeUInt32BE(0x7fff_ffff, 88);
     const parser = new SegmentParser({ maxBodyLength: 1024 * 1024 });
-    expect(() => parser.parse(header, () => {})).toThrow(expect.objectContaining({ code: 'TAPLINE_ERR_SEGMENT_TOO_LARGE' }));
+    expect(() => parser.parse(header, () => {})).toThrow(
+      expect.objectContaining({ code: 'TAPLINE_ERR_SEGMENT_TOO_LARGE' }),
+    );
   });
 
   it('names the problem for a wrong magic, version and codec', async () => {

@@ -54,7 +54,11 @@ export function sampleFrames(dataFrames: number, payloadBytes = 64): Frame[] {
     },
   });
   seq++;
-  frames.push({ seq, offsetNs: at(), streamOpen: { streamId: 1, kind: tapline.v1.StreamKind.STREAM_KIND_SSH_SHELL } });
+  frames.push({
+    seq,
+    offsetNs: at(),
+    streamOpen: { streamId: 1, kind: tapline.v1.StreamKind.STREAM_KIND_SSH_SHELL },
+  });
   seq++;
   for (let i = 0; i < dataFrames; i++) {
     const bytes = Buffer.alloc(payloadBytes, `line ${i} of output\r\n`);
@@ -63,13 +67,20 @@ export function sampleFrames(dataFrames: number, payloadBytes = 64): Frame[] {
       offsetNs: at(),
       data: {
         streamId: 1,
-        direction: i % 3 === 0 ? tapline.v1.Direction.DIRECTION_CLIENT_TO_TARGET : tapline.v1.Direction.DIRECTION_TARGET_TO_CLIENT,
+        direction:
+          i % 3 === 0
+            ? tapline.v1.Direction.DIRECTION_CLIENT_TO_TARGET
+            : tapline.v1.Direction.DIRECTION_TARGET_TO_CLIENT,
         bytes,
       },
     });
     seq++;
   }
-  frames.push({ seq, offsetNs: at(), sessionEnd: { reason: tapline.v1.EndReason.END_REASON_CLIENT_CLOSED, frames: seq + 1 } });
+  frames.push({
+    seq,
+    offsetNs: at(),
+    sessionEnd: { reason: tapline.v1.EndReason.END_REASON_CLIENT_CLOSED, frames: seq + 1 },
+  });
   return frames;
 }
 
@@ -81,7 +92,9 @@ export function streamOf(chunks: Uint8Array[]): Readable {
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const text = fc.string({ maxLength: 40 });
-const stringMap = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 });
+const stringMap = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), {
+  maxKeys: 3,
+});
 const bytes = fc.uint8Array({ maxLength: 300 });
 const enumOf = (max: number) => fc.integer({ min: 0, max });
 
@@ -106,9 +119,15 @@ const bodyArbitrary: fc.Arbitrary<Partial<Frame>> = fc.oneof(
     }),
   }),
   fc.record({ sessionEnd: fc.record({ reason: enumOf(8), detail: text, frames: fc.nat() }) }),
-  fc.record({ streamOpen: fc.record({ streamId: u32, kind: enumOf(5), details: stringMap, cols: u32, rows: u32 }) }),
   fc.record({
-    streamClose: fc.record({ streamId: u32, exitStatus: fc.integer({ min: -255, max: 255 }), exitSignal: text }),
+    streamOpen: fc.record({ streamId: u32, kind: enumOf(5), details: stringMap, cols: u32, rows: u32 }),
+  }),
+  fc.record({
+    streamClose: fc.record({
+      streamId: u32,
+      exitStatus: fc.integer({ min: -255, max: 255 }),
+      exitSignal: text,
+    }),
   }),
   fc.record({ command: fc.record({ streamId: u32, text, source: text, startedOffsetNs: fc.nat() }) }),
   fc.record({
@@ -119,9 +138,25 @@ const bodyArbitrary: fc.Arbitrary<Partial<Frame>> = fc.oneof(
       rows: fc.nat(),
     }),
   }),
-  fc.record({ apiCall: fc.record({ verb: text, path: text, statusCode: fc.integer({ min: 100, max: 599 }), requestBody: bytes }) }),
-  fc.record({ fileOperation: fc.record({ kind: enumOf(16), path: text, flags: fc.array(text, { maxLength: 3 }), bytesWritten: fc.nat() }) }),
-  fc.record({ annotation: fc.record({ kind: enumOf(6), code: text, message: text, bytesNotRecorded: fc.nat() }) }),
+  fc.record({
+    apiCall: fc.record({
+      verb: text,
+      path: text,
+      statusCode: fc.integer({ min: 100, max: 599 }),
+      requestBody: bytes,
+    }),
+  }),
+  fc.record({
+    fileOperation: fc.record({
+      kind: enumOf(16),
+      path: text,
+      flags: fc.array(text, { maxLength: 3 }),
+      bytesWritten: fc.nat(),
+    }),
+  }),
+  fc.record({
+    annotation: fc.record({ kind: enumOf(6), code: text, message: text, bytesNotRecorded: fc.nat() }),
+  }),
 );
 
 /** A list of frames with dense seqs and non-decreasing offsets. */

@@ -7,7 +7,10 @@ import { framesArbitrary, writeRecording } from './helpers.js';
 const codecArbitrary = fc.constantFrom<CodecName>('none', 'gzip', 'brotli');
 
 function normalized(frame: tapline.v1.IFrame): unknown {
-  return tapline.v1.Frame.toObject(tapline.v1.Frame.decode(encodeFrame(frame)), { longs: Number, bytes: String });
+  return tapline.v1.Frame.toObject(tapline.v1.Frame.decode(encodeFrame(frame)), {
+    longs: Number,
+    bytes: String,
+  });
 }
 
 describe('container round trip', () => {
@@ -20,7 +23,8 @@ describe('container round trip', () => {
         async (frames, segmentBytes, codec) => {
           const segments = await writeRecording(frames, { segmentBytes, codec });
           const back = [];
-          for await (const frame of readFrames(segments)) back.push(tapline.v1.Frame.toObject(frame, { longs: Number, bytes: String }));
+          for await (const frame of readFrames(segments))
+            back.push(tapline.v1.Frame.toObject(frame, { longs: Number, bytes: String }));
           expect(back).toEqual(frames.map(normalized));
           const report = await verifyRecording(segments);
           expect(report.complete).toBe(true);

@@ -22,7 +22,9 @@ describe('tamper evidence', () => {
       const report = await verifyRecording(damaged);
       expect(report.intact, `byte ${offset}`).toBe(false);
       expect(report.error?.segmentIndex, `byte ${offset}`).toBe(segmentAt(offset));
-      expect(report.error?.code).toMatch(/^TAPLINE_ERR_(HASH_MISMATCH|BAD_MAGIC|BAD_TRAILER|BAD_HEADER|UNSUPPORTED_VERSION|UNKNOWN_CODEC|SEGMENT_TOO_LARGE|TRUNCATED)$/);
+      expect(report.error?.code).toMatch(
+        /^TAPLINE_ERR_(HASH_MISMATCH|BAD_MAGIC|BAD_TRAILER|BAD_HEADER|UNSUPPORTED_VERSION|UNKNOWN_CODEC|SEGMENT_TOO_LARGE|TRUNCATED)$/,
+      );
       cases++;
     }
     expect(cases).toBe(whole.length);
@@ -70,10 +72,16 @@ describe('tamper evidence', () => {
       if (length === 0) {
         expect(report.error?.code).toBe('TAPLINE_ERR_EMPTY');
       } else if (starts.includes(length)) {
-        expect(report.error).toMatchObject({ code: 'TAPLINE_ERR_INCOMPLETE', segmentIndex: starts.indexOf(length) });
+        expect(report.error).toMatchObject({
+          code: 'TAPLINE_ERR_INCOMPLETE',
+          segmentIndex: starts.indexOf(length),
+        });
         expect(report.intact).toBe(true);
       } else {
-        expect(report.error).toMatchObject({ code: 'TAPLINE_ERR_TRUNCATED', segmentIndex: segmentAt(length) });
+        expect(report.error).toMatchObject({
+          code: 'TAPLINE_ERR_TRUNCATED',
+          segmentIndex: segmentAt(length),
+        });
       }
     }
   });
