@@ -1,5 +1,5 @@
 import { TaplineError } from './errors.js';
-import { tapline } from './generated/frame.js';
+import { readerFor, tapline } from './schema.js';
 
 /** A frame as producers build it: plain object, one body set. */
 export type Frame = tapline.v1.IFrame;
@@ -168,7 +168,7 @@ export function decodeFrames(raw: Uint8Array, segmentIndex: number): DecodedFram
     if (position + length > raw.length)
       throw frameError('frame runs past the end of the segment body', segmentIndex);
     try {
-      frames.push(FrameMessage.decode(raw.subarray(position, position + length)));
+      frames.push(FrameMessage.decode(readerFor(raw.subarray(position, position + length))));
     } catch (cause) {
       throw frameError('frame does not decode as tapline.v1.Frame', segmentIndex, cause);
     }

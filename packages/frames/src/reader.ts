@@ -2,9 +2,9 @@ import { decompress } from './codec.js';
 import { open } from './encryption.js';
 import { TaplineError } from './errors.js';
 import { type DecodedFrame, decodeFrames } from './frame-codec.js';
-import { tapline } from './generated/frame.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { HEADER_LENGTH } from './layout.js';
+import { tapline } from './schema.js';
 import { ChainChecker, type RawSegment, SegmentParser } from './segment-parser.js';
 import { type ByteSource, chunksOf } from './source.js';
 

@@ -4,7 +4,6 @@ import { compress } from './codec.js';
 import { DATA_KEY_LENGTH, SEAL_OVERHEAD, seal } from './encryption.js';
 import { TaplineError } from './errors.js';
 import { encodeFrameInto, type Frame, FrameBuffer } from './frame-codec.js';
-import { tapline } from './generated/frame.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import {
   type CodecName,
@@ -18,6 +17,7 @@ import {
   writeTrailerPrefix,
   ZERO_HASH,
 } from './layout.js';
+import { tapline } from './schema.js';
 
 /** Where a writer continues an existing recording (crash recovery appends). */
 export interface ContinueFrom {
