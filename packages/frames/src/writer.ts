@@ -47,6 +47,11 @@ export interface RecordingWriterOptions {
   /** Segments compressing at once on the thread pool before writes wait. @default 2 */
   maxPendingSegments?: number;
   continueFrom?: ContinueFrom;
+  /**
+   * Write the end marker on `end()`. Recovery sets this to false to append a
+   * last, unmarked segment to a recording that was cut off. @default true
+   */
+  endMarker?: boolean;
 }
 
 const CUT_SEGMENT: unique symbol = Symbol('tapline.cutSegment');
@@ -74,6 +79,7 @@ export class RecordingWriter extends Transform {
   readonly #segmentBytes: number;
   readonly #maxPending: number;
   readonly #keyWrapper: KeyWrapper | undefined;
+  readonly #endMarker: boolean;
   #keyMaterial: Promise<{ dataKey: Buffer; extension: Uint8Array }> | undefined;
 
   #current: FrameBuffer;
@@ -105,6 +111,7 @@ export class RecordingWriter extends Transform {
     }
     this.#maxPending = Math.max(1, options.maxPendingSegments ?? 2);
     this.#keyWrapper = options.keyWrapper;
+    this.#endMarker = options.endMarker ?? true;
     const from = options.continueFrom;
     this.#segmentIndex = from?.segmentIndex ?? 0;
     this.#nextSeq = from?.nextSeq ?? 0;
@@ -182,7 +189,7 @@ export class RecordingWriter extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.#failed) return callback(this.#failed);
-    this.#cut(true);
+    if (this.#endMarker || this.#currentCount > 0) this.#cut(this.#endMarker);
     this.#finalizing.then(
       () => callback(),
       (error: Error) => callback(error),
