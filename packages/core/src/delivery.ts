@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isTaplineError } from '@tapline/frames';
 import type { DeliveryReceipt, Sink, SinkCheckpoint, SinkRecording } from './contracts.js';
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage } from './errors.js';
@@ -37,11 +36,7 @@ export interface DeliveryEvents {
 export function isPermanent(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const record = error as { permanent?: unknown; code?: unknown; details?: { permanent?: unknown } };
-  return (
-    record.permanent === true ||
-    record.details?.permanent === true ||
-    (isTaplineError(error) && error.code === 'TAPLINE_ERR_SINK_PERMANENT')
-  );
+  return record.permanent === true || record.details?.permanent === true || record.code === 'TAPLINE_ERR_SINK_PERMANENT';
 }
 
 /**

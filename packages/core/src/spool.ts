@@ -143,7 +143,7 @@ export class Spool {
     const directory = this.recordingDirectory(info.sessionId);
     try {
       await mkdir(directory, { recursive: true });
-      const handle = await open(join(directory, SEGMENTS_FILE), 'wx');
+      const handle = await open(join(directory, SEGMENTS_FILE), 'wx+');
       const recording = new SpoolRecording(
         this,
         directory,
