@@ -7,7 +7,7 @@ import {
   SftpErrorCode,
   type SftpPacket,
 } from '../src/index.js';
-import { client, Fields, FXF, FXP, feedSplit, handle, server } from './builders.js';
+import { client, Fields, FXF, FXP, handle, server } from './builders.js';
 
 const H1 = handle(1);
 const H2 = handle(2);
