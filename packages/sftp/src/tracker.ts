@@ -78,7 +78,11 @@ export interface SftpTrackerOptions {
  * must not be fed before its request).
  */
 export interface SftpTracker {
-  /** Throws a TaplineError (`TAPLINE_ERR_SFTP_…`) on bad input; the tracker is then failed and every later call throws the same error. */
+  /**
+   * Throws a TaplineError (`TAPLINE_ERR_SFTP_…`) on bad input; the tracker is
+   * then failed and every later call throws the same error. An exception
+   * thrown by `onOperation` propagates unchanged and fails the tracker too.
+   */
   clientToServer(chunk: Uint8Array): void;
   serverToClient(chunk: Uint8Array): void;
   /**
