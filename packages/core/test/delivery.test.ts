@@ -91,7 +91,10 @@ describe('delivery', () => {
     await recorder.idle();
     expect(sink.failures).toBe(1);
     const failed = readEvents(eventsPath).filter((event) => event.type === 'recording.failed');
-    expect(failed.map((event) => event.data), JSON.stringify(failed)).toHaveLength(1);
+    expect(
+      failed.map((event) => event.data),
+      JSON.stringify(failed),
+    ).toHaveLength(1);
     expect(failed[0]!.data).toMatchObject({
       permanent: true,
       willRetry: false,
