@@ -23,6 +23,7 @@ const MAX_SCROLLBACK = 10_000;
 /** Bash turns bracketed paste off right after the newline that ends the line; look no further. */
 const MAX_LINE_FEEDS_BEFORE_ACCEPT = 16;
 const EMPTY = new Uint8Array(0);
+const MAX_KNOWN_PROMPTS = 4;
 
 const enum EntryKind {
   Output = 0,
@@ -164,6 +165,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private fullscreen: Omit<FullscreenTerminalEvent, 'endedOffsetNs'> | undefined;
   /** The command line that last started a full-screen program, until the person types again. */
   private launcher: { text: string; program: string } | undefined;
+  /** The last few distinct non-empty prompts lines were typed after, newest first. */
+  private readonly knownPrompts: string[] = [];
 
   private closed = false;
   private disposed = false;
@@ -391,6 +394,12 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const { firstRow, prompt } = promptAtCursor(buffer);
     const marker = this.terminal.registerMarker(firstRow - cursorRow(buffer));
     this.line = { marker, prompt };
+    if (prompt.trim() !== '' && this.knownPrompts[0] !== prompt) {
+      const known = this.knownPrompts.indexOf(prompt);
+      if (known !== -1) this.knownPrompts.splice(known, 1);
+      else if (this.knownPrompts.length === MAX_KNOWN_PROMPTS) this.knownPrompts.pop();
+      this.knownPrompts.unshift(prompt);
+    }
   }
 
   private acceptLine(offsetNs: number): void {
@@ -410,7 +419,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private read(line: TypedLine, afterLineFeed: boolean): string {
     const marker = line.marker;
     const startRow = marker === undefined || marker.isDisposed ? -1 : marker.line;
-    return readCommandLine(this.buffer, startRow, line.prompt, afterLineFeed);
+    return readCommandLine(this.buffer, startRow, line.prompt, afterLineFeed, this.knownPrompts);
   }
 
   private finishAccepted(endedOffsetNs: number | undefined): void {

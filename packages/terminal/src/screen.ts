@@ -62,6 +62,12 @@ function stripPrompt(line: string, prompt: string): string {
   return line.slice(prompt.length);
 }
 
+function afterKnownPrompt(line: string, prompt: string, knownPrompts: readonly string[]): string | undefined {
+  if (prompt !== '' && line.startsWith(prompt)) return line.slice(prompt.length);
+  for (const known of knownPrompts) if (line.startsWith(known)) return line.slice(known.length);
+  return undefined;
+}
+
 function isBlank(buffer: IBuffer, row: number): boolean {
   return (buffer.getLine(row)?.translateToString(true) ?? '') === '';
 }
@@ -71,8 +77,16 @@ function isBlank(buffer: IBuffer, row: number): boolean {
  * `startRow` (-1 when that row is gone), as the screen shows it now.
  * `afterLineFeed`: the cursor has just moved down off the line (the shell's
  * newline after Enter), so the line ends on the row above the cursor.
+ * `knownPrompts`: prompts earlier lines were typed after, to recognise a
+ * fresh prompt below the start (after Ctrl-C, or a program that ended).
  */
-export function readCommandLine(buffer: IBuffer, startRow: number, prompt: string, afterLineFeed: boolean): string {
+export function readCommandLine(
+  buffer: IBuffer,
+  startRow: number,
+  prompt: string,
+  afterLineFeed: boolean,
+  knownPrompts: readonly string[],
+): string {
   const cursor = cursorRow(buffer);
   let lastRow = afterLineFeed ? cursor - 1 : cursor;
   // Bash's "\r\n" after Enter leaves the cursor on a blank row below the line.
@@ -86,11 +100,13 @@ export function readCommandLine(buffer: IBuffer, startRow: number, prompt: strin
     // Either the shell printed a fresh prompt below (Ctrl-C, a job notice) and
     // the line is the one at the cursor, or the line spans several rows that
     // are not wraps (a pasted multi-line command).
-    if (prompt !== '' && own.startsWith(prompt)) return own.slice(prompt.length);
+    const fresh = afterKnownPrompt(own, prompt, knownPrompts);
+    if (fresh !== undefined) return fresh;
     return stripPrompt(rowsText(buffer, startRow, ownLast), prompt);
   }
   // The start is gone (scrolled out, screen cleared and redrawn above it).
-  if (prompt !== '' && own.startsWith(prompt)) return own.slice(prompt.length);
+  const fresh = afterKnownPrompt(own, prompt, knownPrompts);
+  if (fresh !== undefined) return fresh;
   const search = ISEARCH_PROMPT.exec(own);
   return search === null ? own : own.slice(search[0].length);
 }

@@ -3,16 +3,16 @@
 it and records both directions with their times.
 
 Reads one JSON object on stdin:
-  { "argv": [...], "env": {...}, "cols": 80, "rows": 24, "timeoutMs": 10000,
+  { "argv": [...], "env": {...}, "cwd"?: "/dir", "cols": 80, "rows": 24, "timeoutMs": 10000,
     "steps": [ { "send": "text", "expect": "text", "pauseMs": 20,
                  "perKeyPauseMs": 10, "resize": [cols, rows] }, ... ] }
 
 Each step optionally resizes the terminal, sends `send` (one key at a time when
 perKeyPauseMs is given; escape sequences such as "\x1b[D" stay whole), then
 waits until `expect` appears in the output received since the step began and
-then `pauseMs`. Prints one JSON object on stdout:
-  { "cols", "rows", "events": [ { "type": "output"|"input"|"resize",
-    "offsetNs", "data" (base64) | "cols","rows" } ], "error"? }
+then `pauseMs`. Prints JSON lines on stdout as things happen, one per event:
+  { "type": "output"|"input"|"resize", "offsetNs", "data" (base64) | "cols","rows" }
+and last { "done": true, "cols", "rows", "error"? }.
 
 Standard library only; no Node native addon is needed to get a real pty.
 """
@@ -38,17 +38,23 @@ def set_size(fd, cols, rows):
 KEY = re.compile(r'\x1b\[[0-9;]*[A-Za-z~]|\x1bO.|\x1b.|.', re.S)
 
 
+def emit(record):
+    sys.stdout.write(json.dumps(record) + '\n')
+    sys.stdout.flush()
+
+
 def main():
     spec = json.load(sys.stdin)
     cols = spec.get('cols', 80)
     rows = spec.get('rows', 24)
     timeout = spec.get('timeoutMs', 10000) / 1000.0
-    events = []
     start = time.monotonic_ns()
 
     pid, fd = pty.fork()
     if pid == 0:
         set_size(0, cols, rows)
+        if spec.get('cwd'):
+            os.chdir(spec['cwd'])
         os.execvpe(spec['argv'][0], spec['argv'], spec.get('env', {}))
 
     set_size(fd, cols, rows)
@@ -73,12 +79,12 @@ def main():
                 return False
             if not chunk:
                 return False
-            events.append({'type': 'output', 'offsetNs': now(), 'data': base64.b64encode(chunk).decode()})
+            emit({'type': 'output', 'offsetNs': now(), 'data': base64.b64encode(chunk).decode()})
             seen.extend(chunk)
 
     def send(data):
         raw = data.encode('utf-8')
-        events.append({'type': 'input', 'offsetNs': now(), 'data': base64.b64encode(raw).decode()})
+        emit({'type': 'input', 'offsetNs': now(), 'data': base64.b64encode(raw).decode()})
         os.write(fd, raw)
 
     alive = True
@@ -89,7 +95,7 @@ def main():
         if 'resize' in step:
             c, r = step['resize']
             set_size(fd, c, r)
-            events.append({'type': 'resize', 'offsetNs': now(), 'cols': c, 'rows': r})
+            emit({'type': 'resize', 'offsetNs': now(), 'cols': c, 'rows': r})
         text = step.get('send', '')
         per_key = step.get('perKeyPauseMs')
         if text and per_key:
@@ -129,10 +135,10 @@ def main():
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
-    result = {'cols': cols, 'rows': rows, 'events': events}
+    result = {'done': True, 'cols': cols, 'rows': rows}
     if error:
         result['error'] = error
-    json.dump(result, sys.stdout)
+    emit(result)
 
 
 main()
