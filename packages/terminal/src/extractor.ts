@@ -9,7 +9,7 @@ import type {
   FullscreenTerminalEvent,
   TerminalEvent,
 } from './types.js';
-import { type IBuffer, type IMarker, XtermTerminalClass, type XtermTerminal } from './xterm.js';
+import { type IBuffer, type IMarker, type XtermTerminal, XtermTerminalClass } from './xterm.js';
 
 const COMPONENT = 'terminal';
 const DEFAULT_MAX_PENDING = 8 * 1024 * 1024;
@@ -25,7 +25,7 @@ const MAX_LINE_FEEDS_BEFORE_ACCEPT = 16;
 const EMPTY = new Uint8Array(0);
 const MAX_KNOWN_PROMPTS = 4;
 
-const enum EntryKind {
+enum EntryKind {
   Output = 0,
   Input = 1,
   Resize = 2,
@@ -34,7 +34,7 @@ const enum EntryKind {
 }
 
 /** How sure the text of an accepted line is, by the moment it was read. */
-const enum Certainty {
+enum Certainty {
   /** Read when Enter was pressed: the shell may not have echoed everything yet. */
   AtEnter = 0,
   /** Read at the first line feed after Enter: the shell moved off the line. */
@@ -63,7 +63,8 @@ function invalid(message: string): TaplineError {
 }
 
 function checkOffset(offsetNs: number): void {
-  if (typeof offsetNs !== 'number' || !Number.isFinite(offsetNs)) throw invalid('offsetNs must be a finite number');
+  if (typeof offsetNs !== 'number' || !Number.isFinite(offsetNs))
+    throw invalid('offsetNs must be a finite number');
 }
 
 function checkBytes(bytes: Uint8Array): void {
@@ -194,8 +195,12 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // result does not depend on how the output was cut into chunks.
     this.terminal.onLineFeed(() => this.handleLineFeed());
     this.terminal.buffer.onBufferChange((buffer) => this.handleBufferChange(buffer));
-    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) => this.handleMode(params, true));
-    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) => this.handleMode(params, false));
+    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) =>
+      this.handleMode(params, true),
+    );
+    this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) =>
+      this.handleMode(params, false),
+    );
   }
 
   get stats(): Readonly<CommandExtractorStats> {
@@ -256,7 +261,11 @@ class HeadlessCommandExtractor implements CommandExtractor {
     this.disposed = true;
     this.closed = true;
     this.terminal.dispose();
-    this.endReject?.(new TaplineError('TAPLINE_ERR_TERMINAL_CLOSED', 'extractor disposed before end() finished', { component: COMPONENT }));
+    this.endReject?.(
+      new TaplineError('TAPLINE_ERR_TERMINAL_CLOSED', 'extractor disposed before end() finished', {
+        component: COMPONENT,
+      }),
+    );
     this.endResolve = undefined;
     this.endReject = undefined;
     this.resolveDrainWaiters();
@@ -302,16 +311,31 @@ class HeadlessCommandExtractor implements CommandExtractor {
 
   private flushGap(): void {
     if (this.gapDropped === 0 && this.gapResizeCols === 0) return;
-    if (this.gapDropped > 0) this.enqueue(EntryKind.Gap, this.gapStartNs, 0, undefined, this.gapDropped, this.gapEndNs);
+    if (this.gapDropped > 0)
+      this.enqueue(EntryKind.Gap, this.gapStartNs, 0, undefined, this.gapDropped, this.gapEndNs);
     if (this.gapResizeCols > 0) {
-      this.enqueue(EntryKind.Resize, this.gapEndNs, MIN_CHUNK_COST, undefined, this.gapResizeCols, this.gapResizeRows);
+      this.enqueue(
+        EntryKind.Resize,
+        this.gapEndNs,
+        MIN_CHUNK_COST,
+        undefined,
+        this.gapResizeCols,
+        this.gapResizeRows,
+      );
     }
     this.gapDropped = 0;
     this.gapResizeCols = 0;
     this.gapResizeRows = 0;
   }
 
-  private enqueue(kind: EntryKind, offsetNs: number, cost: number, payload: Uint8Array | undefined, a = 0, b = 0): void {
+  private enqueue(
+    kind: EntryKind,
+    offsetNs: number,
+    cost: number,
+    payload: Uint8Array | undefined,
+    a = 0,
+    b = 0,
+  ): void {
     this.queue.push(kind, offsetNs, cost, payload, a, b);
     this.pendingBytes += cost;
     this.terminal.write(kind === EntryKind.Output ? payload! : EMPTY, this.onParsed);
@@ -454,7 +478,10 @@ class HeadlessCommandExtractor implements CommandExtractor {
       if (set) {
         // The shell asks for its next line: the command is over.
         this.finishAccepted(this.currentOffsetNs);
-      } else if (accepted.certainty < Certainty.AtAccept && accepted.lineFeeds <= MAX_LINE_FEEDS_BEFORE_ACCEPT) {
+      } else if (
+        accepted.certainty < Certainty.AtAccept &&
+        accepted.lineFeeds <= MAX_LINE_FEEDS_BEFORE_ACCEPT
+      ) {
         accepted.text = this.read(accepted, false);
         accepted.certainty = Certainty.AtAccept;
       }

@@ -3,7 +3,7 @@
 // while echo is off (passwords) is never read.
 
 /** What one input byte means to the extractor. */
-export const enum InputByte {
+export enum InputByte {
   /** Part of a CR LF pair already counted, or nothing to act on. */
   None = 0,
   /** Any key other than Enter (printable, control, escape sequence, pasted text). */
@@ -15,7 +15,7 @@ export const enum InputByte {
 // The last six bytes as one number (6 × 8 = 48 bits, exact in a double).
 const PASTE_START = 0x1b5b_3230_307e; // ESC [ 2 0 0 ~
 const PASTE_END = 0x1b5b_3230_317e; // ESC [ 2 0 1 ~
-const WINDOW = 2 ** 48;
+const KEEP = 2 ** 40;
 
 /**
  * A byte-at-a-time state machine, so the same keystrokes split anywhere give
@@ -29,7 +29,8 @@ export class InputScanner {
   private inPaste = false;
 
   step(byte: number): InputByte {
-    this.window = (this.window * 256 + byte) % WINDOW;
+    // Drop the oldest byte first so the product stays exact (below 2^53).
+    this.window = (this.window % KEEP) * 256 + byte;
     if (byte === 0x7e) {
       if (this.window === PASTE_START) this.inPaste = true;
       else if (this.window === PASTE_END) this.inPaste = false;

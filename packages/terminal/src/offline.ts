@@ -1,6 +1,11 @@
 import { TaplineError } from '@tapline/frames';
 import { createCommandExtractor } from './extractor.js';
-import type { CommandExtractor, CommandExtractorOptions, TerminalEvent, TerminalStreamEvent } from './types.js';
+import type {
+  CommandExtractor,
+  CommandExtractorOptions,
+  TerminalEvent,
+  TerminalStreamEvent,
+} from './types.js';
 
 export interface ExtractCommandsOptions extends Omit<CommandExtractorOptions, 'retainEvents'> {
   /** Where the stream ended, for programs still open then. @default the last event's offset */

