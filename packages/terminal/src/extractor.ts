@@ -443,7 +443,14 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private read(line: TypedLine, afterLineFeed: boolean): string {
     const marker = line.marker;
     const startRow = marker === undefined || marker.isDisposed ? -1 : marker.line;
-    return readCommandLine(this.buffer, startRow, line.prompt, afterLineFeed, this.knownPrompts);
+    return readCommandLine(
+      this.buffer,
+      this.terminal.cols,
+      startRow,
+      line.prompt,
+      afterLineFeed,
+      this.knownPrompts,
+    );
   }
 
   private finishAccepted(endedOffsetNs: number | undefined): void {

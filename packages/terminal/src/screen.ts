@@ -25,13 +25,20 @@ function logicalEnd(buffer: IBuffer, row: number): number {
   return last;
 }
 
-/** The text of rows first..last: wrapped rows joined as they are, other rows with "\n". */
-export function rowsText(buffer: IBuffer, first: number, last: number): string {
+/**
+ * The text of rows first..last: wrapped rows joined as they are, other rows
+ * with "\n" — except after a row filled to its last column, which zsh and
+ * busybox continue with an explicit newline (or an erase that clears xterm's
+ * wrap flag) instead of letting the terminal wrap.
+ */
+export function rowsText(buffer: IBuffer, first: number, last: number, cols: number): string {
   let text = '';
+  let previousFull = false;
   for (let row = first; row <= last; row++) {
     const line = buffer.getLine(row);
     if (line === undefined) break;
-    if (row > first && !line.isWrapped) text += '\n';
+    if (row > first && !line.isWrapped && !previousFull) text += '\n';
+    previousFull = (line.getCell(cols - 1)?.getChars() ?? '') !== '';
     // A row continued by the next keeps its trailing blanks: they are part of the line.
     text += line.translateToString(!buffer.getLine(row + 1)?.isWrapped);
   }
@@ -82,6 +89,7 @@ function isBlank(buffer: IBuffer, row: number): boolean {
  */
 export function readCommandLine(
   buffer: IBuffer,
+  cols: number,
   startRow: number,
   prompt: string,
   afterLineFeed: boolean,
@@ -94,15 +102,16 @@ export function readCommandLine(
   if (lastRow < 0) return '';
   const ownFirst = logicalStart(buffer, lastRow);
   const ownLast = logicalEnd(buffer, lastRow);
-  if (startRow >= 0 && ownFirst === startRow) return stripPrompt(rowsText(buffer, startRow, ownLast), prompt);
-  const own = rowsText(buffer, ownFirst, ownLast);
+  if (startRow >= 0 && ownFirst === startRow)
+    return stripPrompt(rowsText(buffer, startRow, ownLast, cols), prompt);
+  const own = rowsText(buffer, ownFirst, ownLast, cols);
   if (startRow >= 0 && ownFirst > startRow && ownFirst - startRow <= MAX_COMMAND_ROWS) {
     // Either the shell printed a fresh prompt below (Ctrl-C, a job notice) and
     // the line is the one at the cursor, or the line spans several rows that
     // are not wraps (a pasted multi-line command).
     const fresh = afterKnownPrompt(own, prompt, knownPrompts);
     if (fresh !== undefined) return fresh;
-    return stripPrompt(rowsText(buffer, startRow, ownLast), prompt);
+    return stripPrompt(rowsText(buffer, startRow, ownLast, cols), prompt);
   }
   // The start is gone (scrolled out, screen cleared and redrawn above it).
   const fresh = afterKnownPrompt(own, prompt, knownPrompts);

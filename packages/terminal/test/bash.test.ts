@@ -225,3 +225,60 @@ describe('real bash in a pty', () => {
     }
   });
 });
+
+// Other shells with their own line editors (zsh's ZLE, busybox ash — what
+// `kubectl exec -it … sh` often gets). Tested when installed (Debian: zsh, busybox).
+describe.each([
+  ['zsh', ['zsh', '-f', '-i']],
+  ['busybox sh', ['busybox', 'sh', '-i']],
+])('real %s in a pty', (name, argv) => {
+  test.skipIf(!has(argv[0]!))(
+    `editing, history, wrapping, a no-echo password and vi in ${name}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tapline-terminal-'));
+      const spec: PtySpec = {
+        argv,
+        cwd: dir,
+        env: { PS1: PROMPT, PROMPT, TERM: 'xterm-256color', PATH: '/usr/bin:/bin', HOME: dir },
+        cols: 80,
+        rows: 24,
+        steps: [
+          { expect: PROMPT },
+          ...command('echo plain'),
+          ...command('echo hellx\x7fo'),
+          ...command('echo wrld\x1b[D\x1b[D\x1b[Do'),
+          ...command('\x1b[A'),
+          ...command(`echo ${'x'.repeat(100)}`),
+          { send: 'read -s pw\r', pauseMs: 100 },
+          { send: PASSWORD, perKeyPauseMs: 4 },
+          { send: '\r', expect: PROMPT },
+          ...command(BASH_LENGTH_OF_PW, 'len-14'),
+          ...(has(FULLSCREEN)
+            ? [
+                { send: `${FULLSCREEN} notes.txt\r`, expect: '\x1b[?1049h', pauseMs: 200 },
+                { send: FULLSCREEN === 'vi' ? ':q\r' : 'q', expect: PROMPT },
+              ]
+            : []),
+          ...command('echo done'),
+        ],
+      };
+      const { trace, live, offline } = await liveAndOffline(spec);
+      expect(commandTexts(offline)).toEqual([
+        'echo plain',
+        'echo hello',
+        'echo world',
+        'echo world',
+        `echo ${'x'.repeat(100)}`,
+        'read -s pw',
+        BASH_LENGTH_OF_PW,
+        `[fullscreen] ${FULLSCREEN} notes.txt`,
+        'echo done',
+      ]);
+      checkTimes(offline);
+      expect(live).toEqual(offline);
+      expect(directionText(trace, 'input')).toContain(PASSWORD);
+      expect(directionText(trace, 'output')).toContain('len-14');
+      expect(JSON.stringify(offline)).not.toContain('hunter2');
+    },
+  );
+});

@@ -68,7 +68,7 @@ test('live on the recorded session (queued at once, never awaited) equals offlin
 
 test('the same session with every output chunk cut into single bytes, or pairs merged, gives the same events', async () => {
   const expected = await extractCommands(events, options);
-  const bytewise: TerminalStreamEvent[] = events.flatMap((event) =>
+  const bytewise = events.flatMap((event): TerminalStreamEvent[] =>
     event.kind === 'output'
       ? Array.from(event.bytes, (byte) => ({ ...event, bytes: Uint8Array.of(byte) }))
       : [event],
