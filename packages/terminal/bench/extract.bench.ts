@@ -52,7 +52,8 @@ async function live(list: Uint8Array[]): Promise<number> {
   const extractor = createCommandExtractor({ cols: COLS, rows: ROWS, scrollback: SCROLLBACK });
   let offsetNs = 0;
   for (const chunk of list) {
-    if (!extractor.output(chunk, (offsetNs += 1000))) await extractor.drained();
+    offsetNs += 1000;
+    if (!extractor.output(chunk, offsetNs)) await extractor.drained();
   }
   await extractor.end(offsetNs);
   if (extractor.stats.droppedBytes !== 0) throw new Error('the live bench dropped bytes');
