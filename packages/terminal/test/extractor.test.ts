@@ -385,3 +385,23 @@ describe('errors', () => {
     expect(await extractCommands(generate(), { endedOffsetNs: endNs })).toEqual(expected);
   });
 });
+
+test('the README example', async () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  const seen: TerminalEvent[] = [];
+  const extractor = createCommandExtractor({ cols: 80, rows: 24, onEvent: (e) => seen.push(e) });
+  extractor.output(text('\x1b[?2004hme@host:~$ '), 1_000);
+  extractor.input(text('ls -lx'), 2_000);
+  extractor.output(text('ls -lx'), 2_100);
+  extractor.input(text('\x7fa\r'), 3_000);
+  extractor.output(text('\b \ba\r\n\x1b[?2004l\rtotal 0\r\n\x1b[?2004hme@host:~$ '), 3_100);
+  const expected = [{ kind: 'command', text: 'ls -la', startedOffsetNs: 3000, endedOffsetNs: 3100 }];
+  expect(await extractor.end(4_000)).toEqual(expected);
+  expect(seen).toEqual(expected);
+  const events = await extractCommands([
+    { kind: 'output', bytes: text('$ '), offsetNs: 1 },
+    { kind: 'input', bytes: text('ls\r'), offsetNs: 2 },
+    { kind: 'output', bytes: text('ls\r\nREADME.md\r\n$ '), offsetNs: 3 },
+  ]);
+  expect(events).toEqual([{ kind: 'command', text: 'ls', startedOffsetNs: 2, endedOffsetNs: 3 }]);
+});
