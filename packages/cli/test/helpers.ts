@@ -238,3 +238,44 @@ export async function shellSession(session: RecordedSession): Promise<void> {
 export function ed25519(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('ed25519');
 }
+
+/**
+ * A recording cut off by a crash: a child records and is SIGKILLed once a
+ * segment is spooled; a new recorder recovers the spool and delivers the
+ * recording, incomplete, with a TAPLINE_ERR_RECORDER_CRASHED note.
+ */
+export async function recordCrashed(sessionId: string): Promise<Recorded> {
+  const root = tempDirectory();
+  const spool = join(root, 'spool');
+  const directory = join(root, 'recordings');
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'crash-child.ts'),
+      spool,
+      directory,
+      sessionId,
+    ],
+    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`crash child exited early with ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  const recorder = createRecorder({ sinks: [createFileSink({ directory })], spool: { directory: spool } });
+  await recorder.recover();
+  await recorder.idle();
+  await recorder.close();
+  return {
+    directory,
+    path: join(directory, `${sessionId}.tapline`),
+    manifestPath: join(directory, `${sessionId}.tapline.json`),
+    sessionId,
+  };
+}
