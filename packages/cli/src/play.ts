@@ -14,8 +14,10 @@ export interface PlayOptions {
   idleLimitSeconds?: number;
   /** Where playing starts, ns since the session start (the pause before the first output counts from here). @default 0 */
   fromOffsetNs?: number;
-  /** Waits; tests may replace it. */
+  /** Waits; tests may replace it (with `now`). */
   wait?: (ms: number) => Promise<unknown>;
+  /** A millisecond clock. @default performance.now */
+  now?: () => number;
 }
 
 export interface PlayResult {
@@ -60,8 +62,9 @@ export async function play(
   const idleLimitNs = options.idleLimitSeconds === undefined ? Infinity : options.idleLimitSeconds * 1e9;
   const wait = options.wait ?? ((ms: number) => sleep(ms));
   let previousNs = Math.max(options.fromOffsetNs ?? 0, stream.openOffsetNs);
+  const now = options.now ?? (() => performance.now());
   let scheduledMs = 0;
-  const startedAt = performance.now();
+  const startedAt = now();
   const result: PlayResult = { bytes: 0, chunks: 0, scheduledSeconds: 0 };
   for await (const frame of frames) {
     const data = bodyOf(frame, 'data');
@@ -70,7 +73,7 @@ export async function play(
     const gapNs = Math.min(Math.max(0, frame.offsetNs - previousNs), idleLimitNs);
     previousNs = frame.offsetNs;
     scheduledMs += gapNs / 1e6 / speed;
-    const ahead = scheduledMs - (performance.now() - startedAt);
+    const ahead = scheduledMs - (now() - startedAt);
     if (ahead >= 1) await wait(ahead);
     await write(data.bytes);
     result.bytes += data.bytes.length;

@@ -231,5 +231,6 @@ export function renderSummaryLine(report: InspectReport): string {
     '→',
     report.resource?.name ?? report.resource?.id ?? '-',
     shortStatus(report),
+    report.location,
   ].join('  ');
 }

@@ -1,12 +1,13 @@
-// Run as a child process by the tests: starts a session, waits until a
-// segment is durably spooled, says "ready", and idles until it is SIGKILLed.
+// Run as a child process by the tests: starts a session, waits until the
+// segment after the grant's (the one with the shell's frames) is durably
+// spooled, says "ready", and idles until it is SIGKILLed.
 // argv: <spool dir> <recordings dir> <session id>
 import { channels, createFileSink, createRecorder } from '@tapline/core';
 
 const [spoolDirectory, recordingsDirectory, sessionId] = process.argv.slice(2) as [string, string, string];
 let announced = false;
-channels.segmentSpooled.subscribe(() => {
-  if (announced) return;
+channels.segmentSpooled.subscribe((message) => {
+  if (announced || (message as { segmentIndex: number }).segmentIndex < 1) return;
   announced = true;
   process.stdout.write('ready\n');
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
-import { createLocalKeyWrapper } from '@tapline/frames';
+import { createLocalKeyWrapper, createRecordingWriter, type Frame } from '@tapline/frames';
 
 export const packageRoot = join(import.meta.dirname, '..');
 export const repositoryRoot = join(packageRoot, '..', '..');
@@ -91,6 +91,7 @@ export interface RecordOptions {
   sessionId?: string;
   context?: Partial<SessionContext>;
   segmentBytes?: number;
+  maxSegmentAgeMs?: number;
   codec?: 'gzip' | 'brotli' | 'none';
   signing?: { privateKey: KeyObject; keyId: string };
   encrypted?: boolean;
@@ -114,6 +115,7 @@ export async function record(options: RecordOptions = {}): Promise<Recorded> {
     segment: {
       codec: options.codec ?? 'gzip',
       ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}),
+      ...(options.maxSegmentAgeMs ? { maxSegmentAgeMs: options.maxSegmentAgeMs } : {}),
     },
     ...(options.signing ? { signing: options.signing } : {}),
     ...(options.encrypted
@@ -278,4 +280,40 @@ export async function recordCrashed(sessionId: string): Promise<Recorded> {
     manifestPath: join(directory, `${sessionId}.tapline.json`),
     sessionId,
   };
+}
+
+/** A recording written straight through the container writer (exact offsets, no recorder). */
+export async function writeRecording(
+  frames: Frame[],
+  options: { sessionId?: string; segmentBytes?: number; end?: boolean } = {},
+): Promise<Buffer> {
+  const sessionId = options.sessionId ?? FIXED_SESSION_ID;
+  const writer = createRecordingWriter({
+    sessionId,
+    codec: 'none',
+    ...(options.segmentBytes ? { segmentBytes: options.segmentBytes } : {}),
+    ...(options.end === false ? { endMarker: false } : {}),
+  });
+  const segments: Buffer[] = [];
+  writer.on('data', (segment: Buffer) => segments.push(segment));
+  const all: Frame[] = [
+    { sessionStart: { sessionId, protocol: 'ssh', startedAtUnixMs: 1_790_000_000_000 } },
+    ...frames,
+  ];
+  all.forEach((frame, seq) => {
+    writer.write({ ...frame, seq, offsetNs: frame.offsetNs ?? 0 });
+  });
+  await new Promise((resolve) => writer.end(resolve));
+  return Buffer.concat(segments);
+}
+
+/** Frames of a terminal session: a shell stream 1 and one output frame per chunk, `stepNs` apart. */
+export function terminalFrames(chunks: Uint8Array[], stepNs = 1_000_000): Frame[] {
+  return [
+    { offsetNs: 0, streamOpen: { streamId: 1, kind: 1, cols: 100, rows: 30, contentRecorded: true } },
+    ...chunks.map((bytes, index) => ({
+      offsetNs: (index + 1) * stepNs,
+      data: { streamId: 1, direction: 2, bytes },
+    })),
+  ];
 }
