@@ -1,4 +1,5 @@
 import {
+  type ByteSource,
   type DecodedFrame,
   isTaplineError,
   type KeyWrapper,
@@ -115,11 +116,12 @@ export function readRecordingFrames(
  * for a damaged segment before handing over the good segments that arrived in
  * the same chunk. Damage found here is thrown after those segments.
  */
-async function* wholeSegments(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* wholeSegments(source: ByteSource): AsyncGenerator<Uint8Array> {
   const parser = new SegmentParser();
   const ready: Uint8Array[] = [];
   const collect = (segment: { bytes: Uint8Array }) => ready.push(Buffer.from(segment.bytes));
-  for await (const chunk of source) {
+  const chunks = source instanceof Uint8Array ? [source] : (source as AsyncIterable<Uint8Array>);
+  for await (const chunk of chunks) {
     let failure: unknown;
     try {
       parser.parse(chunk, collect);
