@@ -47,10 +47,7 @@ export interface RecordingPass {
  * Damage does not throw: the frames before it are yielded and `state.error`
  * says where and why. I/O errors (the source failing) do throw.
  */
-export function readRecordingFrames(
-  source: AsyncIterable<Uint8Array>,
-  options: ReadOptions = {},
-): RecordingPass {
+export function readRecordingFrames(source: ByteSource, options: ReadOptions = {}): RecordingPass {
   const state: ReadState = {
     sessionId: undefined,
     segments: 0,
