@@ -137,7 +137,11 @@ export interface SinkRecording {
   abort(reason: Error): Promise<void>;
 }
 
-export type MetadataEventType = 'session.started' | 'session.ended' | 'recording.delivered' | 'recording.failed';
+export type MetadataEventType =
+  | 'session.started'
+  | 'session.ended'
+  | 'recording.delivered'
+  | 'recording.failed';
 
 /** One metadata event. Never carries raw session content unless configured. */
 export interface MetadataEvent {
