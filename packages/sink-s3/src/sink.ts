@@ -264,9 +264,18 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
   async function open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording> {
     let state: S3CheckpointState;
     let durableSegments = 0;
+    let delivered: { bytes: number } | undefined;
     if (resume?.state !== undefined) {
       state = validateState(resume.state, resume, bucket);
       durableSegments = resume.segments;
+      // The attempt before may have completed the object and died before the
+      // spool noted it: then the upload id is gone (S3 says NoSuchUpload, some
+      // S3-compatible stores fail otherwise) and the object carries its token.
+      const head = await client
+        .send(new HeadObjectCommand({ Bucket: bucket, Key: state.key }))
+        .catch(() => undefined);
+      if (head && head.Metadata?.['tapline-upload-token'] === state.token)
+        delivered = { bytes: head.ContentLength ?? 0 };
     } else {
       if (resume && resume.segments !== 0) {
         throw new TaplineError(SINK_CHECKPOINT, 'S3 sink checkpoint has segments but no upload state', {
@@ -312,7 +321,7 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
         checksum: checksumAlgorithm,
       };
     }
-    return new S3Recording(recording, state, durableSegments);
+    return new S3Recording(recording, state, durableSegments, delivered);
   }
 
   class S3Recording implements SinkRecording {
@@ -345,8 +354,14 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
     /** Set when a resumed attempt finds the upload already completed by the attempt before. */
     #alreadyDelivered: { bytes: number } | undefined;
 
-    constructor(recording: RecordingInfo, state: S3CheckpointState, durableSegments: number) {
+    constructor(
+      recording: RecordingInfo,
+      state: S3CheckpointState,
+      durableSegments: number,
+      delivered: { bytes: number } | undefined,
+    ) {
       this.#recording = recording;
+      this.#alreadyDelivered = delivered;
       this.#key = state.key;
       this.#uploadId = state.uploadId;
       this.#partSize = state.partSize;
