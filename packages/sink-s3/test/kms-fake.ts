@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import http from 'node:http';
+import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
