@@ -56,6 +56,8 @@ export interface HttpMetadataEmitterOptions {
   dispatcher?: Dispatcher;
   /** fsync the outbox on every emit. Turn off only where losing events on power loss is acceptable. @default true */
   fsync?: boolean;
+  /** Outbox files are rotated past this size; each is deleted once all its events are delivered. @default 4194304 */
+  maxOutboxFileBytes?: number;
   /** Undelivered bytes the outbox may hold before emit() rejects. @default 67108864 */
   maxOutboxBytes?: number;
   /** Told of every failed attempt (retried) and every event given up (dead-lettered). */
@@ -158,6 +160,7 @@ export async function createHttpMetadataEmitter(
   await mkdir(options.outboxDir, { recursive: true });
   const { outbox, pending: recovered } = await Outbox.open(options.outboxDir, {
     ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+    ...(options.maxOutboxFileBytes === undefined ? {} : { maxFileBytes: options.maxOutboxFileBytes }),
     onCorrupt: report,
   });
   const ownAgent = options.dispatcher
