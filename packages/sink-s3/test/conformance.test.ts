@@ -1,4 +1,4 @@
-import { testSink } from '@tapline/testing';
+import { recordedSegmentMaker, testSink } from '@tapline/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { createS3Sink, readRecording, type S3Sink } from '../src/index.js';
 import { collect, type S3rverProcess, startS3Proxy, startS3rver } from './s3-harness.js';
@@ -48,6 +48,23 @@ testSink({
     // One part stuck uploading, one filling, plus the segment that fills it.
     maxBufferedBytes: 2 * 5 * MiB + MiB,
     segmentBytes: MiB,
+  },
+  timeoutMs: 90_000,
+});
+
+// Again over real container segments from @tapline/frames' writer.
+testSink({
+  name: 's3 (s3rver), real container segments',
+  factory: () => createS3Sink(sinkOptions()),
+  readBack: async (receipt) =>
+    collect(await readRecording({ url: receipt.location, clientConfig: server.clientConfig() })),
+  cleanup: (sink) => (sink as S3Sink).destroy(),
+  makeSegments: recordedSegmentMaker(),
+  segmentCount: 8,
+  segmentBytes: 2 * MiB,
+  skip: {
+    backpressure: 'covered above with fixture segments',
+    'large-segments': 'covered above with fixture segments',
   },
   timeoutMs: 90_000,
 });

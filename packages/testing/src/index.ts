@@ -39,6 +39,7 @@ export {
   splitAtEveryOffset,
   type Valve,
 } from './helpers.js';
+export { makeRecordedSegments, recordedSegmentMaker } from './recorded.js';
 export {
   createMemoryMetadataEmitter,
   createMemorySink,

@@ -1,7 +1,10 @@
 import type { RecordingInfo, SegmentInfo, Sink, SinkCheckpoint, SinkRecording } from '@tapline/core';
+import { verifyRecording } from '@tapline/frames';
 import { describe, expect, it } from 'vitest';
 import {
   createMemorySink,
+  makeRecordingInfo,
+  recordedSegmentMaker,
   runSinkCheck,
   type SinkCheckName,
   type SinkSuiteOptions,
@@ -211,5 +214,32 @@ describe('broken sinks fail the suite', () => {
 
   it('the same checks pass on the unbroken reference sink (the controls are not vacuous)', async () => {
     for (const check of new Set(controls.map((c) => c.check))) await runSinkCheck(check, memoryOptions());
+  });
+});
+
+// The same suite over real container segments from @tapline/frames' writer.
+testSink({
+  ...memoryOptions(),
+  name: 'memory, real container segments',
+  makeSegments: recordedSegmentMaker(),
+});
+
+describe('makeRecordedSegments', () => {
+  it('produces a chained, verifiable recording whose SegmentInfo matches the headers', async () => {
+    const recording = makeRecordingInfo();
+    const segments = await recordedSegmentMaker()(recording, [5000, 5000, 5000], 3);
+    expect(segments.length).toBeGreaterThan(1);
+    segments.forEach((segment, i) => {
+      expect(segment.info.segmentIndex).toBe(i);
+      expect(segment.info.sessionId).toBe(recording.sessionId);
+      expect(segment.info.final).toBe(i === segments.length - 1);
+    });
+    const report = await verifyRecording(segments.map((s) => s.bytes));
+    expect(report).toMatchObject({
+      intact: true,
+      complete: true,
+      sessionId: recording.sessionId,
+      segments: segments.length,
+    });
   });
 });
