@@ -3,8 +3,11 @@ import { TaplineError } from '@tapline/frames';
 
 /** Storage refused for a reason retrying cannot fix (AccessDenied, NoSuchBucket, KMS key disabled, ...). */
 export const SINK_PERMANENT = 'TAPLINE_ERR_SINK_PERMANENT';
-/** Storage kept failing with transient errors until the retries ran out; retry later from the checkpoint. */
-export const SINK_UNAVAILABLE = 'TAPLINE_ERR_SINK_UNAVAILABLE';
+/**
+ * Storage kept failing with transient errors until the sink's retries ran out
+ * (an outage); reopen later from the last checkpoint.
+ */
+export const SINK_TRANSIENT = 'TAPLINE_ERR_SINK_TRANSIENT';
 /** The checkpoint handed to open() is not one this sink issued (or is corrupt). */
 export const SINK_CHECKPOINT = 'TAPLINE_ERR_SINK_CHECKPOINT';
 /** A segment arrived out of order (its index is not the next one expected). */
@@ -90,7 +93,7 @@ export function toSinkError(
   const httpStatus = httpStatusOf(error);
   const transient = isTransient(error);
   return new TaplineError(
-    transient ? SINK_UNAVAILABLE : SINK_PERMANENT,
+    transient ? SINK_TRANSIENT : SINK_PERMANENT,
     `S3 ${operation} failed${s3Code ? ` (${s3Code})` : ''}: ${(error as Error)?.message ?? String(error)}`,
     {
       component: 's3',

@@ -9,7 +9,7 @@ export {
   SINK_CONFIG,
   SINK_ORDER,
   SINK_PERMANENT,
-  SINK_UNAVAILABLE,
+  SINK_TRANSIENT,
 } from './errors.js';
 export { createKmsKeyWrapper, type KmsKeyWrapperOptions } from './kms.js';
 export { contextMetadata, contextTags, defaultKeyLayout, RECORDING_SUFFIX } from './layout.js';

@@ -348,6 +348,8 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
     #skipFirst: number;
     #durableSegments: number;
     #reportedPrefix: number;
+    /** Finished parts the checkpoint this attempt was opened with already held. */
+    readonly #resumedFrom: number;
     #inflight = new Set<Promise<void>>();
     #failure: TaplineError | undefined;
     #status: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
@@ -370,6 +372,7 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
       for (const part of state.parts) this.#completed.set(part.n, part);
       this.#prefix = state.parts.length;
       this.#reportedPrefix = this.#prefix;
+      this.#resumedFrom = state.parts.length;
       this.#nextPart = this.#prefix + 1;
       this.#offset = state.bytes;
       this.#expected = durableSegments;
@@ -443,11 +446,17 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
     async abort(reason: Error): Promise<void> {
       if (this.#status === 'closed' || this.#status === 'aborted') return;
       this.#status = 'aborted';
-      // Stops in-flight requests; never AbortMultipartUpload: finished parts are
-      // durable and the checkpoint may point at them.
+      // Stops in-flight requests. AbortMultipartUpload only for an upload that
+      // never got a finished part (a strict-mode probe, an attempt that failed
+      // early): otherwise finished parts are durable and a checkpoint may point at them.
       this.#controller.abort(reason);
       await this.#settle();
       this.#releaseCurrent();
+      if (this.#resumedFrom === 0 && this.#completed.size === 0 && !this.#alreadyDelivered) {
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: this.#key, UploadId: this.#uploadId }))
+          .catch(() => {});
+      }
     }
 
     #assertOpen(operation: string): void {

@@ -67,7 +67,7 @@ describe('S3 outage in the middle of an upload', () => {
       await open.close(summaryOf(segments));
     })().catch((error: unknown) => error);
     expect(failure).toMatchObject({
-      code: 'TAPLINE_ERR_SINK_UNAVAILABLE',
+      code: 'TAPLINE_ERR_SINK_TRANSIENT',
       details: expect.objectContaining({ retryable: true }),
     });
     await open.abort(failure as Error);

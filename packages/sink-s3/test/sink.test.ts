@@ -178,6 +178,34 @@ describe('multipart upload', () => {
     expect((all[0]!.state as S3CheckpointState).parts[0]!.checksum).toBe(expected.toString('base64'));
   });
 
+  it('abort() drops an upload that never finished a part, and keeps one that did', async () => {
+    const deletes: string[] = [];
+    const client = new S3Client(server.clientConfig());
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { method: string; path: string; query: Record<string, unknown> };
+        if (request.method === 'DELETE' && 'uploadId' in request.query)
+          deletes.push(String(request.query.uploadId));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'capture-deletes' },
+    );
+    const sink = createS3Sink(options({ client, queueSize: 1 }));
+    // A strict-mode style probe: open, then abort.
+    const probe = await sink.open(makeRecordingInfo());
+    await probe.abort(new Error('probe'));
+    expect(deletes).toHaveLength(1);
+    // An attempt with durable parts: abort keeps them for the resume.
+    const recording = makeRecordingInfo();
+    const segments = makeTestSegments(recording.sessionId, { sizes: [6 * MiB, 6 * MiB, 10] });
+    const open = await sink.open(recording);
+    const { latest } = await writeSegments(open, segments, 0, 2);
+    expect(latest).toBeDefined();
+    await open.abort(new Error('outage'));
+    expect(deletes).toHaveLength(1);
+    client.destroy();
+  });
+
   it('rejects bad options with TAPLINE_ERR_SINK_CONFIG', () => {
     for (const bad of [{ partSize: 1024 }, { queueSize: 0 }, { sseKmsKeyId: 'k' }]) {
       expect(() => createS3Sink(options(bad))).toThrow(

@@ -294,7 +294,7 @@ const bodies: { [K in FrameBodyName]: fc.Arbitrary<FrameBodies[K]> } = {
   annotation: fc.record({
     kind: fc.integer({ min: 1, max: 6 }),
     streamId,
-    code: fc.constantFrom('', 'TAPLINE_ERR_SSH_PROTOCOL'),
+    code: fc.constantFrom('', 'TAPLINE_ERR_SFTP_MALFORMED_PACKET'),
     message: text,
     bytesNotRecorded: u64,
     details: labels,
