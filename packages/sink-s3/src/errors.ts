@@ -56,7 +56,11 @@ const TRANSIENT_CODES = new Set([
 export function awsErrorCode(error: unknown): string | undefined {
   const e = error as AwsLikeError | undefined;
   if (!e || typeof e !== 'object') return undefined;
-  return e.Code ?? (e.$metadata ? e.name : undefined) ?? e.code ?? e.name;
+  if (e.Code) return e.Code;
+  // An answer from S3: the SDK names the error after its code. No answer: the
+  // Node error code (ECONNREFUSED, ECONNRESET, ...) says more than "Error".
+  if (e.$metadata?.httpStatusCode !== undefined) return e.name;
+  return e.code ?? e.name;
 }
 
 export function httpStatusOf(error: unknown): number | undefined {
