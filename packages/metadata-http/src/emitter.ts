@@ -282,7 +282,7 @@ export async function createHttpMetadataEmitter(
       const waited = performance.now() - oldestSince;
       if (!closing && pending.length < maxEvents && waited < maxDelayMs && attempt === 0) {
         await Promise.race([
-          sleep(maxDelayMs - waited),
+          sleep(maxDelayMs - waited, undefined, { signal: stopController.signal }).catch(() => {}),
           new Promise<void>((resolve) => {
             wake = resolve;
           }),
@@ -399,7 +399,13 @@ export async function createHttpMetadataEmitter(
       notify();
       if (pending.length) {
         const drained = new Promise<void>((resolve) => flushWaiters.push(resolve));
-        await Promise.race([drained, sleep(closeTimeoutMs)]);
+        // The deadline's timer is cancelled, so it does not keep the process alive after close().
+        const deadline = new AbortController();
+        await Promise.race([
+          drained,
+          sleep(closeTimeoutMs, undefined, { signal: deadline.signal }).catch(() => {}),
+        ]);
+        deadline.abort();
       }
       stopped = true;
       stopController.abort();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,31 @@ describe('crash safety', () => {
     expect(third.stats().pending).toBe(0);
     await third.close();
     await up.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('after close() the process exits on its own: no timer or socket is left behind', async () => {
+    const receiver = await startReceiver(SECRET);
+    const dir = await mkdtemp(join(tmpdir(), 'tapline-close-'));
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', 'test/fixtures/close-child.ts', dir, receiver.url],
+      { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [
+      number,
+    ];
+    expect(code).toBe(0);
+    expect(output).toBe('closed\n');
+    // Well under the 60 s batching delay and the 120 s close timeout the child configured.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(receiver.take()).toHaveLength(1);
+    await receiver.close();
     await rm(dir, { recursive: true, force: true });
   });
 });
