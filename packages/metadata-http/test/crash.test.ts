@@ -97,9 +97,7 @@ describe('crash safety', () => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args)))) as [
-      number,
-    ];
+    const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(output).toBe('closed\n');
     // Well under the 60 s batching delay and the 120 s close timeout the child configured.
