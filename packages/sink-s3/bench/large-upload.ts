@@ -114,6 +114,8 @@ export async function runLargeUpload(options: LargeUploadOptions): Promise<Large
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
+    // `pnpm ... bench -- --mib 64` forwards the "--" too.
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
     options: {
       mib: { type: 'string', default: '1024' },
       'part-mib': { type: 'string', default: '8' },
