@@ -97,7 +97,10 @@ export async function containerBench(report: Report, options: { quick: boolean }
  * per-frame copy of the payload, the kind of regression bench:ci must catch:
  * it runs this way as the gate's control.
  */
-export async function encodeBench(report: Report, options: { sabotage: boolean; group?: string }): Promise<void> {
+export async function encodeBench(
+  report: Report,
+  options: { sabotage: boolean; group?: string },
+): Promise<void> {
   const group = options.group ?? 'frame encode 64 B';
   const frames = framesOf(terminalText(8 * MB), 64);
   const buffer = new FrameBuffer(SEGMENT_BYTES + 1024);
@@ -110,13 +113,20 @@ export async function encodeBench(report: Report, options: { sabotage: boolean; 
       position += 64;
     }
   }, 7);
-  report.add({ group, name: 'copy payloads only', value: frames.length / copyOnly.seconds / 1e6, unit: 'M frames/s' });
+  report.add({
+    group,
+    name: 'copy payloads only',
+    value: frames.length / copyOnly.seconds / 1e6,
+    unit: 'M frames/s',
+  });
   const encode = await measure(() => {
     for (const frame of frames) {
       if (buffer.length > SEGMENT_BYTES) buffer.reset();
       encodeFrameInto(
         buffer,
-        options.sabotage ? { ...frame, data: { ...frame.data, bytes: Buffer.from(frame.data!.bytes!) } } : frame,
+        options.sabotage
+          ? { ...frame, data: { ...frame.data, bytes: Buffer.from(frame.data!.bytes!) } }
+          : frame,
       );
     }
   }, 7);

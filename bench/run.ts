@@ -53,7 +53,8 @@ if (ci) {
   const checked = report.rows.filter((row) => thresholds.rows[key(row)] !== undefined);
   const failures = regressions(report.rows);
   const missing = Object.keys(thresholds.rows).filter(
-    (name) => selected.some((suite) => name.startsWith(suite)) && !report.rows.some((row) => key(row) === name),
+    (name) =>
+      selected.some((suite) => name.startsWith(suite)) && !report.rows.some((row) => key(row) === name),
   );
   // The control: the same encode benchmark with a per-frame copy added must fail the same gate.
   const control = new Report();
@@ -62,6 +63,8 @@ if (ci) {
   console.log(`bench:ci: ${checked.length} gated ratios checked, ${failures.length} regressions`);
   for (const failure of failures) console.log(`  REGRESSION ${failure}`);
   for (const name of missing) console.log(`  MISSING ${name}`);
-  console.log(`bench:ci: control with a per-frame copy ${controlCaught ? 'was caught (the gate has teeth)' : 'was NOT caught'}`);
+  console.log(
+    `bench:ci: control with a per-frame copy ${controlCaught ? 'was caught (the gate has teeth)' : 'was NOT caught'}`,
+  );
   if (failures.length > 0 || !controlCaught) process.exit(1);
 }

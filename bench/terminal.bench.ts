@@ -11,7 +11,10 @@ const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headles
 function lsOutput(limit: number): Buffer {
   let out: Buffer;
   try {
-    out = execFileSync('ls', ['-laR', '/usr'], { maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    out = execFileSync('ls', ['-laR', '/usr'], {
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch (error) {
     out = (error as { stdout: Buffer }).stdout;
   }
@@ -29,8 +32,13 @@ async function bareXterm(chunks: Buffer[]): Promise<void> {
 export async function terminalBench(report: Report, options: { quick: boolean }): Promise<void> {
   const text = lsOutput(options.quick ? 8 * MB : 32 * MB);
   const chunks: Buffer[] = [];
-  for (let offset = 0; offset < text.length; offset += 32 * 1024) chunks.push(text.subarray(offset, offset + 32 * 1024));
-  const events: TerminalStreamEvent[] = chunks.map((bytes, index) => ({ kind: 'output', bytes, offsetNs: index }));
+  for (let offset = 0; offset < text.length; offset += 32 * 1024)
+    chunks.push(text.subarray(offset, offset + 32 * 1024));
+  const events: TerminalStreamEvent[] = chunks.map((bytes, index) => ({
+    kind: 'output',
+    bytes,
+    offsetNs: index,
+  }));
   const group = 'terminal extraction (ls -laR, 32 KiB chunks)';
   const runs = options.quick ? 3 : 5;
   const bare = await measure(() => bareXterm(chunks), runs);
