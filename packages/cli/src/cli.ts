@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { KeyWrapper } from '@tapline/frames';
+import { isTaplineError, type KeyWrapper } from '@tapline/frames';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeAsciicast } from './asciicast.js';
 import { describeError, ExitCode, type ExitCodeValue, exitCodeFor, usageError } from './errors.js';
@@ -141,6 +141,8 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       try {
         manifest = await source.manifest();
       } catch (error) {
+        // A manifest that is not one is worth a warning; failing to reach the storage is not survivable.
+        if (!isTaplineError(error, 'TAPLINE_ERR_CLI_MANIFEST')) throw error;
         warn(`${source.location}: ${describeError(error)}`);
       }
       const progress = progressFor(flags, source, 'reading');

@@ -40,16 +40,23 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   return ExitCode.io;
 }
 
-/** One line for stderr: the code, the segment when known, the message and its cause. */
+/** One line for stderr: the code, the segment when known, the message and the causes behind it. */
 export function describeError(error: unknown): string {
-  if (isTaplineError(error)) {
-    const where = error.segmentIndex === undefined ? '' : ` (segment ${error.segmentIndex})`;
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.code}${where}: ${error.message}${cause}`;
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    let text: string;
+    if (isTaplineError(current)) {
+      const where = current.segmentIndex === undefined ? '' : ` (segment ${current.segmentIndex})`;
+      text = depth === 0 ? `${current.code}${where}: ${current.message}` : current.message;
+    } else if (current instanceof Error) {
+      const code = (current as NodeJS.ErrnoException).code;
+      text = code && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
+    } else {
+      text = String(current);
+    }
+    if (!parts.some((part) => part.includes(text))) parts.push(text);
+    current = current instanceof Error ? current.cause : undefined;
   }
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  return parts.join(': ');
 }

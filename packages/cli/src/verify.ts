@@ -3,7 +3,6 @@
 import type { KeyObject } from 'node:crypto';
 import { verifyRecordingSignature } from '@tapline/core';
 import { isTaplineError, type KeyWrapper, type VerifyFailure, verifyRecording } from '@tapline/frames';
-import { ioError } from './errors.js';
 import type { RecordingManifest, RecordingSource } from './source.js';
 
 export type SignatureStatus =
@@ -64,12 +63,18 @@ export async function verifySource(
     if (!isTaplineError(error, 'TAPLINE_ERR_CLI_MANIFEST')) throw error;
     manifestError = failure(error.code, 0, error.message);
   }
-  const bytes = options.wrap ? options.wrap(source.bytes()) : source.bytes();
+  // verifyRecording reports a failing source as TAPLINE_ERR_READ; keep the error itself (an I/O error, with its cause).
+  let sourceError: unknown;
+  const bytes = (async function* () {
+    try {
+      yield* options.wrap ? options.wrap(source.bytes()) : source.bytes();
+    } catch (error) {
+      sourceError = error;
+      throw error;
+    }
+  })();
   const report = await verifyRecording(bytes, options.keyWrapper ? { keyWrapper: options.keyWrapper } : {});
-  if (report.error?.code === 'TAPLINE_ERR_READ' || report.error?.code === 'TAPLINE_ERR_CLI_IO') {
-    // The source failed, not the recording.
-    throw ioError(`cannot read ${source.location}: ${report.error.message}`);
-  }
+  if (sourceError !== undefined) throw sourceError;
   const result: VerifyResult = {
     location: source.location,
     ok: false,
