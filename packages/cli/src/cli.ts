@@ -207,6 +207,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       .argument('<locations...>', 'recordings, directories of recordings, or s3:// URLs or prefixes')
       .option('--public-key <pem>', 'Ed25519 public key (PEM): check the signature in each manifest')
       .option('--require-signature', 'fail recordings without a signature (needs --public-key)')
+      .option('--manifest <path>', 'the manifest to use instead of <recording>.json (one recording only)')
       .option('--json', 'machine-readable output: an array of results'),
   ).action(
     async (
