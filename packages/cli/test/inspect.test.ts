@@ -118,6 +118,32 @@ describe('tapline inspect', () => {
     );
   });
 
+  it('shows everything before damage, then where the read stopped (exit 1)', async () => {
+    // Small segments, all in one read chunk: the good ones before the damaged one are still shown.
+    const small = await record({ segmentBytes: 256 });
+    const { SegmentParser } = await import('@tapline/frames');
+    const starts: number[] = [];
+    let offset = 0;
+    new SegmentParser().parse(readFileSync(small.path), (segment) => {
+      starts.push(offset);
+      offset += segment.bytes.length;
+    });
+    expect(starts.length).toBeGreaterThan(3);
+    const bytes = readFileSync(small.path);
+    bytes[starts[3]! + 100] = bytes[starts[3]! + 100]! ^ 0x01;
+    const path = join(tempDirectory(), 'damaged.tapline');
+    writeFileSync(path, bytes);
+    const result = await tapline(['inspect', path]);
+    expect(result.code).toBe(1);
+    expect(result.text).toMatch(/Recording +DAMAGED at segment 3: TAPLINE_ERR_HASH_MISMATCH/);
+    expect(result.text).toMatch(/Container +3 segments, /);
+    expect(result.text).toContain('[1] open ssh_shell 80x24');
+    expect(result.text.trimEnd().split('\n').at(-1)).toContain(
+      '!! read stopped: segment 3 is damaged (TAPLINE_ERR_HASH_MISMATCH)',
+    );
+    expect(result.stderr).toContain('segment 3: TAPLINE_ERR_HASH_MISMATCH');
+  });
+
   it('lists a directory: one line per recording, damaged ones flagged (exit 1)', async () => {
     const directory = join(tempDirectory(), 'recordings');
     mkdirSync(directory);
