@@ -1,0 +1,23 @@
+export { SshErrorCode, type SshErrorCodeName } from './errors.js';
+export { createHostKeyVerifier, fingerprintOf, type HostKeyPin, type HostKeyVerifier } from './host-key.js';
+export { createSshProxy } from './proxy.js';
+export { type SshCryptoInfo, sshCryptoInfo } from './ssh2-runtime.js';
+export type {
+  SessionRecorder,
+  SftpAnalyzer,
+  SftpAnalyzerContext,
+  SftpAnalyzerFactory,
+  SshAuthMethod,
+  SshAuthRequest,
+  SshClientPublicKey,
+  SshForwardRequest,
+  SshGrant,
+  SshProxy,
+  SshProxyEvent,
+  SshProxyOptions,
+  SshSessionInfo,
+  SshTarget,
+  TerminalAnalyzer,
+  TerminalAnalyzerContext,
+  TerminalAnalyzerFactory,
+} from './types.js';
