@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface RunResult {
@@ -6,10 +8,17 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: Buffer;
+  /** SHA-256 (hex) and length of everything written to stdout. */
+  stdoutSha256: string;
+  stdoutBytes: number;
 }
 
 export interface RunOptions {
   input?: string | Buffer;
+  /** A file to use as stdin (instead of `input`). */
+  stdinFile?: string;
+  /** Keep at most this many stdout bytes in `stdout` (the hash covers all). @default Infinity */
+  keepStdout?: number;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -18,14 +27,23 @@ export interface RunOptions {
 /** Runs a program to completion (killed after `timeoutMs`), collecting its output. */
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const stdinFd = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
     const child = spawn(command, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
     });
+    if (stdinFd !== undefined) closeSync(stdinFd);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    const hash = createHash('sha256');
+    let stdoutBytes = 0;
+    const keep = options.keepStdout ?? Number.POSITIVE_INFINITY;
+    child.stdout.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      if (stdoutBytes < keep) stdout.push(chunk);
+      stdoutBytes += chunk.length;
+    });
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', (error) => {
@@ -34,11 +52,20 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr),
+        stdoutSha256: hash.digest('hex'),
+        stdoutBytes,
+      });
     });
-    child.stdin.on('error', () => {});
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    if (child.stdin !== null) {
+      child.stdin.on('error', () => {});
+      if (options.input !== undefined) child.stdin.end(options.input);
+      else child.stdin.end();
+    }
   });
 }
 
