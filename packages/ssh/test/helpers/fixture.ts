@@ -103,7 +103,9 @@ export async function startFixture(options: Partial<SshProxyOptions> = {}): Prom
     targets,
     clientOptions,
     sshArgs(user = TEST_USER, extra = []) {
+      // OpenSSH keeps the first value of an option: `extra` goes first so it can override.
       return [
+        ...extra,
         ...clientOptions(),
         '-o',
         'BatchMode=yes',
@@ -113,7 +115,6 @@ export async function startFixture(options: Partial<SshProxyOptions> = {}): Prom
         userKeyPath,
         '-p',
         String(address.port),
-        ...extra,
         `${user}@127.0.0.1`,
       ];
     },

@@ -138,3 +138,45 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   }
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
+
+export interface Watched {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  stdoutBytes(): number;
+  /** Resolves when stdout contains `text`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Spawns a program and watches its output while it runs (stdout text kept up to 1 MiB). */
+export function watch(command: string, args: readonly string[], timeoutMs = 60_000): Watched {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let bytes = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (stdout.length < 1024 * 1024) stdout += chunk.toString('latin1');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    },
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    stdoutBytes: () => bytes,
+    waitFor: (text, waitMs = 20_000) => until(() => stdout.includes(text), waitMs, `"${text}" on stdout (stderr: ${stderr})`),
+    done,
+  };
+}
