@@ -335,8 +335,7 @@ export class ChannelBridge {
     const notes: string[] = [];
     if (this.terminating) notes.push(this.terminating);
     if (detail) notes.push(detail);
-    notes.push(`bytes client_to_target=${this.bytesClientToTarget} target_to_client=${this.bytesTargetToClient}`);
-    close.detail = notes.join('; ');
+    if (notes.length > 0) close.detail = notes.join('; ');
     try {
       this.options.tap?.end?.();
     } catch {}

@@ -5,6 +5,7 @@
 //   down     -> a port nobody listens on
 // plus `extraTargets` registered by tests.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { SessionContext } from '@tapline/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SshGrant, type SshProxy, type SshProxyEvent, type SshProxyOptions, createSshProxy, type SshTarget } from '../../src/index.js';
@@ -31,7 +32,13 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(options: Partial<SshProxyOptions> = {}): Promise<Fixture> {
+export interface FixtureOptions extends Partial<SshProxyOptions> {
+  /** Extra grant fields per user name (expiresAt, labels, ...). */
+  contextFor?: (username: string) => Partial<SessionContext>;
+}
+
+export async function startFixture(fixtureOptions: FixtureOptions = {}): Promise<Fixture> {
+  const { contextFor, ...options } = fixtureOptions;
   const sshd = await startSshd();
   const directory = mkdtempSync(join(tmpdir(), 'tapline-proxy-'));
   const proxyHostKey = keygen(join(directory, 'proxy_host_key'));
@@ -70,6 +77,7 @@ export async function startFixture(options: Partial<SshProxyOptions> = {}): Prom
           accessFlow: { id: 'flow-1', name: 'ssh-prod' },
           accessRequestId: `ar-${grants}`,
           resource: { id: `res-${request.username}`, type: 'ssh', name: request.username },
+          ...contextFor?.(request.username),
         },
         target,
       };
