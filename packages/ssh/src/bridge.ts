@@ -314,7 +314,12 @@ export class ChannelBridge {
       if (protocol === undefined || client.outgoing.state !== 'eof') return;
       if (exit.code !== undefined) protocol.exitStatus(client.outgoing.id, exit.code);
       else if (exit.signal !== undefined) {
-        protocol.exitSignal(client.outgoing.id, exit.signal, exit.coreDumped === true, exit.description ?? '');
+        protocol.exitSignal(
+          client.outgoing.id,
+          exit.signal,
+          exit.coreDumped === true,
+          exit.description ?? '',
+        );
       }
     } catch {
       // An exit signal ssh2 does not know: the client sees no exit status (ssh exits 255).

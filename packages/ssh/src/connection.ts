@@ -1,7 +1,7 @@
 // One client connection to the proxy: authentication, the grant, the
 // recording, the target connection, and the end of the session.
 import type { EndReasonName, RecordedSession, SessionContext } from '@tapline/core';
-import { type TaplineError, isTaplineError } from '@tapline/frames';
+import { isTaplineError, type TaplineError } from '@tapline/frames';
 import type {
   AuthContext,
   ClientChannel,
@@ -20,7 +20,7 @@ import { fingerprintOf } from './host-key.js';
 import type { ChannelScope, ResolvedOptions } from './scope.js';
 import { attachSessionChannel } from './session-channel.js';
 import { ssh2 } from './ssh2-runtime.js';
-import { type TargetConnection, connectTarget } from './target.js';
+import { connectTarget, type TargetConnection } from './target.js';
 import type { SshAuthMethod, SshAuthRequest, SshClientPublicKey, SshGrant, SshSessionInfo } from './types.js';
 
 type Phase = 'auth' | 'starting' | 'live' | 'failed' | 'ending';
@@ -117,7 +117,12 @@ export class ProxyConnection implements ChannelScope {
       message: error.message,
       ...(streamId === undefined || streamId < 0 ? {} : { streamId }),
     });
-    this.options.emit({ type: 'error', sessionId: this.session?.sessionId, clientAddress: this.clientAddress, error });
+    this.options.emit({
+      type: 'error',
+      sessionId: this.session?.sessionId,
+      clientAddress: this.clientAddress,
+      error,
+    });
   }
 
   recordingError(error: unknown): void {
@@ -155,7 +160,12 @@ export class ProxyConnection implements ChannelScope {
     }
     this.username = context.username;
     if (context.method === 'password') {
-      void this.decide(context, { username: context.username, method, password: context.password, clientAddress: this.clientAddress });
+      void this.decide(context, {
+        username: context.username,
+        method,
+        password: context.password,
+        clientAddress: this.clientAddress,
+      });
       return;
     }
     if (context.method === 'publickey') {
@@ -175,7 +185,12 @@ export class ProxyConnection implements ChannelScope {
         rejectWith();
         return;
       }
-      void this.decide(context, { username: context.username, method, publicKey, clientAddress: this.clientAddress });
+      void this.decide(context, {
+        username: context.username,
+        method,
+        publicKey,
+        clientAddress: this.clientAddress,
+      });
       return;
     }
     const keyboard = context as KeyboardAuthContext;
@@ -262,7 +277,11 @@ export class ProxyConnection implements ChannelScope {
       session = await this.options.recorder.start(context);
     } catch (cause) {
       this.fail(
-        sshError(SshErrorCode.recordingUnavailable, 'the session cannot be recorded, so it was refused', cause),
+        sshError(
+          SshErrorCode.recordingUnavailable,
+          'the session cannot be recorded, so it was refused',
+          cause,
+        ),
         'error',
       );
       return;
@@ -271,7 +290,11 @@ export class ProxyConnection implements ChannelScope {
     const details: Record<string, string> = { method: request.method, username: request.username };
     if (request.publicKey !== undefined) details.publicKeyFingerprint = request.publicKey.fingerprint;
     if (this.clientCipher !== undefined) details.clientCipher = this.clientCipher;
-    this.annotate({ kind: 'auth', message: `the user authenticated to the proxy with ${request.method}`, details });
+    this.annotate({
+      kind: 'auth',
+      message: `the user authenticated to the proxy with ${request.method}`,
+      details,
+    });
     session.signal.addEventListener('abort', () => this.onAbort(), { once: true });
     if (this.clientGone) return;
 
@@ -285,7 +308,11 @@ export class ProxyConnection implements ChannelScope {
     } catch (cause) {
       const error = isTaplineError(cause)
         ? cause
-        : sshError(SshErrorCode.targetHandshakeFailed, `the connection to the target ${this.targetLabel} failed`, cause);
+        : sshError(
+            SshErrorCode.targetHandshakeFailed,
+            `the connection to the target ${this.targetLabel} failed`,
+            cause,
+          );
       if (!this.clientGone) this.fail(error, 'error');
       return;
     }
@@ -354,7 +381,8 @@ export class ProxyConnection implements ChannelScope {
       ) => {
         if (!name.startsWith('cancel-')) {
           const where =
-            info?.socketPath ?? (info?.bindAddr === undefined ? '' : `${info.bindAddr}:${info.bindPort ?? 0}`);
+            info?.socketPath ??
+            (info?.bindAddr === undefined ? '' : `${info.bindAddr}:${info.bindPort ?? 0}`);
           const message =
             name === 'tcpip-forward'
               ? `remote port forwarding (ssh -R ${where}) is not supported by the proxy`
@@ -364,19 +392,33 @@ export class ProxyConnection implements ChannelScope {
         reject?.();
       },
     );
-    connection.on('openssh.streamlocal', (_accept: unknown, reject: () => void, info: { socketPath?: string }) => {
-      this.refuse('direct-streamlocal@openssh.com', 'forwarding to a Unix socket is not supported by the proxy', {
-        socketPath: info?.socketPath ?? '',
-      });
-      reject();
-    });
+    connection.on(
+      'openssh.streamlocal',
+      (_accept: unknown, reject: () => void, info: { socketPath?: string }) => {
+        this.refuse(
+          'direct-streamlocal@openssh.com',
+          'forwarding to a Unix socket is not supported by the proxy',
+          {
+            socketPath: info?.socketPath ?? '',
+          },
+        );
+        reject();
+      },
+    );
     if (this.phase === 'failed') {
-      this.failureTimer = setTimeout(() => void this.finish(this.failureReason ?? 'error'), this.options.failedSessionGraceMs);
+      this.failureTimer = setTimeout(
+        () => void this.finish(this.failureReason ?? 'error'),
+        this.options.failedSessionGraceMs,
+      );
       this.failureTimer.unref();
     }
   }
 
-  private async onDirectTcpip(accept: () => ServerChannel, reject: () => void, info: TcpipRequestInfo): Promise<void> {
+  private async onDirectTcpip(
+    accept: () => ServerChannel,
+    reject: () => void,
+    info: TcpipRequestInfo,
+  ): Promise<void> {
     const session = this.session;
     const target = this.targetClient;
     if (session === undefined || target === undefined) {
@@ -404,7 +446,12 @@ export class ProxyConnection implements ChannelScope {
             })
           : policy;
     } catch (error) {
-      this.options.emit({ type: 'error', sessionId: session.sessionId, clientAddress: this.clientAddress, error: error as Error });
+      this.options.emit({
+        type: 'error',
+        sessionId: session.sessionId,
+        clientAddress: this.clientAddress,
+        error: error as Error,
+      });
       allowed = false;
     }
     if (!allowed) {
@@ -417,50 +464,58 @@ export class ProxyConnection implements ChannelScope {
       return;
     }
     try {
-      target.forwardOut(info.srcIP, info.srcPort, info.destIP, info.destPort, (error, targetChannel: ClientChannel) => {
-        if (error !== undefined || targetChannel === undefined) {
-          this.channelError(
-            sshError(
-              SshErrorCode.channelRefused,
-              `the target could not open the forward to ${destination}${error ? ` (${error.message})` : ''}`,
-              error,
+      target.forwardOut(
+        info.srcIP,
+        info.srcPort,
+        info.destIP,
+        info.destPort,
+        (error, targetChannel: ClientChannel) => {
+          if (error !== undefined || targetChannel === undefined) {
+            this.channelError(
+              sshError(
+                SshErrorCode.channelRefused,
+                `the target could not open the forward to ${destination}${error ? ` (${error.message})` : ''}`,
+                error,
+                details,
+              ),
+            );
+            reject();
+            return;
+          }
+          if (this.phase !== 'live') {
+            targetChannel.on('error', () => {});
+            targetChannel.close();
+            reject();
+            return;
+          }
+          const clientChannel = accept();
+          let streamId = -1;
+          try {
+            streamId = session.openStream('ssh_forward', {
               details,
-            ),
-          );
-          reject();
-          return;
-        }
-        if (this.phase !== 'live') {
-          targetChannel.on('error', () => {});
-          targetChannel.close();
-          reject();
-          return;
-        }
-        const clientChannel = accept();
-        let streamId = -1;
-        try {
-          streamId = session.openStream('ssh_forward', {
-            details,
-            contentRecorded: this.options.recordForwardContent,
+              contentRecorded: this.options.recordForwardContent,
+            });
+          } catch (recordError) {
+            this.recordingError(recordError);
+          }
+          const bridge = new ChannelBridge({
+            session,
+            streamId,
+            client: clientChannel,
+            target: targetChannel,
+            forwardExit: false,
+            terminal: false,
+            onRecordingError: (recordError) => this.recordingError(recordError),
+            onDone: (done) => this.bridgeDone(done),
           });
-        } catch (recordError) {
-          this.recordingError(recordError);
-        }
-        const bridge = new ChannelBridge({
-          session,
-          streamId,
-          client: clientChannel,
-          target: targetChannel,
-          forwardExit: false,
-          terminal: false,
-          onRecordingError: (recordError) => this.recordingError(recordError),
-          onDone: (done) => this.bridgeDone(done),
-        });
-        this.addBridge(bridge);
-        bridge.start();
-      });
+          this.addBridge(bridge);
+          bridge.start();
+        },
+      );
     } catch (error) {
-      this.channelError(sshError(SshErrorCode.channelRefused, `cannot open the forward to ${destination}`, error, details));
+      this.channelError(
+        sshError(SshErrorCode.channelRefused, `cannot open the forward to ${destination}`, error, details),
+      );
       reject();
     }
   }
@@ -470,9 +525,13 @@ export class ProxyConnection implements ChannelScope {
   private onAbort(): void {
     const session = this.session;
     if (session === undefined || this.phase === 'starting' || this.phase === 'auth') return;
-    const reason = session.signal.reason as { endReason?: unknown; details?: { endReason?: unknown } } | undefined;
+    const reason = session.signal.reason as
+      | { endReason?: unknown; details?: { endReason?: unknown } }
+      | undefined;
     const candidate = reason?.endReason ?? reason?.details?.endReason;
-    const endReason = (typeof candidate === 'string' && END_REASONS.has(candidate) ? candidate : 'error') as EndReasonName;
+    const endReason = (
+      typeof candidate === 'string' && END_REASONS.has(candidate) ? candidate : 'error'
+    ) as EndReasonName;
     const message = ABORT_MESSAGES[endReason] ?? 'the session was ended by the access policy';
     void this.finish(endReason, sshError(SshErrorCode.sessionAborted, message, reason, { endReason }));
   }
@@ -483,14 +542,22 @@ export class ProxyConnection implements ChannelScope {
     const why = cause === undefined ? '' : ` (${cause.code ?? cause.message})`;
     void this.finish(
       'target_closed',
-      sshError(SshErrorCode.targetClosed, `the target ${this.targetLabel} closed the connection${why}`, cause),
+      sshError(
+        SshErrorCode.targetClosed,
+        `the target ${this.targetLabel} closed the connection${why}`,
+        cause,
+      ),
     );
   }
 
   private onClientError(error: Error & { code?: string; level?: string }): void {
     if (isHangupError(error) || this.phase === 'ending') return;
     if (this.session !== undefined) {
-      this.annotate({ kind: 'error', code: SshErrorCode.clientError, message: `client connection: ${error.message}` });
+      this.annotate({
+        kind: 'error',
+        code: SshErrorCode.clientError,
+        message: `client connection: ${error.message}`,
+      });
     }
   }
 
@@ -511,7 +578,9 @@ export class ProxyConnection implements ChannelScope {
       if (error !== undefined) this.annotate({ kind: 'error', code: error.code, message: error.message });
       const notice = reason === 'client_closed' ? undefined : error?.message;
       if (!this.clientGone && this.bridges.size > 0) {
-        await Promise.all([...this.bridges].map((bridge) => bridge.terminate(notice, this.options.notifyGraceMs)));
+        await Promise.all(
+          [...this.bridges].map((bridge) => bridge.terminate(notice, this.options.notifyGraceMs)),
+        );
       }
       for (const bridge of [...this.bridges]) bridge.destroy('the connection closed');
       try {

@@ -99,7 +99,11 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
       });
     });
   } catch (error) {
-    throw sshError(SshErrorCode.invalidOptions, `cannot use options.hostKeys: ${(error as Error).message}`, error);
+    throw sshError(
+      SshErrorCode.invalidOptions,
+      `cannot use options.hostKeys: ${(error as Error).message}`,
+      error,
+    );
   }
   server.on('error', (error: Error) => resolved.emit({ type: 'error', error }));
   let closing: Promise<void> | undefined;
@@ -144,7 +148,10 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
         for (const connection of connections) {
           if (connection.hasSession()) {
             ending.push(
-              connection.finish('shutdown', sshError(SshErrorCode.shutdown, 'the proxy is shutting down; the session is closed')),
+              connection.finish(
+                'shutdown',
+                sshError(SshErrorCode.shutdown, 'the proxy is shutting down; the session is closed'),
+              ),
             );
           } else {
             connection.hangUp();

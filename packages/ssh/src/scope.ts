@@ -6,9 +6,9 @@ import type {
   SessionRecorder,
   SftpAnalyzerFactory,
   SshAuthMethod,
+  SshAuthRequest,
   SshForwardRequest,
   SshGrant,
-  SshAuthRequest,
   SshProxyEvent,
   TerminalAnalyzerFactory,
 } from './types.js';

@@ -31,14 +31,25 @@ function toPtyRequest(info: unknown): PtyRequest | undefined {
 }
 
 function ptyOptions(pty: PtyRequest): PseudoTtyOptions {
-  const options: PseudoTtyOptions = { rows: pty.rows, cols: pty.cols, width: pty.width, height: pty.height, term: pty.term };
+  const options: PseudoTtyOptions = {
+    rows: pty.rows,
+    cols: pty.cols,
+    width: pty.width,
+    height: pty.height,
+    term: pty.term,
+  };
   // ssh2 forwards a Buffer of encoded modes byte for byte.
   if (pty.rawModes.length > 0) options.modes = pty.rawModes as unknown as PseudoTtyOptions['modes'];
   return options;
 }
 
 /** Tells the user why the channel cannot run, then exits 255 like ssh does on a connection error. */
-export function failChannel(scope: ChannelScope, channel: ServerChannel, message: string, terminal: boolean): void {
+export function failChannel(
+  scope: ChannelScope,
+  channel: ServerChannel,
+  message: string,
+  terminal: boolean,
+): void {
   channel.on('error', noop);
   channel.stderr.on('error', noop);
   channel.once('close', () => scope.failedChannelClosed());
@@ -147,7 +158,11 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
   });
   channel.on(
     'window-change',
-    (accept: Accept, reject: Reject, info: { cols: number; rows: number; width: number; height: number } | undefined) => {
+    (
+      accept: Accept,
+      reject: Reject,
+      info: { cols: number; rows: number; width: number; height: number } | undefined,
+    ) => {
       if (info === undefined) {
         reject?.();
         return;
@@ -191,8 +206,10 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
     start(accept, 'exec', info.command),
   );
   // No 'sftp' listener on purpose: ssh2 then hands the sftp subsystem over as a raw channel.
-  channel.on('subsystem', (accept: () => ServerChannel | undefined, _reject: Reject, info: { name: string }) =>
-    start(accept, 'subsystem', info.name),
+  channel.on(
+    'subsystem',
+    (accept: () => ServerChannel | undefined, _reject: Reject, info: { name: string }) =>
+      start(accept, 'subsystem', info.name),
   );
 
   function start(accept: () => ServerChannel | undefined, kind: StartKind, argument: string): void {
@@ -213,7 +230,12 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
     const session = scope.session;
     const target = scope.targetClient;
     if (unavailable !== undefined || session === undefined || target === undefined) {
-      failChannel(scope, clientChannel, unavailable?.message ?? 'the session is not available', pty !== undefined);
+      failChannel(
+        scope,
+        clientChannel,
+        unavailable?.message ?? 'the session is not available',
+        pty !== undefined,
+      );
       return;
     }
 

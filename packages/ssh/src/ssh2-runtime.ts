@@ -52,7 +52,15 @@ export interface SshCryptoInfo {
 
 interface ProtocolLike {
   _server?: boolean;
-  _handlers: { CHANNEL_REQUEST?: (self: unknown, recipient: number, type: string, wantReply: boolean, data: unknown) => void };
+  _handlers: {
+    CHANNEL_REQUEST?: (
+      self: unknown,
+      recipient: number,
+      type: string,
+      wantReply: boolean,
+      data: unknown,
+    ) => void;
+  };
 }
 type MessageHandler = ((self: ProtocolLike, payload: Buffer) => unknown) & { taplinePtyFix?: true };
 

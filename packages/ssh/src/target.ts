@@ -96,7 +96,13 @@ export function connectTarget(target: SshTarget, options: ConnectTargetOptions):
       lastError = error;
       fail(classify(error));
     };
-    const onClose = (): void => fail(classify(lastError ?? Object.assign(new Error('closed'), { level: 'client-socket', code: 'closed by the target' })));
+    const onClose = (): void =>
+      fail(
+        classify(
+          lastError ??
+            Object.assign(new Error('closed'), { level: 'client-socket', code: 'closed by the target' }),
+        ),
+      );
     const onAbort = (): void =>
       fail(sshError(SshErrorCode.targetHandshakeFailed, `the connection to ${where} was abandoned`));
     const onReady = (): void => {

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, startFixture } from './helpers/fixture.js';
-import { run } from './helpers/processes.js';
+import { exited, run } from './helpers/processes.js';
 
 describe('ssh host cmd through the proxy (real OpenSSH client and sshd)', () => {
   let fixture: Fixture;
@@ -12,12 +13,16 @@ describe('ssh host cmd through the proxy (real OpenSSH client and sshd)', () => 
   });
 
   it('preserves exit status 0 and non-zero and keeps stdout and stderr apart', async () => {
-    const ok = await run('ssh', [...fixture.sshArgs(), 'echo out-$((40+2)); echo err-1 >&2'], { timeoutMs: 20_000 });
+    const ok = await run('ssh', [...fixture.sshArgs(), 'echo out-$((40+2)); echo err-1 >&2'], {
+      timeoutMs: 20_000,
+    });
     expect(ok.stderr.toString()).toBe('err-1\n');
     expect(ok.stdout.toString()).toBe('out-42\n');
     expect(ok.code).toBe(0);
 
-    const failed = await run('ssh', [...fixture.sshArgs(), 'echo partial; echo oops >&2; exit 3'], { timeoutMs: 20_000 });
+    const failed = await run('ssh', [...fixture.sshArgs(), 'echo partial; echo oops >&2; exit 3'], {
+      timeoutMs: 20_000,
+    });
     expect(failed.code).toBe(3);
     expect(failed.stdout.toString()).toBe('partial\n');
     expect(failed.stderr.toString()).toBe('oops\n');
@@ -30,10 +35,16 @@ describe('ssh host cmd through the proxy (real OpenSSH client and sshd)', () => 
     expect(stream?.closed?.exitStatus).toBe(3);
     expect(session.text(stream!.id, 'target_to_client')).toBe('partial\n');
     expect(Buffer.concat(stream!.capturedStderr).toString()).toBe('oops\n');
-    expect(session.commands[0]).toMatchObject({ streamId: stream!.id, source: 'exec', text: 'echo partial; echo oops >&2; exit 3' });
+    expect(session.commands[0]).toMatchObject({
+      streamId: stream!.id,
+      source: 'exec',
+      text: 'echo partial; echo oops >&2; exit 3',
+    });
     expect(session.context).toMatchObject({ protocol: 'ssh', target: `127.0.0.1:${fixture.sshd.port}` });
     expect(session.context.clientAddress).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(session.annotations.find((a) => a.kind === 'auth')?.details).toMatchObject({ method: 'publickey' });
+    expect(session.annotations.find((a) => a.kind === 'auth')?.details).toMatchObject({
+      method: 'publickey',
+    });
   });
 
   it('passes stdin through and its EOF', async () => {
@@ -44,11 +55,17 @@ describe('ssh host cmd through the proxy (real OpenSSH client and sshd)', () => 
   });
 
   it('forwards env requests the target accepts and records them', async () => {
-    const result = await run('ssh', [...fixture.sshArgs(undefined, ['-o', 'SetEnv=TAPLINE_COLOR=teal']), 'echo $TAPLINE_COLOR'], {
-      timeoutMs: 20_000,
-    });
+    const result = await run(
+      'ssh',
+      [...fixture.sshArgs(undefined, ['-o', 'SetEnv=TAPLINE_COLOR=teal']), 'echo $TAPLINE_COLOR'],
+      {
+        timeoutMs: 20_000,
+      },
+    );
     expect(result.stdout.toString()).toBe('teal\n');
-    const session = await fixture.recorder.waitFor((s) => s.commands.some((c) => c.text === 'echo $TAPLINE_COLOR'));
+    const session = await fixture.recorder.waitFor((s) =>
+      s.commands.some((c) => c.text === 'echo $TAPLINE_COLOR'),
+    );
     expect(session.streamsOf('ssh_exec')[0]?.options.details?.['env.TAPLINE_COLOR']).toBe('teal');
   });
 
@@ -75,6 +92,21 @@ describe('ssh host cmd through the proxy (real OpenSSH client and sshd)', () => 
     await session.ended;
     expect(session.streamsOf('ssh_exec')[0]?.closed?.exitSignal).toBe('TERM');
   });
+
+  it('forwards the target EOF before the exit status, as sshd does (stdout closes while the command runs)', async () => {
+    const ssh = spawn('ssh', [...fixture.sshArgs(), 'echo hi; exec >&- 2>&-; sleep 60'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    ssh.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await new Promise<void>((resolve) => ssh.stdout.on('end', resolve));
+    expect(output).toBe('hi\n');
+    expect(ssh.exitCode).toBeNull();
+    ssh.kill('SIGKILL');
+    await exited(ssh);
+  }, 30_000);
 
   it('logs in to the target with a password when the grant carries one', async () => {
     const result = await run('ssh', [...fixture.sshArgs('pw'), 'id -un'], { timeoutMs: 20_000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshErrorCode } from '../src/index.js';
-import { type Fixture, TOKEN, startFixture } from './helpers/fixture.js';
-import { run, until, watch, type Watched } from './helpers/processes.js';
+import { type Fixture, startFixture, TOKEN } from './helpers/fixture.js';
+import { run, until, type Watched, watch } from './helpers/processes.js';
 import { type Sshd, startSshd } from './helpers/sshd.js';
 
 describe('failures: each gives the user a clear message, ends only its own session, records why', () => {
@@ -39,14 +39,20 @@ describe('failures: each gives the user a clear message, ends only its own sessi
 
   it('a wrong token is "Permission denied" and records nothing; the right one works by password and keyboard-interactive', async () => {
     const sessionsBefore = fixture.recorder.sessions.length;
-    const wrong = await run('sshpass', ['-p', 'not-the-token', 'ssh', ...passwordArgs('password'), 'true'], { timeoutMs: 20_000 });
+    const wrong = await run('sshpass', ['-p', 'not-the-token', 'ssh', ...passwordArgs('password'), 'true'], {
+      timeoutMs: 20_000,
+    });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr.toString()).toMatch(/Permission denied/);
     expect(fixture.recorder.sessions.length).toBe(sessionsBefore);
-    expect(fixture.events.some((event) => event.type === 'auth_failed' && event.method === 'password')).toBe(true);
+    expect(fixture.events.some((event) => event.type === 'auth_failed' && event.method === 'password')).toBe(
+      true,
+    );
 
     for (const method of ['password', 'keyboard-interactive'] as const) {
-      const right = await run('sshpass', ['-p', TOKEN, 'ssh', ...passwordArgs(method), 'echo via-$0'], { timeoutMs: 20_000 });
+      const right = await run('sshpass', ['-p', TOKEN, 'ssh', ...passwordArgs(method), 'echo via-$0'], {
+        timeoutMs: 20_000,
+      });
       expect(right.stdout.toString()).toBe('via-bash\n');
       expect(right.code).toBe(0);
     }
@@ -57,9 +63,13 @@ describe('failures: each gives the user a clear message, ends only its own sessi
   }, 60_000);
 
   it('a wrong target host key refuses the session with a coded error and a clear message', async () => {
-    const result = await run('ssh', [...fixture.sshArgs('badkey'), 'echo must-not-run'], { timeoutMs: 30_000 });
+    const result = await run('ssh', [...fixture.sshArgs('badkey'), 'echo must-not-run'], {
+      timeoutMs: 30_000,
+    });
     expect(result.stdout.toString()).toBe('');
-    expect(result.stderr.toString()).toMatch(/^tapline: the host key of the target 127\.0\.0\.1:\d+ \(SHA256:\S+\) does not match the pinned key/);
+    expect(result.stderr.toString()).toMatch(
+      /^tapline: the host key of the target 127\.0\.0\.1:\d+ \(SHA256:\S+\) does not match the pinned key/,
+    );
     expect(result.code).toBe(255);
     const session = await fixture.recorder.waitFor((s) => s.context.user.id === 'user-badkey');
     expect(await session.ended).toBe('error');
@@ -69,7 +79,9 @@ describe('failures: each gives the user a clear message, ends only its own sessi
 
   it('a target that is down is reported as unreachable and recorded as an error', async () => {
     const result = await run('ssh', [...fixture.sshArgs('down'), 'true'], { timeoutMs: 30_000 });
-    expect(result.stderr.toString()).toMatch(/^tapline: cannot reach the target 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(result.stderr.toString()).toMatch(
+      /^tapline: cannot reach the target 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
     expect(result.code).toBe(255);
     const session = await fixture.recorder.waitFor((s) => s.context.user.id === 'user-down');
     expect(await session.ended).toBe('error');
@@ -82,7 +94,9 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     expect(result.stdout.toString()).toBe('');
     expect(result.stderr.toString()).toMatch(/^tapline: the session cannot be recorded/);
     expect(result.code).toBe(255);
-    const failed = fixture.events.find((event) => event.type === 'session_failed' && event.sessionId === undefined);
+    const failed = fixture.events.find(
+      (event) => event.type === 'session_failed' && event.sessionId === undefined,
+    );
     expect(failed?.type === 'session_failed' && failed.error.code).toBe(SshErrorCode.recordingUnavailable);
   }, 30_000);
 
@@ -97,7 +111,11 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     const [stream] = session.streamsOf('ssh_exec');
     expect(stream?.closed).toBeDefined();
     expect(stream?.bytes.target_to_client).toBeGreaterThan(8 * 1024 * 1024);
-    await until(() => !fixture.proxy.sessions().some((info) => info.sessionId === session.sessionId), 10_000, 'the session to go');
+    await until(
+      () => !fixture.proxy.sessions().some((info) => info.sessionId === session.sessionId),
+      10_000,
+      'the session to go',
+    );
     await expectBystanderFine(other);
   }, 60_000);
 
@@ -127,22 +145,28 @@ describe('failures: each gives the user a clear message, ends only its own sessi
   it.each([
     ['expire', 'grant_expired', /^tapline: your access grant has expired; the session is closed/],
     ['revoke', 'revoked', /^tapline: your access was revoked; the session is closed/],
-  ] as const)('%s: the user is told, the session ends as %s; another session goes on', async (action, reason, message) => {
-    const other = bystander();
-    const marker = `ready-${action}`;
-    const doomed = watch('ssh', [...fixture.sshArgs(), `echo ${marker}; sleep 30`]);
-    await doomed.waitFor(marker);
-    await other.waitFor('ready');
-    const session = await fixture.recorder.waitFor((s) => s.commands.some((c) => c.text.startsWith(`echo ${marker}`)));
-    session[action]();
-    const result = await doomed.done;
-    expect(result.stderr).toMatch(message);
-    expect(result.code).toBe(255);
-    expect(await session.ended).toBe(reason);
-    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.sessionAborted);
-    expect(session.streamsOf('ssh_exec')[0]?.closed).toBeDefined();
-    await expectBystanderFine(other);
-  }, 60_000);
+  ] as const)(
+    '%s: the user is told, the session ends as %s; another session goes on',
+    async (action, reason, message) => {
+      const other = bystander();
+      const marker = `ready-${action}`;
+      const doomed = watch('ssh', [...fixture.sshArgs(), `echo ${marker}; sleep 30`]);
+      await doomed.waitFor(marker);
+      await other.waitFor('ready');
+      const session = await fixture.recorder.waitFor((s) =>
+        s.commands.some((c) => c.text.startsWith(`echo ${marker}`)),
+      );
+      session[action]();
+      const result = await doomed.done;
+      expect(result.stderr).toMatch(message);
+      expect(result.code).toBe(255);
+      expect(await session.ended).toBe(reason);
+      expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.sessionAborted);
+      expect(session.streamsOf('ssh_exec')[0]?.closed).toBeDefined();
+      await expectBystanderFine(other);
+    },
+    60_000,
+  );
 
   it('proxy.close() tells live users, ends their sessions as shutdown and resolves after the recordings end', async () => {
     const second = await startFixture();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { type Server, type Socket, connect, createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +67,15 @@ describe('port forwarding through the proxy', () => {
     const localPort = await freePort();
     const ssh = spawn(
       'ssh',
-      [...fixture.sshArgs(undefined, ['-N', '-o', 'ExitOnForwardFailure=yes', '-L', `${localPort}:127.0.0.1:${echo.port}`])],
+      [
+        ...fixture.sshArgs(undefined, [
+          '-N',
+          '-o',
+          'ExitOnForwardFailure=yes',
+          '-L',
+          `${localPort}:127.0.0.1:${echo.port}`,
+        ]),
+      ],
       { stdio: 'ignore' },
     );
     children.push(ssh);
@@ -78,15 +86,24 @@ describe('port forwarding through the proxy', () => {
     expect((await echoRoundTrip(localPort, second)).equals(second)).toBe(true);
 
     const session = await fixture.recorder.waitFor((s) => s.streamsOf('ssh_forward').length >= 2);
-    await until(() => session.streamsOf('ssh_forward').every((stream) => stream.closed !== undefined), 10_000, 'forward streams to close');
-    const forwards = session.streamsOf('ssh_forward').filter((stream) => stream.options.details?.destinationPort === String(echo.port));
+    await until(
+      () => session.streamsOf('ssh_forward').every((stream) => stream.closed !== undefined),
+      10_000,
+      'forward streams to close',
+    );
+    const forwards = session
+      .streamsOf('ssh_forward')
+      .filter((stream) => stream.options.details?.destinationPort === String(echo.port));
     // ssh's own probe connection from `accepts()` may add a forward with no bytes.
     const withData = forwards.filter((stream) => stream.bytes.client_to_target > 0);
     expect(withData.map((stream) => stream.bytes.client_to_target)).toEqual([first.length, second.length]);
     expect(withData.map((stream) => stream.bytes.target_to_client)).toEqual([first.length, second.length]);
     for (const stream of withData) {
       expect(stream.options.contentRecorded).toBe(false);
-      expect(stream.options.details).toMatchObject({ destinationHost: '127.0.0.1', originAddress: '127.0.0.1' });
+      expect(stream.options.details).toMatchObject({
+        destinationHost: '127.0.0.1',
+        originAddress: '127.0.0.1',
+      });
       expect(stream.captured.client_to_target).toHaveLength(0);
       expect(stream.closed).toBeDefined();
     }
@@ -99,7 +116,9 @@ describe('port forwarding through the proxy', () => {
   it('refuses a local forward the policy denies, and records why', async () => {
     const deniedPort = await freePort();
     denied.add(deniedPort);
-    const result = await run('ssh', [...fixture.sshArgs(undefined, ['-W', `127.0.0.1:${deniedPort}`])], { timeoutMs: 20_000 });
+    const result = await run('ssh', [...fixture.sshArgs(undefined, ['-W', `127.0.0.1:${deniedPort}`])], {
+      timeoutMs: 20_000,
+    });
     expect(result.code).toBe(255);
     expect(result.stderr.toString()).toMatch(/stdio forwarding failed/);
     const session = await fixture.recorder.waitFor((s) =>
@@ -114,12 +133,17 @@ describe('port forwarding through the proxy', () => {
   it('refuses remote forwarding (ssh -R) with a clear reason recorded as an annotation', async () => {
     const result = await run(
       'ssh',
-      [...fixture.sshArgs(undefined, ['-o', 'ExitOnForwardFailure=yes', '-R', `0:127.0.0.1:${echo.port}`]), 'echo ran'],
+      [
+        ...fixture.sshArgs(undefined, ['-o', 'ExitOnForwardFailure=yes', '-R', `0:127.0.0.1:${echo.port}`]),
+        'echo ran',
+      ],
       { timeoutMs: 20_000 },
     );
     expect(result.code).toBe(255);
     expect(result.stderr.toString()).toMatch(/remote port forwarding failed/);
-    const session = await fixture.recorder.waitFor((s) => s.annotations.some((a) => a.details?.request === 'tcpip-forward'));
+    const session = await fixture.recorder.waitFor((s) =>
+      s.annotations.some((a) => a.details?.request === 'tcpip-forward'),
+    );
     const refused = session.annotations.find((a) => a.details?.request === 'tcpip-forward');
     expect(refused).toMatchObject({ kind: 'refused', code: SshErrorCode.requestRefused });
     expect(refused?.message).toMatch(/remote port forwarding/);
@@ -142,7 +166,9 @@ describe('port forwarding through the proxy', () => {
       );
       expect(result.stdout.toString()).toBe('agent=[] display=[]\n');
       expect(result.code).toBe(0);
-      const session = await fixture.recorder.waitFor((s) => s.commands.some((c) => c.text.startsWith('echo "agent=')));
+      const session = await fixture.recorder.waitFor((s) =>
+        s.commands.some((c) => c.text.startsWith('echo "agent=')),
+      );
       await session.ended;
       const requests = session.annotations.filter((a) => a.kind === 'refused').map((a) => a.details?.request);
       expect(requests).toContain('auth-agent-req@openssh.com');

@@ -3,13 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Recorder, createFileSink, createRecorder } from '@tapline/core';
+import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
 import { frameToJson, readFrames, verifyRecording } from '@tapline/frames';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshErrorCode } from '../src/index.js';
 import { ssh2 } from '../src/ssh2-runtime.js';
-import { type Fixture, startFixture } from './helpers/fixture.js';
 import { randomFile, userDirectory } from './helpers/files.js';
+import { type Fixture, startFixture } from './helpers/fixture.js';
 import { run, until, watch } from './helpers/processes.js';
 import { TEST_USER } from './helpers/sshd.js';
 
@@ -43,13 +43,17 @@ describe('recordings made with the real recorder', () => {
   /** The last session the proxy ended, once its recording is delivered: verified and decoded. */
   async function lastRecording(): Promise<{ frames: JsonFrame[]; sessionId: string }> {
     let sessionId = '';
-    await until(() => {
-      const ended = fixture.events.filter((event) => event.type === 'session_ended');
-      const last = ended.at(-1);
-      if (last?.type !== 'session_ended') return false;
-      sessionId = last.sessionId;
-      return true;
-    }, 20_000, 'a session to end');
+    await until(
+      () => {
+        const ended = fixture.events.filter((event) => event.type === 'session_ended');
+        const last = ended.at(-1);
+        if (last?.type !== 'session_ended') return false;
+        sessionId = last.sessionId;
+        return true;
+      },
+      20_000,
+      'a session to end',
+    );
     fixture.events.length = 0;
     await recorder.idle();
     const bytes = readFileSync(join(root, 'recordings', `${sessionId}.tapline`));
@@ -61,18 +65,24 @@ describe('recordings made with the real recorder', () => {
   }
 
   function bodies(frames: JsonFrame[], body: string): Array<Record<string, unknown>> {
-    return frames.filter((frame) => frame.body === body).map((frame) => frame[body] as Record<string, unknown>);
+    return frames
+      .filter((frame) => frame.body === body)
+      .map((frame) => frame[body] as Record<string, unknown>);
   }
 
   function dataText(frames: JsonFrame[], direction: string, channel = 0): string {
     return bodies(frames, 'data')
-      .filter((data) => data.direction === direction && ((data.channel as number | undefined) ?? 0) === channel)
+      .filter(
+        (data) => data.direction === direction && ((data.channel as number | undefined) ?? 0) === channel,
+      )
       .map((data) => Buffer.from(data.bytes as string, 'base64').toString('utf8'))
       .join('');
   }
 
   it('records an exec: grant, stream, command, stdout and stderr channels, exit status, end reason', async () => {
-    const result = await run('ssh', [...fixture.sshArgs(), 'echo out; echo err >&2; exit 3'], { timeoutMs: 20_000 });
+    const result = await run('ssh', [...fixture.sshArgs(), 'echo out; echo err >&2; exit 3'], {
+      timeoutMs: 20_000,
+    });
     expect(result.code).toBe(3);
     const { frames } = await lastRecording();
     expect(frames[0]?.body).toBe('sessionStart');
@@ -85,7 +95,10 @@ describe('recordings made with the real recorder', () => {
       kind: 'STREAM_KIND_SSH_EXEC',
       details: { command: 'echo out; echo err >&2; exit 3' },
     });
-    expect(bodies(frames, 'command')[0]).toMatchObject({ text: 'echo out; echo err >&2; exit 3', source: 'exec' });
+    expect(bodies(frames, 'command')[0]).toMatchObject({
+      text: 'echo out; echo err >&2; exit 3',
+      source: 'exec',
+    });
     expect(dataText(frames, 'DIRECTION_TARGET_TO_CLIENT')).toBe('out\n');
     expect(dataText(frames, 'DIRECTION_TARGET_TO_CLIENT', 1)).toBe('err\n');
     expect(bodies(frames, 'streamClose')[0]).toMatchObject({ exitStatus: 3, bytesTargetToClient: 8 });
@@ -96,7 +109,12 @@ describe('recordings made with the real recorder', () => {
     const client = new ssh2.Client();
     await new Promise<void>((resolve, reject) => {
       client.on('ready', resolve).on('error', reject);
-      client.connect({ host: '127.0.0.1', port: fixture.port, username: TEST_USER, privateKey: readFileSync(fixture.userKeyPath) });
+      client.connect({
+        host: '127.0.0.1',
+        port: fixture.port,
+        username: TEST_USER,
+        privateKey: readFileSync(fixture.userKeyPath),
+      });
     });
     const exitCode = await new Promise<number>((resolve, reject) => {
       client.shell({ rows: 24, cols: 80, term: 'xterm' }, (error, channel) => {
@@ -116,7 +134,12 @@ describe('recordings made with the real recorder', () => {
     client.end();
     expect(exitCode).toBe(5);
     const { frames } = await lastRecording();
-    expect(bodies(frames, 'streamOpen')[0]).toMatchObject({ kind: 'STREAM_KIND_SSH_SHELL', cols: 80, rows: 24, details: { term: 'xterm' } });
+    expect(bodies(frames, 'streamOpen')[0]).toMatchObject({
+      kind: 'STREAM_KIND_SSH_SHELL',
+      cols: 80,
+      rows: 24,
+      details: { term: 'xterm' },
+    });
     expect(bodies(frames, 'resize')[0]).toMatchObject({ cols: 100, rows: 30 });
     expect(dataText(frames, 'DIRECTION_TARGET_TO_CLIENT')).toContain('resized-30x100');
     expect(bodies(frames, 'streamClose')[0]).toMatchObject({ exitStatus: 5 });
@@ -129,28 +152,51 @@ describe('recordings made with the real recorder', () => {
     writeFileSync(batch, `put ${source} ${files}/copy.bin\n`);
     const sftp = await run(
       'sftp',
-      [...fixture.clientOptions(), '-o', 'IdentitiesOnly=yes', '-i', fixture.userKeyPath, '-P', String(fixture.port), '-b', batch, `${TEST_USER}@127.0.0.1`],
+      [
+        ...fixture.clientOptions(),
+        '-o',
+        'IdentitiesOnly=yes',
+        '-i',
+        fixture.userKeyPath,
+        '-P',
+        String(fixture.port),
+        '-b',
+        batch,
+        `${TEST_USER}@127.0.0.1`,
+      ],
       { timeoutMs: 30_000 },
     );
     expect(sftp.code).toBe(0);
     const sftpRecording = await lastRecording();
-    expect(bodies(sftpRecording.frames, 'streamOpen')[0]).toMatchObject({ kind: 'STREAM_KIND_SSH_SFTP', contentRecorded: true });
+    expect(bodies(sftpRecording.frames, 'streamOpen')[0]).toMatchObject({
+      kind: 'STREAM_KIND_SSH_SFTP',
+      contentRecorded: true,
+    });
     const uploaded = bodies(sftpRecording.frames, 'data')
       .filter((data) => data.direction === 'DIRECTION_CLIENT_TO_TARGET')
       .reduce((total, data) => total + Buffer.from(data.bytes as string, 'base64').length, 0);
     expect(uploaded).toBeGreaterThan(256 * 1024);
 
     // `ssh -W` is a stdio forward: one direct-tcpip channel to the target's own sshd port.
-    const forward = await run('ssh', [...fixture.sshArgs(undefined, ['-W', `127.0.0.1:${fixture.sshd.port}`])], {
-      input: 'SSH-2.0-probe\r\n',
-      timeoutMs: 20_000,
-    });
+    const forward = await run(
+      'ssh',
+      [...fixture.sshArgs(undefined, ['-W', `127.0.0.1:${fixture.sshd.port}`])],
+      {
+        input: 'SSH-2.0-probe\r\n',
+        timeoutMs: 20_000,
+      },
+    );
     expect(forward.stdout.toString()).toMatch(/^SSH-2\.0-OpenSSH/);
     const forwardRecording = await lastRecording();
     const open = bodies(forwardRecording.frames, 'streamOpen')[0];
-    expect(open).toMatchObject({ kind: 'STREAM_KIND_SSH_FORWARD', details: { destinationPort: String(fixture.sshd.port) } });
+    expect(open).toMatchObject({
+      kind: 'STREAM_KIND_SSH_FORWARD',
+      details: { destinationPort: String(fixture.sshd.port) },
+    });
     expect(open?.contentRecorded ?? false).toBe(false);
-    const recordedContent = bodies(forwardRecording.frames, 'data').filter((data) => (data.bytes as string | undefined)?.length);
+    const recordedContent = bodies(forwardRecording.frames, 'data').filter(
+      (data) => (data.bytes as string | undefined)?.length,
+    );
     expect(recordedContent).toHaveLength(0);
     const close = bodies(forwardRecording.frames, 'streamClose')[0];
     expect(close?.bytesClientToTarget).toBe(15);

@@ -2,8 +2,8 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpAnalyzerContext } from '../src/index.js';
-import { type Fixture, startFixture } from './helpers/fixture.js';
 import { randomFile, sha256File, userDirectory } from './helpers/files.js';
+import { type Fixture, startFixture } from './helpers/fixture.js';
 import { run } from './helpers/processes.js';
 import { TEST_USER } from './helpers/sshd.js';
 
@@ -46,7 +46,8 @@ describe('sftp and scp through the proxy (real OpenSSH clients)', () => {
   });
   afterAll(async () => {
     await fixture?.close();
-    for (const directory of [remote, local]) if (directory) rmSync(directory, { recursive: true, force: true });
+    for (const directory of [remote, local])
+      if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
   function clientArgs(portFlag: string): string[] {
@@ -79,7 +80,9 @@ describe('sftp and scp through the proxy (real OpenSSH clients)', () => {
         '',
       ].join('\n'),
     );
-    const result = await run('sftp', [...clientArgs('-P'), '-b', batch, `${TEST_USER}@127.0.0.1`], { timeoutMs: 60_000 });
+    const result = await run('sftp', [...clientArgs('-P'), '-b', batch, `${TEST_USER}@127.0.0.1`], {
+      timeoutMs: 60_000,
+    });
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toMatch(/b\.bin/);
@@ -95,23 +98,37 @@ describe('sftp and scp through the proxy (real OpenSSH clients)', () => {
     expect(stream?.bytes.client_to_target).toBeGreaterThan(3 * MiB);
     expect(stream?.bytes.target_to_client).toBeGreaterThan(3 * MiB);
     expect(stream?.closed).toBeDefined();
-    const analyzer = analyzers.find((log) => log.context.streamId === stream!.id && log.context.session === session);
-    expect(analyzer).toMatchObject({ up: stream?.bytes.client_to_target, down: stream?.bytes.target_to_client, ended: true });
+    const analyzer = analyzers.find(
+      (log) => log.context.streamId === stream!.id && log.context.session === session,
+    );
+    expect(analyzer).toMatchObject({
+      up: stream?.bytes.client_to_target,
+      down: stream?.bytes.target_to_client,
+      ended: true,
+    });
   }, 90_000);
 
   it('scp in SFTP mode (the default) copies both ways over an sftp channel', async () => {
     const source = join(local, 'scp-up.bin');
     const expected = randomFile(source, 2 * MiB + 5);
     const before = fixture.recorder.sessions.length;
-    const up = await run('scp', [...clientArgs('-P'), source, `${TEST_USER}@127.0.0.1:${remote}/scp-sftp.bin`], {
-      timeoutMs: 60_000,
-    });
+    const up = await run(
+      'scp',
+      [...clientArgs('-P'), source, `${TEST_USER}@127.0.0.1:${remote}/scp-sftp.bin`],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(up.stderr.toString()).toBe('');
     expect(up.code).toBe(0);
     expect(sha256File(join(remote, 'scp-sftp.bin'))).toBe(expected);
     const down = await run(
       'scp',
-      [...clientArgs('-P'), `${TEST_USER}@127.0.0.1:${remote}/scp-sftp.bin`, join(local, 'scp-sftp-back.bin')],
+      [
+        ...clientArgs('-P'),
+        `${TEST_USER}@127.0.0.1:${remote}/scp-sftp.bin`,
+        join(local, 'scp-sftp-back.bin'),
+      ],
       { timeoutMs: 60_000 },
     );
     expect(down.code).toBe(0);
@@ -129,15 +146,24 @@ describe('sftp and scp through the proxy (real OpenSSH clients)', () => {
     const source = join(local, 'scp-legacy.bin');
     const expected = randomFile(source, 2 * MiB + 9);
     const before = fixture.recorder.sessions.length;
-    const up = await run('scp', ['-O', ...clientArgs('-P'), source, `${TEST_USER}@127.0.0.1:${remote}/legacy.bin`], {
-      timeoutMs: 60_000,
-    });
+    const up = await run(
+      'scp',
+      ['-O', ...clientArgs('-P'), source, `${TEST_USER}@127.0.0.1:${remote}/legacy.bin`],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(up.stderr.toString()).toBe('');
     expect(up.code).toBe(0);
     expect(sha256File(join(remote, 'legacy.bin'))).toBe(expected);
     const down = await run(
       'scp',
-      ['-O', ...clientArgs('-P'), `${TEST_USER}@127.0.0.1:${remote}/legacy.bin`, join(local, 'legacy-back.bin')],
+      [
+        '-O',
+        ...clientArgs('-P'),
+        `${TEST_USER}@127.0.0.1:${remote}/legacy.bin`,
+        join(local, 'legacy-back.bin'),
+      ],
       { timeoutMs: 60_000 },
     );
     expect(down.code).toBe(0);

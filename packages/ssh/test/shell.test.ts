@@ -1,13 +1,13 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ssh2 } from '../src/ssh2-runtime.js';
 import type { TerminalAnalyzerContext } from '../src/index.js';
-import { type Fixture, startFixture } from './helpers/fixture.js';
+import { ssh2 } from '../src/ssh2-runtime.js';
 import { userDirectory } from './helpers/files.js';
+import { type Fixture, startFixture } from './helpers/fixture.js';
 import { until } from './helpers/processes.js';
 import { TEST_PASSWORD } from './helpers/sshd.js';
-import { type Tmux, startTmux } from './helpers/tmux.js';
+import { startTmux, type Tmux } from './helpers/tmux.js';
 
 interface AnalyzerLog {
   context: TerminalAnalyzerContext;
@@ -76,16 +76,23 @@ describe('interactive shell in a real pty through the proxy', () => {
     terminal.type('written in vi', false);
     terminal.send('Escape');
     terminal.type(':wq');
-    await until(() => {
-      try {
-        return readFileSync(edited, 'utf8') === 'written in vi\n';
-      } catch {
-        return false;
-      }
-    }, 15_000, 'vi to write the file');
     await until(
       () => {
-        const lines = terminal.screen().split('\n').filter((line) => line.trim() !== '');
+        try {
+          return readFileSync(edited, 'utf8') === 'written in vi\n';
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      'vi to write the file',
+    );
+    await until(
+      () => {
+        const lines = terminal
+          .screen()
+          .split('\n')
+          .filter((line) => line.trim() !== '');
         return /\$\s*$/.test(lines.at(-1) ?? '') && !lines.some((line) => /^~\s*$/.test(line));
       },
       15_000,
@@ -98,13 +105,17 @@ describe('interactive shell in a real pty through the proxy', () => {
     await terminal.waitFor(/^0$/m);
 
     terminal.type('exit 7');
-    await until(() => {
-      try {
-        return readFileSync(exitFile, 'utf8').trim() === '7';
-      } catch {
-        return false;
-      }
-    }, 15_000, 'ssh to exit with 7');
+    await until(
+      () => {
+        try {
+          return readFileSync(exitFile, 'utf8').trim() === '7';
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      'ssh to exit with 7',
+    );
 
     const session = await fixture.recorder.waitFor((s) => s.streamsOf('ssh_shell').length > 0);
     await session.ended;
@@ -116,7 +127,9 @@ describe('interactive shell in a real pty through the proxy', () => {
     expect(session.text(shell!.id, 'target_to_client')).toContain('hello-42');
     expect(session.text(shell!.id, 'client_to_target')).toContain('echo hello-$((6*7))');
 
-    const analyzer = analyzers.find((log) => log.context.streamId === shell!.id && log.context.session === session);
+    const analyzer = analyzers.find(
+      (log) => log.context.streamId === shell!.id && log.context.session === session,
+    );
     expect(analyzer?.context).toMatchObject({ kind: 'ssh_shell', cols: 120, rows: 40, term: 'xterm' });
     expect(analyzer?.input).toBe(shell?.bytes.client_to_target);
     expect(analyzer?.output).toBe(shell?.bytes.target_to_client);
@@ -147,7 +160,9 @@ describe('interactive shell in a real pty through the proxy', () => {
     });
     client.end();
     expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
-    const session = await fixture.recorder.waitFor((s) => s.commands.some((c) => c.text === 'echo started; sleep 30'));
+    const session = await fixture.recorder.waitFor((s) =>
+      s.commands.some((c) => c.text === 'echo started; sleep 30'),
+    );
     await session.ended;
     expect(session.streamsOf('ssh_exec')[0]?.closed?.exitSignal).toBe('KILL');
   }, 30_000);

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, startFixture } from './helpers/fixture.js';
 import { randomFile, sha256File, userDirectory } from './helpers/files.js';
+import { type Fixture, startFixture } from './helpers/fixture.js';
 import { run } from './helpers/processes.js';
 
 const MiB = 1024 * 1024;
@@ -22,7 +22,10 @@ describe('bulk transfer and concurrency through the proxy', () => {
   it('downloads 100 MiB with a matching checksum, recorded byte for byte', async () => {
     const source = join(directory, 'download.bin');
     const expected = randomFile(source, 100 * MiB);
-    const result = await run('ssh', [...fixture.sshArgs(), `cat ${source}`], { keepStdout: 0, timeoutMs: 90_000 });
+    const result = await run('ssh', [...fixture.sshArgs(), `cat ${source}`], {
+      keepStdout: 0,
+      timeoutMs: 90_000,
+    });
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdoutBytes).toBe(100 * MiB);
@@ -39,11 +42,16 @@ describe('bulk transfer and concurrency through the proxy', () => {
     const source = join(directory, 'upload-source.bin');
     const destination = join(directory, 'upload.bin');
     const expected = randomFile(source, 64 * MiB);
-    const result = await run('ssh', [...fixture.sshArgs(), `cat > ${destination}`], { stdinFile: source, timeoutMs: 90_000 });
+    const result = await run('ssh', [...fixture.sshArgs(), `cat > ${destination}`], {
+      stdinFile: source,
+      timeoutMs: 90_000,
+    });
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     expect(sha256File(destination)).toBe(expected);
-    const session = await fixture.recorder.waitFor((s) => s.commands.some((c) => c.text === `cat > ${destination}`));
+    const session = await fixture.recorder.waitFor((s) =>
+      s.commands.some((c) => c.text === `cat > ${destination}`),
+    );
     await session.ended;
     expect(session.streamsOf('ssh_exec')[0]?.hashes.client_to_target.digest('hex')).toBe(expected);
   }, 120_000);
@@ -52,11 +60,18 @@ describe('bulk transfer and concurrency through the proxy', () => {
     const before = fixture.recorder.sessions.length;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
-        run('ssh', [...fixture.sshArgs(), `echo $((${index} * ${index})); exit ${index % 7}`], { timeoutMs: 90_000 }),
+        run('ssh', [...fixture.sshArgs(), `echo $((${index} * ${index})); exit ${index % 7}`], {
+          timeoutMs: 90_000,
+        }),
       ),
     );
     results.forEach((result, index) => {
-      expect({ index, stderr: result.stderr.toString(), stdout: result.stdout.toString(), code: result.code }).toEqual({
+      expect({
+        index,
+        stderr: result.stderr.toString(),
+        stdout: result.stdout.toString(),
+        code: result.code,
+      }).toEqual({
         index,
         stderr: '',
         stdout: `${index * index}\n`,

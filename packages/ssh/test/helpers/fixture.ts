@@ -5,13 +5,20 @@
 //   down     -> a port nobody listens on
 // plus `extraTargets` registered by tests.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { SessionContext } from '@tapline/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SshGrant, type SshProxy, type SshProxyEvent, type SshProxyOptions, createSshProxy, type SshTarget } from '../../src/index.js';
-import { type MemoryRecorder, createMemoryRecorder } from './memory-recorder.js';
+import type { SessionContext } from '@tapline/core';
+import {
+  createSshProxy,
+  type SshGrant,
+  type SshProxy,
+  type SshProxyEvent,
+  type SshProxyOptions,
+  type SshTarget,
+} from '../../src/index.js';
+import { createMemoryRecorder, type MemoryRecorder } from './memory-recorder.js';
 import { freePort } from './processes.js';
-import { type Sshd, TEST_PASSWORD, TEST_USER, keygen, startSshd } from './sshd.js';
+import { keygen, type Sshd, startSshd, TEST_PASSWORD, TEST_USER } from './sshd.js';
 
 export const TOKEN = 'token-8d1f2c';
 
@@ -51,14 +58,38 @@ export async function startFixture(fixtureOptions: FixtureOptions = {}): Promise
   const targets = new Map<string, SshTarget>([
     [
       TEST_USER,
-      { host: '127.0.0.1', port: sshd.port, username: TEST_USER, privateKey: sshd.targetPrivateKey, hostKey: sshd.hostPublicKey },
+      {
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: TEST_USER,
+        privateKey: sshd.targetPrivateKey,
+        hostKey: sshd.hostPublicKey,
+      },
     ],
-    ['pw', { host: '127.0.0.1', port: sshd.port, username: TEST_USER, password: TEST_PASSWORD, hostKey: sshd.hostPublicKey }],
+    [
+      'pw',
+      {
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: TEST_USER,
+        password: TEST_PASSWORD,
+        hostKey: sshd.hostPublicKey,
+      },
+    ],
     [
       'badkey',
-      { host: '127.0.0.1', port: sshd.port, username: TEST_USER, privateKey: sshd.targetPrivateKey, hostKey: otherHostKey.publicKey },
+      {
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: TEST_USER,
+        privateKey: sshd.targetPrivateKey,
+        hostKey: otherHostKey.publicKey,
+      },
     ],
-    ['down', { host: '127.0.0.1', port: downPort, username: TEST_USER, password: 'x', hostKey: sshd.hostPublicKey }],
+    [
+      'down',
+      { host: '127.0.0.1', port: downPort, username: TEST_USER, password: 'x', hostKey: sshd.hostPublicKey },
+    ],
   ]);
   let grants = 0;
   const proxy = createSshProxy({

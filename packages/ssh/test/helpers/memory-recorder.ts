@@ -64,9 +64,12 @@ export class MemorySession implements RecordedSession {
   /** Simulates the recorder's grant expiry timer. */
   expire(): void {
     this.controller.abort(
-      Object.assign(new TaplineError('TAPLINE_ERR_GRANT_EXPIRED', 'grant expired', { component: 'recorder' }), {
-        endReason: 'grant_expired',
-      }),
+      Object.assign(
+        new TaplineError('TAPLINE_ERR_GRANT_EXPIRED', 'grant expired', { component: 'recorder' }),
+        {
+          endReason: 'grant_expired',
+        },
+      ),
     );
   }
 
@@ -112,12 +115,16 @@ export class MemorySession implements RecordedSession {
     if (stream === undefined) throw new Error(`data: unknown stream ${streamId}`);
     if (channel === 1) {
       stream.stderrBytes += bytes.length;
-      if (this.captured(stream.capturedStderr) < this.captureLimit) stream.capturedStderr.push(Buffer.from(bytes));
+      if (this.captured(stream.capturedStderr) < this.captureLimit)
+        stream.capturedStderr.push(Buffer.from(bytes));
       return;
     }
     stream.bytes[direction] += bytes.length;
     if (stream.options.contentRecorded !== false) stream.hashes[direction].update(bytes);
-    if (stream.options.contentRecorded !== false && this.captured(stream.captured[direction]) < this.captureLimit) {
+    if (
+      stream.options.contentRecorded !== false &&
+      this.captured(stream.captured[direction]) < this.captureLimit
+    ) {
       stream.captured[direction].push(Buffer.from(bytes));
     }
   }
@@ -197,8 +204,10 @@ export interface MemoryRecorder {
 
 export function createMemoryRecorder(options: { captureLimit?: number } = {}): MemoryRecorder {
   const sessions: MemorySession[] = [];
-  const waiters: Array<{ predicate: (session: MemorySession) => boolean; resolve: (session: MemorySession) => void }> =
-    [];
+  const waiters: Array<{
+    predicate: (session: MemorySession) => boolean;
+    resolve: (session: MemorySession) => void;
+  }> = [];
   let failNext = false;
   return {
     sessions,
@@ -208,7 +217,9 @@ export function createMemoryRecorder(options: { captureLimit?: number } = {}): M
     async start(context) {
       if (failNext) {
         failNext = false;
-        throw new TaplineError('TAPLINE_ERR_SPOOL_UNAVAILABLE', 'spool unavailable', { component: 'recorder' });
+        throw new TaplineError('TAPLINE_ERR_SPOOL_UNAVAILABLE', 'spool unavailable', {
+          component: 'recorder',
+        });
       }
       const session = new MemorySession(context, options.captureLimit ?? 1024 * 1024);
       sessions.push(session);

@@ -39,12 +39,12 @@ export function run(command: string, args: readonly string[], options: RunOption
     const hash = createHash('sha256');
     let stdoutBytes = 0;
     const keep = options.keepStdout ?? Number.POSITIVE_INFINITY;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       if (stdoutBytes < keep) stdout.push(chunk);
       stdoutBytes += chunk.length;
     });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -123,7 +123,11 @@ export function killTree(pid: number): void {
 }
 
 /** Waits until `predicate` holds, polling; throws after `timeoutMs`. */
-export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -163,20 +167,24 @@ export function watch(command: string, args: readonly string[], timeoutMs = 60_0
     stderr += chunk.toString();
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve) => {
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stdout, stderr });
-      });
-    },
-  );
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     stdoutBytes: () => bytes,
-    waitFor: (text, waitMs = 20_000) => until(() => stdout.includes(text), waitMs, `"${text}" on stdout (stderr: ${stderr})`),
+    waitFor: (text, waitMs = 20_000) =>
+      until(() => stdout.includes(text), waitMs, `"${text}" on stdout (stderr: ${stderr})`),
     done,
   };
 }

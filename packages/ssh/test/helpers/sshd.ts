@@ -2,8 +2,8 @@
 // own config, host key, authorized_keys and a free loopback port.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exited, freePort, killTree } from './processes.js';
 
@@ -41,7 +41,9 @@ export function checkPrerequisites(): void {
 }
 
 export function keygen(path: string, type = 'ed25519'): { privateKey: string; publicKey: string } {
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'tapline-test', '-f', path], { stdio: 'ignore' });
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'tapline-test', '-f', path], {
+    stdio: 'ignore',
+  });
   return { privateKey: readFileSync(path, 'utf8'), publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 

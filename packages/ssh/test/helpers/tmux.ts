@@ -16,7 +16,8 @@ export interface Tmux {
 
 export function startTmux(command: string, cols = 120, rows = 40): Tmux {
   const socket = `tapline-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', 'main', '-x', String(cols), '-y', String(rows), command);
   tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
   const screen = (): string => {
@@ -36,7 +37,14 @@ export function startTmux(command: string, cols = 120, rows = 40): Tmux {
     async waitFor(pattern, timeoutMs = 15_000) {
       let last = '';
       try {
-        await until(() => pattern.test((last = screen())), timeoutMs, `${pattern} on the screen`);
+        await until(
+          () => {
+            last = screen();
+            return pattern.test(last);
+          },
+          timeoutMs,
+          `${pattern} on the screen`,
+        );
       } catch (error) {
         throw new Error(`${(error as Error).message}; screen was:\n${last}`);
       }
