@@ -69,6 +69,8 @@ export class ProxyConnection implements ChannelScope {
   private failureTimer: NodeJS.Timeout | undefined;
   private readonly connectAbort = new AbortController();
   private recordingErrorReported = false;
+  private failedAuths = 0;
+  private readonly loginTimer: NodeJS.Timeout;
 
   constructor(options: ResolvedOptions, connection: Connection, info: ClientInfo) {
     this.options = options;
@@ -82,6 +84,10 @@ export class ProxyConnection implements ChannelScope {
     connection.on('ready', () => this.onReady());
     connection.on('error', (error: Error & { code?: string; level?: string }) => this.onClientError(error));
     connection.on('close', () => this.onClientClose());
+    this.loginTimer = setTimeout(() => {
+      if (this.phase === 'auth') this.hangUp();
+    }, options.loginGraceMs);
+    this.loginTimer.unref();
   }
 
   // ChannelScope ---------------------------------------------------------------
@@ -210,6 +216,16 @@ export class ProxyConnection implements ChannelScope {
     );
   }
 
+  /** Rejects an authentication attempt; too many failures end the connection, as sshd's MaxAuthTries does. */
+  private refuseAuth(context: AuthContext): void {
+    this.failedAuths += 1;
+    if (this.failedAuths >= this.options.maxAuthTries) {
+      this.hangUp();
+      return;
+    }
+    context.reject([...this.options.authMethods] as AuthContext['method'][]);
+  }
+
   /** 'query' for a key offered without signature; the key when its signature verifies; else undefined. */
   private verifyPublicKey(context: PublicKeyAuthContext): SshClientPublicKey | 'query' | undefined {
     const parsed = ssh2.utils.parseKey(context.key.data);
@@ -228,7 +244,6 @@ export class ProxyConnection implements ChannelScope {
   }
 
   private async decide(context: AuthContext, request: SshAuthRequest): Promise<void> {
-    const methods = [...this.options.authMethods] as AuthContext['method'][];
     let grant: SshGrant | null | undefined;
     try {
       grant = await this.options.authorize(request);
@@ -241,7 +256,7 @@ export class ProxyConnection implements ChannelScope {
         method: request.method,
         error,
       });
-      if (!this.clientGone) context.reject(methods);
+      if (!this.clientGone) this.refuseAuth(context);
       return;
     }
     if (this.clientGone || this.phase !== 'auth') return;
@@ -252,9 +267,10 @@ export class ProxyConnection implements ChannelScope {
         username: request.username,
         method: request.method,
       });
-      context.reject(methods);
+      this.refuseAuth(context);
       return;
     }
+    clearTimeout(this.loginTimer);
     this.phase = 'starting';
     this.startPromise = this.startSession(grant, request);
     await this.startPromise;
@@ -563,6 +579,7 @@ export class ProxyConnection implements ChannelScope {
 
   private onClientClose(): void {
     this.clientGone = true;
+    clearTimeout(this.loginTimer);
     this.connectAbort.abort();
     void this.finish(this.phase === 'failed' ? (this.failureReason ?? 'error') : 'client_closed');
   }

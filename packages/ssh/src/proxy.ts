@@ -45,6 +45,8 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
     recorder: options.recorder,
     authMethods,
     keyboardInteractivePrompt: options.keyboardInteractivePrompt ?? 'Password: ',
+    loginGraceMs: options.loginGraceMs ?? 120_000,
+    maxAuthTries: options.maxAuthTries ?? 6,
     targetConnectTimeoutMs: options.targetConnectTimeoutMs ?? 15_000,
     targetKeepaliveIntervalMs: options.targetKeepaliveIntervalMs ?? 15_000,
     localForwarding: options.localForwarding ?? true,

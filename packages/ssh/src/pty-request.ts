@@ -92,7 +92,7 @@ const TTY_OP_END = 0;
 /** Opcodes 160..255 are undefined by RFC 4254 and stop the parse. */
 const FIRST_UNDEFINED_OPCODE = 160;
 /** A pty-req larger than this is garbage (OpenSSH sends ~300 bytes). */
-export const MAX_PTY_REQUEST_BYTES = 64 * 1024;
+export const MAX_PTY_REQUEST_BYTES: number = 64 * 1024;
 
 /**
  * Reads the header of an SSH_MSG_CHANNEL_REQUEST payload:

@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   recorder: SessionRecorder;
   authMethods: readonly SshAuthMethod[];
   keyboardInteractivePrompt: string;
+  loginGraceMs: number;
+  maxAuthTries: number;
   targetConnectTimeoutMs: number;
   targetKeepaliveIntervalMs: number;
   localForwarding: boolean | ((request: SshForwardRequest) => boolean | Promise<boolean>);

@@ -159,6 +159,10 @@ export interface SshProxyOptions {
   authMethods?: readonly SshAuthMethod[];
   /** The prompt of the keyboard-interactive method. @default 'Password: ' */
   keyboardInteractivePrompt?: string;
+  /** Time a client has to authenticate before the proxy hangs up (sshd's LoginGraceTime). @default 120000 */
+  loginGraceMs?: number;
+  /** Failed authentication attempts before the proxy hangs up (sshd's MaxAuthTries). @default 6 */
+  maxAuthTries?: number;
   /** A notice shown before authentication ("This session is recorded."). @default undefined */
   banner?: string;
   /** Time to connect, verify and authenticate to the target. @default 15000 */
