@@ -36,7 +36,11 @@ export interface DeliveryEvents {
 export function isPermanent(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const record = error as { permanent?: unknown; code?: unknown; details?: { permanent?: unknown } };
-  return record.permanent === true || record.details?.permanent === true || record.code === 'TAPLINE_ERR_SINK_PERMANENT';
+  return (
+    record.permanent === true ||
+    record.details?.permanent === true ||
+    record.code === 'TAPLINE_ERR_SINK_PERMANENT'
+  );
 }
 
 /**

@@ -120,7 +120,11 @@ export class Session implements RecordedSession {
     this.signal = this.#abort.signal;
     this.startedAt = recording.info.startedAt;
     this.#startNs = process.hrtime.bigint();
-    this.#writer = createRecordingWriter({ ...host.writerOptions, sessionId: this.sessionId });
+    this.#writer = createRecordingWriter({
+      ...host.writerOptions,
+      sessionId: this.sessionId,
+      whenBehind: host.mode === 'best_effort' ? 'store' : 'wait',
+    });
     this.#pipeline = chain([
       this.#writer,
       async (segment: Buffer) => {

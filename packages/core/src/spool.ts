@@ -225,6 +225,8 @@ export class SpoolRecording {
   #bytes = 0;
   #waiters: Array<() => void> = [];
   #closed = false;
+  /** recording.json writes, one at a time and in order: the last one written wins. */
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(spool: Spool, directory: string, file: RecordingFile, handle: FileHandle) {
     this.spool = spool;
@@ -329,8 +331,12 @@ export class SpoolRecording {
     return this.#file.metadataSequence++;
   }
 
-  async saveRecordingFile(): Promise<void> {
-    await writeFileAtomic(join(this.directory, RECORDING_FILE), JSON.stringify(this.#file), this.spool.fsync);
+  saveRecordingFile(): Promise<void> {
+    const save = this.#saving.then(() =>
+      writeFileAtomic(join(this.directory, RECORDING_FILE), JSON.stringify(this.#file), this.spool.fsync),
+    );
+    this.#saving = save.catch(() => {});
+    return save;
   }
 
   async loadSinkProgress(sink: string): Promise<SinkProgress> {
@@ -400,6 +406,7 @@ export class SpoolRecording {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#saving;
     await this.#handle.close().catch(() => {});
   }
 

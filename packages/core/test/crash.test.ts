@@ -10,10 +10,23 @@ import { readEvents, tempDirectory } from './helpers.js';
 const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
 
 /** Starts the recording child, waits until it is busy, lets it run `runMs`, then SIGKILLs it. */
-async function recordThenKill(spool: string, recordings: string, sessionId: string, runMs: number): Promise<void> {
+async function recordThenKill(
+  spool: string,
+  recordings: string,
+  sessionId: string,
+  runMs: number,
+): Promise<void> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'fixtures-child.ts'), spool, recordings, sessionId],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'fixtures-child.ts'),
+      spool,
+      recordings,
+      sessionId,
+    ],
     { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -77,7 +90,10 @@ describe('crash recovery (SIGKILL)', () => {
       expect(manifest).toMatchObject({ complete: false, incompleteReason: 'TAPLINE_ERR_RECORDER_CRASHED' });
       const events = readEvents(eventsPath);
       expect(events.map((event) => event.type)).toEqual(['session.ended', 'recording.delivered']);
-      expect(events[0]!.data).toMatchObject({ complete: false, incompleteReason: 'TAPLINE_ERR_RECORDER_CRASHED' });
+      expect(events[0]!.data).toMatchObject({
+        complete: false,
+        incompleteReason: 'TAPLINE_ERR_RECORDER_CRASHED',
+      });
     }, 60_000);
   }
 

@@ -67,7 +67,11 @@ describe('delivery', () => {
     expect(types.at(-1)).toBe('recording.delivered');
     expect(types.filter((type) => type === 'recording.delivered')).toHaveLength(1);
     const failures = readEvents(eventsPath).filter((event) => event.type === 'recording.failed');
-    expect(failures[0]!.data).toMatchObject({ sink: 'file', code: 'TAPLINE_ERR_SINK_UNAVAILABLE', willRetry: true });
+    expect(failures[0]!.data).toMatchObject({
+      sink: 'file',
+      code: 'TAPLINE_ERR_SINK_UNAVAILABLE',
+      willRetry: true,
+    });
   });
 
   it('reports a permanent failure at once, keeps the data in the spool, and delivers after retryFailed()', async () => {
@@ -87,13 +91,22 @@ describe('delivery', () => {
     await recorder.idle();
     expect(sink.failures).toBe(1);
     const failed = readEvents(eventsPath).filter((event) => event.type === 'recording.failed');
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.data).toMatchObject({ permanent: true, willRetry: false, code: 'TAPLINE_ERR_SINK_PERMANENT' });
+    expect(
+      failed.map((event) => event.data),
+      JSON.stringify(failed),
+    ).toHaveLength(1);
+    expect(failed[0]!.data).toMatchObject({
+      permanent: true,
+      willRetry: false,
+      code: 'TAPLINE_ERR_SINK_PERMANENT',
+    });
     denied = false;
     recorder.retryFailed();
     await recorder.idle();
     await recorder.close();
-    expect((await verifyRecording(readFileSync(join(root, 'out', `${session.sessionId}.tapline`)))).complete).toBe(true);
+    expect(
+      (await verifyRecording(readFileSync(join(root, 'out', `${session.sessionId}.tapline`)))).complete,
+    ).toBe(true);
   });
 
   it('delivers to several sinks with independent progress', async () => {
@@ -119,6 +132,8 @@ describe('delivery', () => {
     slowDown = false;
     await recorder.idle();
     await recorder.close();
-    expect((await verifyRecording(readFileSync(join(root, 'b', `${session.sessionId}.tapline`)))).complete).toBe(true);
+    expect(
+      (await verifyRecording(readFileSync(join(root, 'b', `${session.sessionId}.tapline`)))).complete,
+    ).toBe(true);
   });
 });

@@ -28,7 +28,12 @@ describe('recorder', () => {
     session.resize(shell, 120, 40);
     session.closeStream(shell, { exitStatus: 0 });
     const summary = await session.end('client_closed');
-    expect(summary).toMatchObject({ reason: 'client_closed', commands: 1, bytesClientToTarget: 3, streams: 1 });
+    expect(summary).toMatchObject({
+      reason: 'client_closed',
+      commands: 1,
+      bytesClientToTarget: 3,
+      streams: 1,
+    });
     await recorder.idle();
     const file = join(root, 'recordings', `${session.sessionId}.tapline`);
     const report = await verifyRecording(readFileSync(file));
@@ -49,7 +54,11 @@ describe('recorder', () => {
     const manifest = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
     expect(manifest).toMatchObject({ complete: true, chainHash: report.chainHash });
     const events = readEvents(eventsPath);
-    expect(events.map((event) => event.type)).toEqual(['session.started', 'session.ended', 'recording.delivered']);
+    expect(events.map((event) => event.type)).toEqual([
+      'session.started',
+      'session.ended',
+      'recording.delivered',
+    ]);
     expect(events.map((event) => event.sequence)).toEqual([0, 1, 2]);
     expect(events[1]!.data).toMatchObject({
       reason: 'client_closed',
@@ -64,10 +73,12 @@ describe('recorder', () => {
 
   it('refuses an invalid grant with every problem listed', async () => {
     const { recorder } = setup();
-    await expect(recorder.start({ ...grant(), user: { id: '' }, accessRequestId: '' })).rejects.toMatchObject({
-      code: 'TAPLINE_ERR_INVALID_CONTEXT',
-      details: { problems: ['user.id is required', 'accessRequestId is required'] },
-    });
+    await expect(recorder.start({ ...grant(), user: { id: '' }, accessRequestId: '' })).rejects.toMatchObject(
+      {
+        code: 'TAPLINE_ERR_INVALID_CONTEXT',
+        details: { problems: ['user.id is required', 'accessRequestId is required'] },
+      },
+    );
     await expect(recorder.start(grant({ expiresAt: Date.now() - 1 }))).rejects.toMatchObject({
       code: 'TAPLINE_ERR_GRANT_EXPIRED',
     });

@@ -46,6 +46,14 @@ export interface RecordingWriterOptions {
   keyWrapper?: KeyWrapper;
   /** Segments compressing at once on the thread pool before writes wait. @default 2 */
   maxPendingSegments?: number;
+  /**
+   * What to do when compression is the bottleneck (every pending slot busy):
+   * `wait` holds writes back (backpressure); `store` cuts the segment
+   * uncompressed, so a live session outrunning compression costs disk, not
+   * content or latency. The recorder uses `store` in best-effort mode.
+   * @default 'wait'
+   */
+  whenBehind?: 'wait' | 'store';
   continueFrom?: ContinueFrom;
   /**
    * Write the end marker on `end()`. Recovery sets this to false to append a
@@ -63,6 +71,7 @@ interface PendingSegment {
   firstOffsetNs: number;
   lastOffsetNs: number;
   final: boolean;
+  codec: CodecName;
   compressed: Promise<Uint8Array>;
 }
 
@@ -74,10 +83,13 @@ interface PendingSegment {
 export class RecordingWriter extends Transform {
   readonly sessionId: string;
   readonly #sessionIdBytes: Buffer;
-  readonly #codec: CodecName;
+  #codec: CodecName;
   readonly #level: number;
   readonly #segmentBytes: number;
   readonly #maxPending: number;
+  readonly #storeWhenBehind: boolean;
+  /** Segments still to store uncompressed after one did not compress (already compressed or random data). */
+  #skipCompression = 0;
   readonly #keyWrapper: KeyWrapper | undefined;
   readonly #endMarker: boolean;
   #keyMaterial: Promise<{ dataKey: Buffer; extension: Uint8Array }> | undefined;
@@ -110,6 +122,7 @@ export class RecordingWriter extends Transform {
       });
     }
     this.#maxPending = Math.max(1, options.maxPendingSegments ?? 2);
+    this.#storeWhenBehind = options.whenBehind === 'store';
     this.#keyWrapper = options.keyWrapper;
     this.#endMarker = options.endMarker ?? true;
     const from = options.continueFrom;
@@ -129,6 +142,20 @@ export class RecordingWriter extends Transform {
   /** Cuts the current segment now (the recorder does this on a timer so a crash loses little). */
   cutSegment(): boolean {
     return this.write(CUT_SEGMENT);
+  }
+
+  /**
+   * Switches the codec from the next segment on. The recorder drops to `none`
+   * while a session outruns compression, so the spool absorbs the burst at
+   * memcpy speed instead of the session losing content; each segment's header
+   * names its own codec.
+   */
+  useCodec(codec: CodecName): void {
+    this.#codec = codec;
+  }
+
+  get codec(): CodecName {
+    return this.#codec;
   }
 
   /** Index the next segment will get. */
@@ -197,12 +224,21 @@ export class RecordingWriter extends Transform {
   }
 
   #continueWhenRoom(callback: TransformCallback): void {
-    if (this.#pending < this.#maxPending) callback();
+    // Stored segments finish at memcpy speed; allow a few more of them in flight.
+    const limit = this.#storeWhenBehind ? this.#maxPending * 4 : this.#maxPending;
+    if (this.#pending < limit) callback();
     else this.#waitingCallback = callback;
   }
 
   #cut(final: boolean): void {
     const raw = this.#current;
+    let codec = this.#codec;
+    if (codec !== 'none' && this.#skipCompression > 0) {
+      this.#skipCompression--;
+      codec = 'none';
+    } else if (codec !== 'none' && this.#storeWhenBehind && this.#pending >= this.#maxPending) {
+      codec = 'none';
+    }
     const segment: PendingSegment = {
       raw,
       firstSeq: this.#currentFirstSeq,
@@ -210,7 +246,8 @@ export class RecordingWriter extends Transform {
       firstOffsetNs: this.#currentCount > 0 ? this.#currentFirstOffsetNs : this.#lastOffsetNs,
       lastOffsetNs: this.#lastOffsetNs,
       final,
-      compressed: compress(raw.view(), { codec: this.#codec, level: this.#level }),
+      codec,
+      compressed: compress(raw.view(), { codec, level: this.#level }),
     };
     // The promise is awaited in order below; this keeps a rejection from being
     // reported as unhandled while earlier segments are still finishing.
@@ -233,6 +270,15 @@ export class RecordingWriter extends Transform {
   async #finish(segment: PendingSegment): Promise<void> {
     let body = await segment.compressed;
     const rawLength = segment.raw.length;
+    if (segment.codec !== 'none' && body.length > rawLength * 0.9 && rawLength >= 4096) {
+      // Incompressible (random or already compressed): store it, and skip
+      // compressing the next few segments instead of burning CPU on them.
+      this.#skipCompression = 8;
+      if (body.length >= rawLength) {
+        segment.codec = 'none';
+        body = segment.raw.view();
+      }
+    }
     let extension: Uint8Array = new Uint8Array(0);
     let dataKey: Buffer | undefined;
     if (this.#keyWrapper) {
@@ -244,7 +290,7 @@ export class RecordingWriter extends Transform {
     const total = HEADER_LENGTH + extension.length + bodyLength + TRAILER_LENGTH;
     const out = Buffer.allocUnsafe(total);
     writeHeader(out, {
-      codec: this.#codec,
+      codec: segment.codec,
       final: segment.final,
       encrypted: dataKey !== undefined,
       sessionIdBytes: this.#sessionIdBytes,
