@@ -23,8 +23,12 @@ export interface BridgeTap {
   clientToTarget?(chunk: Buffer): void;
   targetToClient?(chunk: Buffer): void;
   resize?(cols: number, rows: number): void;
-  end?(): void;
+  /** The channel closed; the stream is closed in the recording once a returned promise settles. */
+  end?(): unknown;
 }
+
+/** Longest wait for an analyzer to finish before the stream is closed without it. */
+const ANALYZER_END_GRACE_MS = 5_000;
 
 export interface ChannelBridgeOptions {
   session: RecordedSession;
@@ -58,6 +62,8 @@ export class ChannelBridge {
   bytesClientToTarget = 0;
   bytesTargetToClient = 0;
   readonly streamId: number;
+  /** Settles once the stream is closed in the recording (after the analyzers finished). */
+  completed: Promise<void> = Promise.resolve();
 
   private readonly options: ChannelBridgeOptions;
   private readonly client: ServerChannel;
@@ -341,17 +347,33 @@ export class ChannelBridge {
     if (this.terminating) notes.push(this.terminating);
     if (detail) notes.push(detail);
     if (notes.length > 0) close.detail = notes.join('; ');
+    let ending: unknown;
     try {
-      this.options.tap?.end?.();
+      ending = this.options.tap?.end?.();
     } catch {}
-    try {
-      this.options.session.closeStream(this.streamId, close);
-    } catch (error) {
-      if (!this.recordingFailed) {
-        this.recordingFailed = true;
-        this.options.onRecordingError(error);
+    const closeStream = (): void => {
+      try {
+        this.options.session.closeStream(this.streamId, close);
+      } catch (error) {
+        if (!this.recordingFailed) {
+          this.recordingFailed = true;
+          this.options.onRecordingError(error);
+        }
       }
+      this.options.onDone(this);
+    };
+    if (!(ending instanceof Promise)) {
+      closeStream();
+      return;
     }
-    this.options.onDone(this);
+    // The analyzer still emits what it found up to the end (its last command): wait for it, boundedly.
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ANALYZER_END_GRACE_MS);
+    });
+    this.completed = Promise.race([ending.then(noop, noop), grace]).then(() => {
+      clearTimeout(timer);
+      closeStream();
+    });
   }
 }

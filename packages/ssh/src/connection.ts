@@ -202,7 +202,7 @@ export class ProxyConnection implements ChannelScope {
     const keyboard = context as KeyboardAuthContext;
     keyboard.prompt(
       [{ prompt: this.options.keyboardInteractivePrompt, echo: false }],
-      'Tapline',
+      '',
       '',
       (answers: string[] | Error) => {
         if (!Array.isArray(answers)) return;
@@ -600,6 +600,8 @@ export class ProxyConnection implements ChannelScope {
         );
       }
       for (const bridge of [...this.bridges]) bridge.destroy('the connection closed');
+      // Analyzers may still be recording their last events for streams that closed.
+      await Promise.all([...this.bridges].map((bridge) => bridge.completed));
       try {
         this.target?.client.end();
       } catch {}

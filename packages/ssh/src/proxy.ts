@@ -1,6 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import type { ClientInfo, Connection, Server, ServerConfig } from 'ssh2';
+import { sftpOperations, terminalCommands } from './analyzers.js';
 import { ProxyConnection } from './connection.js';
 import { SshErrorCode, sshError } from './errors.js';
 import type { ResolvedOptions } from './scope.js';
@@ -17,6 +18,11 @@ function publish(event: SshProxyEvent): void {
     channels.set(event.type, channel);
   }
   if (channel.hasSubscribers) channel.publish(event);
+}
+
+function analyzer<T>(configured: T | false | undefined, byDefault: () => T): T | undefined {
+  if (configured === false) return undefined;
+  return configured ?? byDefault();
 }
 
 function resolveOptions(options: SshProxyOptions): ResolvedOptions {
@@ -52,8 +58,8 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
     localForwarding: options.localForwarding ?? true,
     recordForwardContent: options.recordForwardContent ?? false,
     recordSftpContent: options.recordSftpContent ?? true,
-    terminalAnalyzer: options.analyzers?.terminal,
-    sftpAnalyzer: options.analyzers?.sftp,
+    terminalAnalyzer: analyzer(options.analyzers?.terminal, terminalCommands),
+    sftpAnalyzer: analyzer(options.analyzers?.sftp, sftpOperations),
     notifyGraceMs: options.notifyGraceMs ?? 2_000,
     failedSessionGraceMs: 10_000,
     targetAlgorithms: options.algorithms?.target,

@@ -2,12 +2,13 @@
 // for a shell, exec or subsystem, then opens the same on the target and hands
 // both channels to a ChannelBridge.
 import type { RecordedSession, StreamKindName, StreamOpenOptions } from '@tapline/core';
-import type { TaplineError } from '@tapline/frames';
+import { isTaplineError, type TaplineError } from '@tapline/frames';
 import type { ClientChannel, PseudoTtyOptions, ServerChannel, Session } from 'ssh2';
 import { type BridgeTap, ChannelBridge } from './bridge.js';
-import { SshErrorCode, sshError } from './errors.js';
+import { SshErrorCode, type SshErrorCodeName, sshError } from './errors.js';
 import type { PtyRequest } from './pty-request.js';
 import type { ChannelScope } from './scope.js';
+import type { SftpAnalyzer, TerminalAnalyzer } from './types.js';
 
 type Accept = (() => void) | undefined;
 type Reject = (() => void) | undefined;
@@ -62,19 +63,30 @@ export function failChannel(
   });
 }
 
-/** Wraps an analyzer so that a throw switches it off instead of breaking the relay. */
-function guarded(scope: ChannelScope, streamId: number, name: string): (fn: () => void) => void {
+/** Wraps an analyzer so that a throw (or a rejected end) switches it off instead of breaking the relay. */
+function guarded(scope: ChannelScope, streamId: number, name: string): (fn: () => unknown) => unknown {
   let failed = false;
-  return (fn) => {
+  const fail = (error: unknown): void => {
     if (failed) return;
+    failed = true;
+    scope.channelError(
+      sshError(
+        isTaplineError(error) ? (error.code as SshErrorCodeName) : SshErrorCode.analyzerFailed,
+        `the ${name} analyzer failed and was switched off: ${(error as Error)?.message ?? String(error)}`,
+        error,
+      ),
+      streamId,
+    );
+  };
+  return (fn) => {
+    if (failed) return undefined;
     try {
-      fn();
+      const result = fn();
+      if (result instanceof Promise) return result.catch(fail);
+      return result;
     } catch (error) {
-      failed = true;
-      scope.channelError(
-        sshError(SshErrorCode.analyzerFailed, `the ${name} analyzer failed and was switched off`, error),
-        streamId,
-      );
+      fail(error);
+      return undefined;
     }
   };
 }
@@ -90,23 +102,18 @@ function buildTap(
   const { terminalAnalyzer, sftpAnalyzer } = scope.options;
   if (kind === 'ssh_sftp' && sftpAnalyzer !== undefined) {
     const run = guarded(scope, streamId, 'sftp');
-    let analyzer: ReturnType<typeof sftpAnalyzer> | undefined;
-    run(() => {
-      analyzer = sftpAnalyzer({ session, streamId });
-    });
+    const analyzer = run(() => sftpAnalyzer({ session, streamId })) as SftpAnalyzer | undefined;
     if (analyzer === undefined) return undefined;
-    const sftp = analyzer;
     return {
-      clientToTarget: (chunk) => run(() => sftp.clientToServer(chunk)),
-      targetToClient: (chunk) => run(() => sftp.serverToClient(chunk)),
-      end: () => run(() => sftp.end()),
+      clientToTarget: (chunk) => void run(() => analyzer.clientToServer(chunk)),
+      targetToClient: (chunk) => void run(() => analyzer.serverToClient(chunk)),
+      end: () => run(() => analyzer.end()),
     };
   }
   if ((kind === 'ssh_shell' || kind === 'ssh_exec') && pty !== undefined && terminalAnalyzer !== undefined) {
     const run = guarded(scope, streamId, 'terminal');
-    let analyzer: ReturnType<typeof terminalAnalyzer> | undefined;
-    run(() => {
-      analyzer = terminalAnalyzer({
+    const analyzer = run(() =>
+      terminalAnalyzer({
         session,
         streamId,
         kind,
@@ -114,15 +121,14 @@ function buildTap(
         cols: pty.cols,
         rows: pty.rows,
         ...(command === undefined ? {} : { command }),
-      });
-    });
+      }),
+    ) as TerminalAnalyzer | undefined;
     if (analyzer === undefined) return undefined;
-    const terminal = analyzer;
     return {
-      clientToTarget: (chunk) => run(() => terminal.input(chunk, session.now())),
-      targetToClient: (chunk) => run(() => terminal.output(chunk, session.now())),
-      resize: (cols, rows) => run(() => terminal.resize(cols, rows)),
-      end: () => run(() => terminal.end()),
+      clientToTarget: (chunk) => void run(() => analyzer.input(chunk, session.now())),
+      targetToClient: (chunk) => void run(() => analyzer.output(chunk, session.now())),
+      resize: (cols, rows) => void run(() => analyzer.resize(cols, rows, session.now())),
+      end: () => run(() => analyzer.end(session.now())),
     };
   }
   return undefined;

@@ -105,3 +105,14 @@ const cryptoInfo: SshCryptoInfo = Object.freeze({
 export function sshCryptoInfo(): SshCryptoInfo {
   return cryptoInfo;
 }
+
+/**
+ * A new private host key in OpenSSH format, for development and tests (in
+ * production, load a persistent key so clients can pin it).
+ * @default type "ed25519"
+ */
+export function generateHostKey(type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): string {
+  if (type === 'rsa') return ssh2.utils.generateKeyPairSync('rsa', { bits: 3072 }).private;
+  if (type === 'ecdsa') return ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }).private;
+  return ssh2.utils.generateKeyPairSync('ed25519').private;
+}

@@ -64,14 +64,18 @@ export interface SessionRecorder {
   start(context: SessionContext): Promise<RecordedSession>;
 }
 
-/** A live terminal analyzer (`createCommandExtractor()` from @tapline/terminal fits). */
+/**
+ * A live terminal analyzer: `createCommandExtractor()` of @tapline/terminal is
+ * one (the default). Calls must not block; the relay never waits for them.
+ */
 export interface TerminalAnalyzer {
   /** Keystrokes, client to target. */
-  input(bytes: Uint8Array, offsetNs: number): void;
+  input(bytes: Uint8Array, offsetNs: number): unknown;
   /** Terminal output, target to client. */
-  output(bytes: Uint8Array, offsetNs: number): void;
-  resize(cols: number, rows: number): void;
-  end(): void;
+  output(bytes: Uint8Array, offsetNs: number): unknown;
+  resize(cols: number, rows: number, offsetNs: number): void;
+  /** The channel closed. The stream is closed in the recording when the returned promise settles (5 s at most). */
+  end(offsetNs: number): unknown;
 }
 
 export interface TerminalAnalyzerContext {
@@ -88,11 +92,12 @@ export interface TerminalAnalyzerContext {
 /** Builds a terminal analyzer for each shell (and exec with a pty). */
 export type TerminalAnalyzerFactory = (context: TerminalAnalyzerContext) => TerminalAnalyzer;
 
-/** A live SFTP analyzer (`createSftpTracker()` from @tapline/sftp fits). */
+/** A live SFTP analyzer: `createSftpTracker()` of @tapline/sftp is one (the default). */
 export interface SftpAnalyzer {
-  clientToServer(chunk: Uint8Array): void;
-  serverToClient(chunk: Uint8Array): void;
-  end(): void;
+  clientToServer(chunk: Uint8Array): unknown;
+  serverToClient(chunk: Uint8Array): unknown;
+  /** The channel closed; a returned promise is awaited like `TerminalAnalyzer.end()`. */
+  end(): unknown;
 }
 
 export interface SftpAnalyzerContext {
@@ -182,8 +187,13 @@ export interface SshProxyOptions {
   recordForwardContent?: boolean;
   /** Record the raw bytes of SFTP channels (file contents). @default true */
   recordSftpContent?: boolean;
-  /** Live analyzers fed with a copy of the traffic; they never slow the relay. */
-  analyzers?: { terminal?: TerminalAnalyzerFactory; sftp?: SftpAnalyzerFactory };
+  /**
+   * Live analyzers fed with a copy of the traffic; they never slow the relay.
+   * A throwing analyzer is switched off for its channel and recorded as an
+   * "error" annotation. `false` turns one off.
+   * @default { terminal: terminalCommands(), sftp: sftpOperations() }
+   */
+  analyzers?: { terminal?: TerminalAnalyzerFactory | false; sftp?: SftpAnalyzerFactory | false };
   /** Grace before the proxy hangs up on a client it has told the session is over. @default 2000 */
   notifyGraceMs?: number;
   /** Algorithm overrides per leg (ssh2 `algorithms`). @default ssh2's defaults */

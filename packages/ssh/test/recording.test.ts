@@ -143,6 +143,13 @@ describe('recordings made with the real recorder', () => {
     expect(bodies(frames, 'resize')[0]).toMatchObject({ cols: 100, rows: 30 });
     expect(dataText(frames, 'DIRECTION_TARGET_TO_CLIENT')).toContain('resized-30x100');
     expect(bodies(frames, 'streamClose')[0]).toMatchObject({ exitStatus: 5 });
+    expect(bodies(frames, 'command')).toContainEqual(
+      expect.objectContaining({
+        source: 'terminal',
+        text: 'echo resized-$(stty size | tr " " x); exit 5',
+        program: 'echo',
+      }),
+    );
   }, 30_000);
 
   it('records sftp content and a forward with byte counts but no content', async () => {
@@ -176,6 +183,14 @@ describe('recordings made with the real recorder', () => {
       .filter((data) => data.direction === 'DIRECTION_CLIENT_TO_TARGET')
       .reduce((total, data) => total + Buffer.from(data.bytes as string, 'base64').length, 0);
     expect(uploaded).toBeGreaterThan(256 * 1024);
+    expect(bodies(sftpRecording.frames, 'fileOperation')).toContainEqual(
+      expect.objectContaining({
+        kind: 'FILE_OPERATION_KIND_CLOSE',
+        path: `${files}/copy.bin`,
+        bytesWritten: 256 * 1024,
+        status: 'ok',
+      }),
+    );
 
     // `ssh -W` is a stdio forward: one direct-tcpip channel to the target's own sshd port.
     const forward = await run(

@@ -1,7 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SftpAnalyzerContext } from '../src/index.js';
+import { type SftpAnalyzerContext, sftpOperations } from '../src/index.js';
 import { randomFile, sha256File, userDirectory } from './helpers/files.js';
 import { type Fixture, startFixture } from './helpers/fixture.js';
 import { run } from './helpers/processes.js';
@@ -24,18 +24,23 @@ describe('sftp and scp through the proxy (real OpenSSH clients)', () => {
   beforeAll(async () => {
     fixture = await startFixture({
       analyzers: {
+        // The default analyzer (@tapline/sftp), observed through the hook.
         sftp(context) {
+          const real = sftpOperations()(context);
           const log: SftpLog = { context, up: 0, down: 0, ended: false };
           analyzers.push(log);
           return {
             clientToServer: (chunk) => {
               log.up += chunk.length;
+              return real.clientToServer(chunk);
             },
             serverToClient: (chunk) => {
               log.down += chunk.length;
+              return real.serverToClient(chunk);
             },
             end: () => {
               log.ended = true;
+              return real.end();
             },
           };
         },

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TerminalAnalyzerContext } from '../src/index.js';
+import { type TerminalAnalyzerContext, terminalCommands } from '../src/index.js';
 import { ssh2 } from '../src/ssh2-runtime.js';
 import { userDirectory } from './helpers/files.js';
 import { type Fixture, startFixture } from './helpers/fixture.js';
@@ -25,19 +25,27 @@ describe('interactive shell in a real pty through the proxy', () => {
   beforeAll(async () => {
     fixture = await startFixture({
       analyzers: {
+        // The default analyzer (@tapline/terminal), observed through the hook.
         terminal(context) {
+          const real = terminalCommands()(context);
           const log: AnalyzerLog = { context, input: 0, output: 0, resizes: [], ended: false };
           analyzers.push(log);
           return {
-            input: (bytes) => {
+            input: (bytes, offsetNs) => {
               log.input += bytes.length;
+              return real.input(bytes, offsetNs);
             },
-            output: (bytes) => {
+            output: (bytes, offsetNs) => {
               log.output += bytes.length;
+              return real.output(bytes, offsetNs);
             },
-            resize: (cols, rows) => log.resizes.push([cols, rows]),
-            end: () => {
+            resize: (cols, rows, offsetNs) => {
+              log.resizes.push([cols, rows]);
+              real.resize(cols, rows, offsetNs);
+            },
+            end: (offsetNs) => {
               log.ended = true;
+              return real.end(offsetNs);
             },
           };
         },
@@ -135,6 +143,22 @@ describe('interactive shell in a real pty through the proxy', () => {
     expect(analyzer?.output).toBe(shell?.bytes.target_to_client);
     expect(analyzer?.resizes).toContainEqual([100, 30]);
     expect(analyzer?.ended).toBe(true);
+
+    // The commands as the person ran them, read from the terminal; never the sudo password.
+    const commands = session.commands.filter((command) => command.streamId === shell!.id);
+    expect(commands.filter((c) => c.source === 'terminal').map((c) => c.text)).toEqual(
+      expect.arrayContaining([
+        'echo hello-$((6*7))',
+        'stty size; stty -a | grep -o "erase = [^;]*"',
+        'clear; sudo -k; sudo id -u',
+        'exit 7',
+      ]),
+    );
+    expect(commands.find((c) => c.source === 'fullscreen')).toMatchObject({
+      program: 'vi',
+      text: `vi ${edited}`,
+    });
+    expect(JSON.stringify(commands)).not.toContain(TEST_PASSWORD);
   }, 90_000);
 
   it('forwards signal requests and records the exit signal (ssh2 client as the user)', async () => {
