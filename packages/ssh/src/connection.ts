@@ -337,6 +337,7 @@ export class ProxyConnection implements ChannelScope {
       this.lastTargetError = error;
     });
     client.on('end', () => this.onTargetGone());
+    client.on('tcp connection', (info, accept, reject) => this.onForwardedConnection(info, accept, reject));
     client.on('close', () => this.onTargetGone());
     if (this.clientGone || this.phase !== 'starting') {
       client.end();
@@ -390,20 +391,22 @@ export class ProxyConnection implements ChannelScope {
     connection.on(
       'request',
       (
-        _accept: (() => void) | undefined,
+        accept: ((port?: number) => void) | undefined,
         reject: (() => void) | undefined,
         name: string,
         info: { bindAddr?: string; bindPort?: number; socketPath?: string },
       ) => {
+        if (name === 'tcpip-forward' || name === 'cancel-tcpip-forward') {
+          void this.onRemoteForward(name, accept, reject, info?.bindAddr ?? '', info?.bindPort ?? 0);
+          return;
+        }
         if (!name.startsWith('cancel-')) {
-          const where =
-            info?.socketPath ??
-            (info?.bindAddr === undefined ? '' : `${info.bindAddr}:${info.bindPort ?? 0}`);
-          const message =
-            name === 'tcpip-forward'
-              ? `remote port forwarding (ssh -R ${where}) is not supported by the proxy`
-              : `${name} is not supported by the proxy`;
-          this.refuse(name, message, where === '' ? {} : { bind: where });
+          const where = info?.socketPath ?? '';
+          this.refuse(
+            name,
+            `${name} is not supported by the proxy`,
+            where === '' ? {} : { socketPath: where },
+          );
         }
         reject?.();
       },
@@ -443,6 +446,7 @@ export class ProxyConnection implements ChannelScope {
     }
     const destination = `${info.destIP}:${info.destPort}`;
     const details = {
+      direction: 'local',
       destinationHost: info.destIP,
       destinationPort: String(info.destPort),
       originAddress: info.srcIP,
@@ -504,28 +508,7 @@ export class ProxyConnection implements ChannelScope {
             reject();
             return;
           }
-          const clientChannel = accept();
-          let streamId = -1;
-          try {
-            streamId = session.openStream('ssh_forward', {
-              details,
-              contentRecorded: this.options.recordForwardContent,
-            });
-          } catch (recordError) {
-            this.recordingError(recordError);
-          }
-          const bridge = new ChannelBridge({
-            session,
-            streamId,
-            client: clientChannel,
-            target: targetChannel,
-            forwardExit: false,
-            terminal: false,
-            onRecordingError: (recordError) => this.recordingError(recordError),
-            onDone: (done) => this.bridgeDone(done),
-          });
-          this.addBridge(bridge);
-          bridge.start();
+          this.startForwardBridge(session, accept(), targetChannel, details);
         },
       );
     } catch (error) {
@@ -534,6 +517,151 @@ export class ProxyConnection implements ChannelScope {
       );
       reject();
     }
+  }
+
+  private async onRemoteForward(
+    name: string,
+    accept: ((port?: number) => void) | undefined,
+    reject: (() => void) | undefined,
+    bindAddress: string,
+    bindPort: number,
+  ): Promise<void> {
+    const session = this.session;
+    const target = this.targetClient;
+    if (session === undefined || target === undefined) {
+      reject?.();
+      return;
+    }
+    const bind = `${bindAddress}:${bindPort}`;
+    if (name === 'cancel-tcpip-forward') {
+      try {
+        target.unforwardIn(bindAddress, bindPort, (error) => (error ? reject?.() : accept?.()));
+      } catch {
+        reject?.();
+      }
+      return;
+    }
+    const policy = this.options.remoteForwarding;
+    let allowed = false;
+    try {
+      allowed = typeof policy === 'function' ? await policy({ bindAddress, bindPort, session }) : policy;
+    } catch (error) {
+      this.options.emit({
+        type: 'error',
+        sessionId: session.sessionId,
+        clientAddress: this.clientAddress,
+        error: error as Error,
+      });
+    }
+    if (!allowed || this.phase !== 'live') {
+      this.refuse('tcpip-forward', `remote port forwarding (ssh -R ${bind}) is not allowed by the proxy`, {
+        bind,
+      });
+      reject?.();
+      return;
+    }
+    try {
+      target.forwardIn(bindAddress, bindPort, (error, port) => {
+        if (error !== undefined) {
+          this.channelError(
+            sshError(
+              SshErrorCode.channelRefused,
+              `the target could not listen on ${bind} (${error.message})`,
+              error,
+              { bind },
+            ),
+          );
+          reject?.();
+          return;
+        }
+        this.annotate({
+          kind: 'note',
+          message: `remote forward: the target listens on ${bindAddress}:${port}`,
+          details: { bindAddress, bindPort: String(port) },
+        });
+        accept?.(port);
+      });
+    } catch (error) {
+      this.channelError(
+        sshError(SshErrorCode.channelRefused, `cannot ask the target to listen on ${bind}`, error),
+      );
+      reject?.();
+    }
+  }
+
+  /** The target accepted a connection on a remote forward: relay it to the user as forwarded-tcpip. */
+  private onForwardedConnection(
+    info: { destIP: string; destPort: number; srcIP: string; srcPort: number },
+    accept: () => ClientChannel,
+    reject: () => void,
+  ): void {
+    const session = this.session;
+    if (session === undefined || this.phase !== 'live') {
+      reject();
+      return;
+    }
+    const details = {
+      direction: 'remote',
+      bindAddress: info.destIP,
+      bindPort: String(info.destPort),
+      originAddress: info.srcIP,
+      originPort: String(info.srcPort),
+    };
+    this.connection.forwardOut(
+      info.destIP,
+      info.destPort,
+      info.srcIP,
+      info.srcPort,
+      (error, clientChannel) => {
+        if (error !== undefined || this.phase !== 'live') {
+          if (error !== undefined) {
+            this.channelError(
+              sshError(
+                SshErrorCode.channelRefused,
+                `the client refused the forwarded connection (${error.message})`,
+                error,
+                details,
+              ),
+            );
+          } else {
+            clientChannel.on('error', () => {});
+            clientChannel.close();
+          }
+          reject();
+          return;
+        }
+        this.startForwardBridge(session, clientChannel, accept(), details);
+      },
+    );
+  }
+
+  private startForwardBridge(
+    session: RecordedSession,
+    clientChannel: ServerChannel,
+    targetChannel: ClientChannel,
+    details: Record<string, string>,
+  ): void {
+    let streamId = -1;
+    try {
+      streamId = session.openStream('ssh_forward', {
+        details,
+        contentRecorded: this.options.recordForwardContent,
+      });
+    } catch (recordError) {
+      this.recordingError(recordError);
+    }
+    const bridge = new ChannelBridge({
+      session,
+      streamId,
+      client: clientChannel,
+      target: targetChannel,
+      forwardExit: false,
+      terminal: false,
+      onRecordingError: (recordError) => this.recordingError(recordError),
+      onDone: (done) => this.bridgeDone(done),
+    });
+    this.addBridge(bridge);
+    bridge.start();
   }
 
   // Ending ------------------------------------------------------------------------

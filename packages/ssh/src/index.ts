@@ -21,6 +21,7 @@ export type {
   SshProxy,
   SshProxyEvent,
   SshProxyOptions,
+  SshRemoteForwardRequest,
   SshSessionInfo,
   SshTarget,
   TerminalAnalyzer,

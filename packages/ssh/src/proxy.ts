@@ -56,6 +56,7 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
     targetConnectTimeoutMs: options.targetConnectTimeoutMs ?? 15_000,
     targetKeepaliveIntervalMs: options.targetKeepaliveIntervalMs ?? 15_000,
     localForwarding: options.localForwarding ?? true,
+    remoteForwarding: options.remoteForwarding ?? false,
     recordForwardContent: options.recordForwardContent ?? false,
     recordSftpContent: options.recordSftpContent ?? true,
     terminalAnalyzer: analyzer(options.analyzers?.terminal, terminalCommands),

@@ -10,6 +10,7 @@ import type {
   SshForwardRequest,
   SshGrant,
   SshProxyEvent,
+  SshRemoteForwardRequest,
   TerminalAnalyzerFactory,
 } from './types.js';
 
@@ -24,6 +25,7 @@ export interface ResolvedOptions {
   targetConnectTimeoutMs: number;
   targetKeepaliveIntervalMs: number;
   localForwarding: boolean | ((request: SshForwardRequest) => boolean | Promise<boolean>);
+  remoteForwarding: boolean | ((request: SshRemoteForwardRequest) => boolean | Promise<boolean>);
   recordForwardContent: boolean;
   recordSftpContent: boolean;
   terminalAnalyzer: TerminalAnalyzerFactory | undefined;

@@ -117,6 +117,15 @@ export interface SshForwardRequest {
   session: RecordedSession;
 }
 
+/** A remote forward (`ssh -R`) the client asks for: the target would listen on `bindAddress:bindPort`. */
+export interface SshRemoteForwardRequest {
+  /** As the client sent it ("localhost", "", "0.0.0.0", ...): the target's sshd interprets it (GatewayPorts). */
+  bindAddress: string;
+  /** 0 lets the target pick. */
+  bindPort: number;
+  session: RecordedSession;
+}
+
 /** Something the proxy reports; also published on diagnostics_channel `tapline:ssh:<type>`. */
 export type SshProxyEvent =
   | { type: 'listening'; address: AddressInfo; crypto: SshCryptoInfo }
@@ -178,11 +187,19 @@ export interface SshProxyOptions {
   clientKeepaliveIntervalMs?: number;
   /**
    * Local port forwarding (`ssh -L`, direct-tcpip): true, false, or a policy
-   * deciding per request. Remote forwarding (`ssh -R`), X11 and agent
-   * forwarding are always refused and recorded as "refused" annotations.
+   * deciding per request. X11 and agent forwarding are always refused and
+   * recorded as "refused" annotations (see `remoteForwarding` for `ssh -R`).
    * @default true
    */
   localForwarding?: boolean | ((request: SshForwardRequest) => boolean | Promise<boolean>);
+  /**
+   * Remote port forwarding (`ssh -R`, tcpip-forward): the target listens, and
+   * each connection it accepts is relayed back to the user as an
+   * `ssh_forward` stream (details.direction "remote"). Off by default:
+   * it lets the target reach into the user's network.
+   * @default false
+   */
+  remoteForwarding?: boolean | ((request: SshRemoteForwardRequest) => boolean | Promise<boolean>);
   /** Record the bytes of forwarded connections (false: open, close and byte counts only). @default false */
   recordForwardContent?: boolean;
   /** Record the raw bytes of SFTP channels (file contents). @default true */

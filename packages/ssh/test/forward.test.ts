@@ -52,10 +52,14 @@ describe('port forwarding through the proxy', () => {
   let fixture: Fixture;
   let echo: { server: Server; port: number };
   const denied = new Set<number>();
+  const remoteAllowed = new Set<number>();
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     echo = await startEchoServer();
-    fixture = await startFixture({ localForwarding: (request) => !denied.has(request.destinationPort) });
+    fixture = await startFixture({
+      localForwarding: (request) => !denied.has(request.destinationPort),
+      remoteForwarding: (request) => remoteAllowed.has(request.bindPort),
+    });
   });
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -129,6 +133,49 @@ describe('port forwarding through the proxy', () => {
       details: { request: 'direct-tcpip' },
     });
   }, 30_000);
+
+  it('relays a remote forward (ssh -R) when the policy allows it, recorded as a remote ssh_forward stream', async () => {
+    const remotePort = await freePort();
+    remoteAllowed.add(remotePort);
+    const ssh = spawn(
+      'ssh',
+      [
+        ...fixture.sshArgs(undefined, [
+          '-N',
+          '-o',
+          'ExitOnForwardFailure=yes',
+          '-R',
+          `${remotePort}:127.0.0.1:${echo.port}`,
+        ]),
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(ssh);
+    // The target (this machine's sshd) listens on remotePort; its connections come back through the user's ssh.
+    await until(() => accepts(remotePort), 15_000, 'the target to listen for the remote forward');
+    const payload = randomBytes(256 * 1024);
+    expect((await echoRoundTrip(remotePort, payload)).equals(payload)).toBe(true);
+    const session = await fixture.recorder.waitFor((s) =>
+      s
+        .streamsOf('ssh_forward')
+        .some(
+          (stream) => stream.options.details?.direction === 'remote' && stream.bytes.client_to_target > 0,
+        ),
+    );
+    const stream = session
+      .streamsOf('ssh_forward')
+      .find((candidate) => candidate.bytes.client_to_target > 0)!;
+    expect(stream.options.details).toMatchObject({ direction: 'remote', bindPort: String(remotePort) });
+    // Bytes from the target's side (its client) travel target -> user.
+    expect(stream.bytes.target_to_client).toBe(payload.length);
+    expect(stream.bytes.client_to_target).toBe(payload.length);
+    expect(
+      session.annotations.some((a) => a.kind === 'note' && a.details?.bindPort === String(remotePort)),
+    ).toBe(true);
+    ssh.kill('SIGTERM');
+    await exited(ssh);
+    expect(await session.ended).toBe('client_closed');
+  }, 60_000);
 
   it('refuses remote forwarding (ssh -R) with a clear reason recorded as an annotation', async () => {
     const result = await run(
