@@ -39,6 +39,8 @@ export interface ChannelBridgeOptions {
   forwardExit: boolean;
   /** Use CRLF in messages to the user (a pty is attached). */
   terminal: boolean;
+  /** Tell the user why on stderr when the proxy ends the channel (session channels; not forwards). */
+  notifyUser: boolean;
   tap?: BridgeTap;
   /** A recording call threw: reported once per bridge. */
   onRecordingError(error: unknown): void;
@@ -207,7 +209,11 @@ export class ChannelBridge {
   terminate(message: string | undefined, graceMs: number): Promise<void> {
     if (this.done) return Promise.resolve();
     this.terminating = message ?? '';
-    this.client.pause();
+    // Stop relaying the client's input but keep reading (and dropping) it, so
+    // its EOF and CLOSE still arrive and the channel can close promptly.
+    this.client.removeAllListeners('data');
+    this.client.on('data', noop);
+    this.client.resume();
     if (!this.targetClosed) {
       try {
         this.target.close();
@@ -217,7 +223,7 @@ export class ChannelBridge {
       if (this.clientClosed) resolve();
       else this.closeWaiters.push(resolve);
     });
-    if (!this.clientClosed && !this.eofSent && !this.clientEndCalled && message) {
+    if (this.options.notifyUser && !this.clientClosed && !this.eofSent && !this.clientEndCalled && message) {
       this.client.stderr.write(this.formatMessage(message));
     }
     void this.flushClient().then(() => this.endClient());

@@ -657,6 +657,7 @@ export class ProxyConnection implements ChannelScope {
       target: targetChannel,
       forwardExit: false,
       terminal: false,
+      notifyUser: false,
       onRecordingError: (recordError) => this.recordingError(recordError),
       onDone: (done) => this.bridgeDone(done),
     });
@@ -716,17 +717,24 @@ export class ProxyConnection implements ChannelScope {
   finish(reason: EndReasonName, error?: TaplineError): Promise<void> {
     if (this.endPromise !== undefined) return this.endPromise;
     this.phase = 'ending';
+    clearTimeout(this.failureTimer);
+    this.connectAbort.abort();
+    // Synchronously, before ssh2 tears down the channels of a dead target
+    // connection: each bridge now ends with the message instead of as usual.
+    let annotated = false;
+    if (error !== undefined && this.session !== undefined) {
+      this.annotate({ kind: 'error', code: error.code, message: error.message });
+      annotated = true;
+    }
+    const notice = reason === 'client_closed' ? undefined : error?.message;
+    const told = this.clientGone
+      ? []
+      : [...this.bridges].map((bridge) => bridge.terminate(notice, this.options.notifyGraceMs));
     this.endPromise = (async () => {
-      clearTimeout(this.failureTimer);
-      this.connectAbort.abort();
       if (this.startPromise !== undefined) await this.startPromise;
-      if (error !== undefined) this.annotate({ kind: 'error', code: error.code, message: error.message });
-      const notice = reason === 'client_closed' ? undefined : error?.message;
-      if (!this.clientGone && this.bridges.size > 0) {
-        await Promise.all(
-          [...this.bridges].map((bridge) => bridge.terminate(notice, this.options.notifyGraceMs)),
-        );
-      }
+      if (error !== undefined && !annotated)
+        this.annotate({ kind: 'error', code: error.code, message: error.message });
+      await Promise.all(told);
       for (const bridge of [...this.bridges]) bridge.destroy('the connection closed');
       // Analyzers may still be recording their last events for streams that closed.
       await Promise.all([...this.bridges].map((bridge) => bridge.completed));

@@ -299,6 +299,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         target: targetChannel,
         forwardExit: true,
         terminal: pty !== undefined,
+        notifyUser: true,
         ...(tap === undefined ? {} : { tap }),
         onRecordingError: (recordError) => scope.recordingError(recordError),
         onDone: (done) => scope.bridgeDone(done),

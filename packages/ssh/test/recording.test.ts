@@ -120,10 +120,12 @@ describe('recordings made with the real recorder', () => {
       client.shell({ rows: 24, cols: 80, term: 'xterm' }, (error, channel) => {
         if (error) return reject(error);
         let output = '';
+        let typed = false;
         channel.on('data', (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes('resized-')) return;
+          if (typed) return;
           if (/\$ $/.test(output)) {
+            typed = true;
             channel.setWindow(30, 100, 0, 0);
             channel.write('echo resized-$(stty size | tr " " x); exit 5\n');
           }
@@ -143,7 +145,14 @@ describe('recordings made with the real recorder', () => {
     expect(bodies(frames, 'resize')[0]).toMatchObject({ cols: 100, rows: 30 });
     expect(dataText(frames, 'DIRECTION_TARGET_TO_CLIENT')).toContain('resized-30x100');
     expect(bodies(frames, 'streamClose')[0]).toMatchObject({ exitStatus: 5 });
-    expect(bodies(frames, 'command')).toContainEqual(
+    expect(
+      bodies(frames, 'command'),
+      JSON.stringify({
+        annotations: bodies(frames, 'annotation'),
+        input: dataText(frames, 'DIRECTION_CLIENT_TO_TARGET'),
+        output: dataText(frames, 'DIRECTION_TARGET_TO_CLIENT'),
+      }),
+    ).toContainEqual(
       expect.objectContaining({
         source: 'terminal',
         text: 'echo resized-$(stty size | tr " " x); exit 5',
