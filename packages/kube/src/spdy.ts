@@ -48,13 +48,13 @@ const kEmpty = Buffer.alloc(0);
 // The SPDY/3 header dictionary (draft-mbelshe-httpbis-spdy-00 §2.6.10.1):
 // length-prefixed names, then a run of common values.
 const dictionaryNames =
-  'options head post put delete trace accept accept-charset accept-encoding accept-language accept-ranges age allow authorization cache-control connection content-base content-encoding content-language content-length content-location content-md5 content-range content-type date etag expect expires from host if-match if-modified-since if-none-match if-range if-unmodified-since last-modified location max-forwards pragma proxy-authenticate proxy-authorization range referer retry-after server te trailer transfer-encoding upgrade user-agent vary via warning www-authenticate method get status|200 OK|version|HTTP/1.1|url|public|set-cookie|keep-alive|origin';
+  'options head post put delete trace accept accept-charset accept-encoding accept-language accept-ranges age allow authorization cache-control connection content-base content-encoding content-language content-length content-location content-md5 content-range content-type date etag expect expires from host if-match if-modified-since if-none-match if-range if-unmodified-since last-modified location max-forwards pragma proxy-authenticate proxy-authorization range referer retry-after server te trailer transfer-encoding upgrade user-agent vary via warning www-authenticate method get status';
 const dictionaryTail =
   '100101201202205206300302303304305306307402405406407408409410411412413414415416417502504505203 Non-Authoritative Information204 No Content301 Moved Permanently400 Bad Request401 Unauthorized403 Forbidden404 Not Found500 Internal Server Error501 Not Implemented503 Service UnavailableJan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec 00:00:00 Mon, Tue, Wed, Thu, Fri, Sat, Sun, GMTchunked,text/html,image/png,image/jpg,image/gif,application/xml,application/xhtml+xml,text/plain,text/javascript,publicprivatemax-age=gzip,deflate,sdchcharset=utf-8charset=iso-8859-1,utf-,*,enq=0.';
 
 /** The 1423-byte SPDY/3 zlib dictionary. */
 export const spdyDictionary: Buffer = (() => {
-  const words = dictionaryNames.split(/[ |]/);
+  const words = [...dictionaryNames.split(' '), '200 OK', 'version', 'HTTP/1.1', 'url', 'public', 'set-cookie', 'keep-alive', 'origin'];
   const parts: Buffer[] = [];
   for (const word of words) {
     const length = Buffer.allocUnsafe(4);
@@ -309,6 +309,8 @@ export class SpdyParser {
 
 // --- Serializer (used by peers in tests and by tools; the proxy only relays) ---
 
+const kSyncFlushMarker = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
 function adler32(data: Uint8Array): number {
   let a = 1;
   let b = 0;
@@ -353,15 +355,17 @@ export class SpdyHeaderWriter {
       header.writeUInt32BE(adler32(spdyDictionary), 2);
       parts.push(header);
     }
-    for (let offset = 0; offset < raw.byteLength || offset === 0; offset += 0xffff) {
+    for (let offset = 0; offset < raw.byteLength; offset += 0xffff) {
       const piece = raw.subarray(offset, offset + 0xffff);
       const stored = Buffer.allocUnsafe(5);
       stored[0] = 0x00; // BFINAL=0, BTYPE=00 (stored)
       stored.writeUInt16LE(piece.byteLength, 1);
       stored.writeUInt16LE(~piece.byteLength & 0xffff, 3);
       parts.push(stored, piece);
-      if (raw.byteLength === 0) break;
     }
+    // An empty stored block, as zlib's Z_SYNC_FLUSH ends each header block:
+    // inflaters that flush output only at a block boundary (Go's) need it.
+    parts.push(kSyncFlushMarker);
     return Buffer.concat(parts);
   }
 }

@@ -125,6 +125,7 @@ class ServerWebSocket extends EventEmitter {
           }
         });
       } catch (error) {
+        if (process.env.TAPLINE_DEBUG) console.log('fake server websocket error', error);
         this.emit('protocolError', error);
         socket.destroy();
       }

@@ -17,6 +17,7 @@ export interface Harness {
   proxy: KubeProxy;
   recorder: MemoryRecorder;
   refusals: KubeRefusal[];
+  errors: Error[];
   directory: string;
   kubeconfig: string;
   kubeconfigFor(token: string): Promise<string>;
@@ -45,6 +46,7 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
   api.addPod('default', 'web');
   const recorder = new MemoryRecorder();
   const refusals: KubeRefusal[] = [];
+  const errors: Error[] = [];
   const grants: Record<string, string> = { [USER_TOKEN]: 'alice@example.com', [FORBIDDEN_TOKEN]: 'mallory@example.com' };
   const proxy = createKubeProxy({
     tls: { key: pki.serverKey, cert: pki.serverCert },
@@ -64,6 +66,10 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
     upstream: { url: api.url, ca: pki.ca, token: CONNECTOR_TOKEN },
     recorder,
     onRefused: (refusal) => refusals.push(refusal),
+    onError: (error) => {
+      errors.push(error);
+      if (process.env.TAPLINE_DEBUG) console.log('proxy error', error);
+    },
     ...overrides,
   });
   await proxy.listen();
@@ -99,6 +105,7 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
     proxy,
     recorder,
     refusals,
+    errors,
     directory,
     kubeconfig,
     kubeconfigFor,

@@ -158,7 +158,7 @@ describe('kubectl through the proxy', () => {
             resolve(received);
           }
         });
-        socket.on('error', (e) => { console.log('PFOUT', output); reject(e); });
+        socket.on('error', reject);
       });
       expect(reply).toBe('ping through the tunnel');
       const session = alice();
