@@ -104,6 +104,18 @@ export interface RecordingSummary {
   chainHash: string;
   segments: number;
   bytes: number;
+  /** Why the recording is incomplete, when it is (a coded reason). */
+  incompleteReason?: string;
+  /** Present when the recorder signs recordings. */
+  signature?: RecordingSignature;
+}
+
+/** An Ed25519 signature over `tapline-recording-v1:<sessionId>:<chainHash>`. */
+export interface RecordingSignature {
+  algorithm: 'ed25519';
+  keyId: string;
+  /** Base64 signature. */
+  value: string;
 }
 
 /** Where a sink put a recording once it is durable. */
@@ -122,6 +134,8 @@ export interface Sink {
   /** Stable name, used in metadata and checkpoints ("file", "s3"). */
   readonly name: string;
   open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording>;
+  /** Where the recording will be once delivered (for session.ended metadata). */
+  locate?(recording: RecordingInfo): string;
 }
 
 export interface SinkRecording {
@@ -137,7 +151,11 @@ export interface SinkRecording {
   abort(reason: Error): Promise<void>;
 }
 
-export type MetadataEventType = 'session.started' | 'session.ended' | 'recording.delivered' | 'recording.failed';
+export type MetadataEventType =
+  | 'session.started'
+  | 'session.ended'
+  | 'recording.delivered'
+  | 'recording.failed';
 
 /** One metadata event. Never carries raw session content unless configured. */
 export interface MetadataEvent {

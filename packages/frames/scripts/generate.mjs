@@ -2,7 +2,7 @@
 // deterministic: the same .proto files always give the same bytes, which a
 // test checks, so generated code is never edited by hand.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,8 +16,19 @@ const dts = join(outDir, 'frame.d.ts');
 execFileSync(
   bin('pbjs'),
   [
-    '-t', 'static-module', '-w', 'es6', '--es6', '--force-number', '--no-create', '--no-verify',
-    '--no-delimited', '--no-typeurl', '--no-service', '-o', js,
+    '-t',
+    'static-module',
+    '-w',
+    'es6',
+    '--es6',
+    '--force-number',
+    '--no-create',
+    '--no-verify',
+    '--no-delimited',
+    '--no-typeurl',
+    '--no-service',
+    '-o',
+    js,
     join(packageRoot, 'proto', 'tapline', 'v1', 'frame.proto'),
   ],
   { stdio: 'inherit' },

@@ -34,8 +34,12 @@ export class TaplineError extends Error {
     return true;
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kTaplineError] === true;
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[kTaplineError] === true
+    );
   }
 }
 

@@ -1,2 +1,39 @@
+export { type CodecOptions, compress, decompress } from './codec.js';
+export { describeSegment, type SegmentDescription } from './describe.js';
+export { createLocalKeyWrapper, type LocalKeyWrapperOptions } from './encryption.js';
 export { isTaplineError, TaplineError, type TaplineErrorOptions } from './errors.js';
+export {
+  type DecodedFrame,
+  decodeFrames,
+  encodeFrame,
+  type Frame,
+  frameToJson,
+  tapline,
+} from './frame-codec.js';
 export type { KeyWrapper, WrappedKey } from './key-wrapper.js';
+export {
+  type CodecName,
+  FORMAT_VERSION,
+  HEADER_LENGTH,
+  isUuid,
+  parseHeader,
+  parseTrailer,
+  type SegmentHeader,
+  type SegmentTrailer,
+  TRAILER_LENGTH,
+} from './layout.js';
+export {
+  type DecodedSegment,
+  type ReadOptions,
+  readFrames,
+  readSegments,
+} from './reader.js';
+export { ChainChecker, type RawSegment, SegmentParser, type SegmentParserOptions } from './segment-parser.js';
+export type { ByteSource } from './source.js';
+export { type VerifyFailure, type VerifyOptions, type VerifyReport, verifyRecording } from './verify.js';
+export {
+  type ContinueFrom,
+  createRecordingWriter,
+  RecordingWriter,
+  type RecordingWriterOptions,
+} from './writer.js';

@@ -1,0 +1,91 @@
+// A small benchmark harness: plain functions timed with process.hrtime, the
+// median of several runs, every row compared with a baseline measured in the
+// same run (ratios survive a slower or busier machine; absolute figures don't).
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface Row {
+  group: string;
+  name: string;
+  /** The figure, in `unit`. Higher is better unless `lowerIsBetter`. */
+  value: number;
+  unit: string;
+  /** Name of the baseline row in the same group this row is compared to. */
+  baseline?: string;
+  ratio?: number;
+  goal?: string;
+  lowerIsBetter?: boolean;
+}
+
+export interface Measurement {
+  seconds: number;
+  runs: number[];
+}
+
+/** Runs `fn` `warmup` times untimed then `runs` times; returns the median duration. */
+export async function measure(fn: () => unknown, runs = 5, warmup = 1): Promise<Measurement> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  times.sort((a, b) => a - b);
+  return { seconds: times[Math.floor(times.length / 2)]!, runs: times };
+}
+
+export const MB = 1_000_000;
+
+export class Report {
+  readonly rows: Row[] = [];
+
+  add(row: Row): Row {
+    if (row.baseline !== undefined) {
+      const base = this.rows.find((r) => r.group === row.group && r.name === row.baseline);
+      if (base) row.ratio = row.lowerIsBetter ? base.value / row.value : row.value / base.value;
+    }
+    this.rows.push(row);
+    return row;
+  }
+
+  table(): string {
+    const lines = [
+      '| group | benchmark | figure | vs baseline | goal |',
+      '| --- | --- | ---: | ---: | --- |',
+      ...this.rows.map(
+        (r) =>
+          `| ${r.group} | ${r.name} | ${format(r.value)} ${r.unit} | ${
+            r.ratio === undefined ? '(baseline)' : `${r.ratio.toFixed(2)}× ${r.baseline}`
+          } | ${r.goal ?? ''} |`,
+      ),
+    ];
+    return lines.join('\n');
+  }
+
+  /** Prints the table, writes JSON to bench/out/, appends to bench/RESULTS.md when asked. */
+  publish(command: string, options: { append: boolean }): void {
+    const table = this.table();
+    console.log(`\n${table}\n`);
+    const benchDir = join(import.meta.dirname, '..');
+    mkdirSync(join(benchDir, 'out'), { recursive: true });
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    writeFileSync(
+      join(benchDir, 'out', 'results.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), machine, command, rows: this.rows }, null, 2)}\n`,
+    );
+    if (options.append) {
+      appendFileSync(
+        join(benchDir, 'RESULTS.md'),
+        `\n## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nCommand: \`${command}\`  \nMachine: ${machine}\n\n${table}\n`,
+      );
+    }
+  }
+}
+
+function format(value: number): string {
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}

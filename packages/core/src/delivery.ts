@@ -1,0 +1,203 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeliveryReceipt, Sink, SinkCheckpoint, SinkRecording } from './contracts.js';
+import { channels } from './diagnostics.js';
+import { errorCode, errorMessage } from './errors.js';
+import type { SpoolRecording } from './spool.js';
+
+export interface RetryOptions {
+  /** Failed attempts in a row before the delivery is given up (until restart or `retryFailed()`). @default 8 */
+  maxAttempts?: number;
+  /** @default 500 */
+  initialDelayMs?: number;
+  /** @default 30000 */
+  maxDelayMs?: number;
+}
+
+export interface DeliveryFailure {
+  sink: string;
+  code: string;
+  message: string;
+  attempt: number;
+  permanent: boolean;
+  willRetry: boolean;
+}
+
+export interface DeliveryEvents {
+  failed(failure: DeliveryFailure): void;
+  delivered(sink: string, receipt: DeliveryReceipt): void;
+  progress(sink: string, segmentsWritten: number): void;
+}
+
+/**
+ * A sink failure that retrying cannot fix (access denied, no such bucket):
+ * code TAPLINE_ERR_SINK_PERMANENT, or any error with `permanent: true` or
+ * `details.permanent`.
+ */
+export function isPermanent(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const record = error as { permanent?: unknown; code?: unknown; details?: { permanent?: unknown } };
+  return (
+    record.permanent === true ||
+    record.details?.permanent === true ||
+    record.code === 'TAPLINE_ERR_SINK_PERMANENT'
+  );
+}
+
+/**
+ * Feeds one spooled recording to one sink, in order, at the sink's pace, from
+ * its last durable checkpoint. A failure aborts the attempt and retries with
+ * backoff from the checkpoint, so the sink sees every segment exactly once in
+ * its durable output; the spool keeps everything until `close()` succeeds.
+ */
+export class Delivery {
+  readonly sink: Sink;
+  readonly recording: SpoolRecording;
+  state: 'running' | 'delivered' | 'failed' | 'stopped' = 'running';
+  /** Segments handed to the sink in the current attempt. */
+  written = 0;
+  readonly done: Promise<void>;
+  readonly #events: DeliveryEvents;
+  readonly #retry: Required<RetryOptions>;
+  #stopping = false;
+  #wakeSleep: (() => void) | undefined;
+  #onStop: () => void = () => {};
+  readonly #stopped = new Promise<void>((resolve) => {
+    this.#onStop = resolve;
+  });
+
+  constructor(recording: SpoolRecording, sink: Sink, events: DeliveryEvents, retry: RetryOptions = {}) {
+    this.recording = recording;
+    this.sink = sink;
+    this.#events = events;
+    this.#retry = {
+      maxAttempts: retry.maxAttempts ?? 8,
+      initialDelayMs: retry.initialDelayMs ?? 500,
+      maxDelayMs: retry.maxDelayMs ?? 30_000,
+    };
+    this.done = this.#run();
+  }
+
+  /** Segments the spool holds that this sink has not been handed yet. */
+  get lag(): number {
+    return this.recording.segmentCount - this.written;
+  }
+
+  /** Stops after the current step (shutdown); the spool keeps what is undelivered. */
+  stop(): void {
+    this.#stopping = true;
+    this.#wakeSleep?.();
+    this.#onStop();
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopping) {
+      const progress = await this.recording.loadSinkProgress(this.sink.name);
+      if (progress.delivered) {
+        this.state = 'delivered';
+        return;
+      }
+      let attempt: SinkRecording | undefined;
+      try {
+        attempt = await this.sink.open(
+          this.recording.info,
+          progress.checkpoint.segments > 0 ? progress.checkpoint : undefined,
+        );
+        const receipt = await this.#feed(attempt, progress.checkpoint);
+        if (receipt === undefined) {
+          await attempt.abort(new Error('delivery stopped')).catch(() => {});
+          break;
+        }
+        await this.recording.saveSinkProgress(this.sink.name, {
+          checkpoint: progress.checkpoint,
+          delivered: receipt,
+        });
+        this.state = 'delivered';
+        channels.recordingDelivered.publish({
+          sessionId: this.recording.sessionId,
+          sink: this.sink.name,
+          receipt,
+        });
+        this.#events.delivered(this.sink.name, receipt);
+        return;
+      } catch (error) {
+        failures++;
+        if (attempt)
+          await attempt.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
+        const permanent = isPermanent(error);
+        const willRetry = !permanent && failures < this.#retry.maxAttempts && !this.#stopping;
+        const failure: DeliveryFailure = {
+          sink: this.sink.name,
+          code: errorCode(error),
+          message: errorMessage(error),
+          attempt: failures,
+          permanent,
+          willRetry,
+        };
+        channels.sinkFailure.publish({ sessionId: this.recording.sessionId, ...failure });
+        this.#events.failed(failure);
+        if (!willRetry) {
+          this.state = 'failed';
+          return;
+        }
+        const delay = Math.min(this.#retry.maxDelayMs, this.#retry.initialDelayMs * 2 ** (failures - 1));
+        await this.#sleep(delay * (0.5 + Math.random() / 2));
+      }
+    }
+    this.state = 'stopped';
+  }
+
+  /** Writes segments from the checkpoint on; resolves with the receipt, or undefined if stopped. */
+  async #feed(attempt: SinkRecording, checkpoint: SinkCheckpoint): Promise<DeliveryReceipt | undefined> {
+    this.written = checkpoint.segments;
+    let durable = checkpoint;
+    for (;;) {
+      if (this.#stopping) return undefined;
+      if (this.written < this.recording.segmentCount) {
+        const index = this.written;
+        const bytes = await this.recording.read(index);
+        const description = this.recording.segment(index)!;
+        const reached = await attempt.write(bytes, {
+          sessionId: description.sessionId,
+          segmentIndex: description.segmentIndex,
+          firstSeq: description.firstSeq,
+          frameCount: description.frameCount,
+          final: description.final,
+          hash: description.hash,
+        });
+        this.written++;
+        channels.segmentDelivered.publish({
+          sessionId: this.recording.sessionId,
+          sink: this.sink.name,
+          segmentIndex: index,
+        });
+        this.#events.progress(this.sink.name, this.written);
+        if (reached && reached.segments > durable.segments) {
+          durable = reached;
+          await this.recording.saveSinkProgress(this.sink.name, { checkpoint: durable });
+        }
+        continue;
+      }
+      const end = this.recording.end;
+      if (end) {
+        const summary = {
+          complete: end.complete,
+          chainHash: end.chainHash,
+          segments: end.segments,
+          bytes: end.bytes,
+          ...(end.incompleteReason ? { incompleteReason: end.incompleteReason } : {}),
+          ...(end.signature ? { signature: end.signature } : {}),
+        };
+        return attempt.close(summary);
+      }
+      await Promise.race([this.recording.changed(), this.#stopped]);
+    }
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    const controller = new AbortController();
+    this.#wakeSleep = () => controller.abort();
+    await sleep(ms, undefined, { signal: controller.signal }).catch(() => {});
+    this.#wakeSleep = undefined;
+  }
+}

@@ -1,0 +1,116 @@
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type {
+  DeliveryReceipt,
+  RecordingInfo,
+  RecordingSummary,
+  SegmentInfo,
+  Sink,
+  SinkCheckpoint,
+  SinkRecording,
+} from './contracts.js';
+import { coreError } from './errors.js';
+import { fsyncDirectory, writeFileAtomic } from './fs-util.js';
+
+export interface FileSinkOptions {
+  /** Where finished recordings go: `<directory>/<sessionId>.tapline`. */
+  directory: string;
+  /**
+   * `segment`: fsync after every segment, so each write is a durable
+   * checkpoint (a crash replays nothing twice and loses nothing).
+   * `close`: fsync once at close; after a crash the file is rewritten from
+   * the spool. @default 'segment'
+   */
+  fsync?: 'segment' | 'close';
+  /** @default 'file' */
+  name?: string;
+}
+
+interface FileState {
+  bytes: number;
+}
+
+/**
+ * The embedded default sink: one file per recording. Segments are appended to
+ * `<id>.tapline.part`; `close()` fsyncs, writes the manifest
+ * `<id>.tapline.json` (summary and signature) and renames the part file to
+ * `<id>.tapline` atomically, so a `.tapline` file is always whole.
+ */
+export function createFileSink(options: FileSinkOptions): Sink {
+  const directory = resolve(options.directory);
+  const fsyncEach = (options.fsync ?? 'segment') === 'segment';
+  const finalPath = (recording: RecordingInfo) => join(directory, `${recording.sessionId}.tapline`);
+  return {
+    name: options.name ?? 'file',
+    locate: (recording) => pathToFileURL(finalPath(recording)).href,
+    async open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording> {
+      await mkdir(directory, { recursive: true });
+      const path = finalPath(recording);
+      const partPath = `${path}.part`;
+      let handle: FileHandle;
+      let segments = 0;
+      let bytes = 0;
+      try {
+        handle = await open(partPath, 'a+');
+        if (resume && resume.segments > 0) {
+          // Keep exactly the durable prefix; anything after it is replayed by the spool.
+          bytes = (resume.state as FileState | undefined)?.bytes ?? 0;
+          segments = resume.segments;
+        }
+        await handle.truncate(bytes);
+      } catch (cause) {
+        throw coreError('TAPLINE_ERR_SINK_OPEN', `file sink cannot open ${partPath}`, cause, 'file-sink');
+      }
+      let closed = false;
+      return {
+        async write(segment: Uint8Array, info: SegmentInfo): Promise<SinkCheckpoint | undefined> {
+          if (closed) throw coreError('TAPLINE_ERR_SINK_CLOSED', 'write after close', undefined, 'file-sink');
+          if (info.segmentIndex !== segments) {
+            throw coreError(
+              'TAPLINE_ERR_SINK_ORDER',
+              `file sink expected segment ${segments}, got ${info.segmentIndex}`,
+              undefined,
+              'file-sink',
+            );
+          }
+          try {
+            await handle.write(segment, 0, segment.byteLength, bytes);
+            if (fsyncEach) await handle.datasync();
+          } catch (cause) {
+            throw coreError(
+              'TAPLINE_ERR_SINK_WRITE',
+              `file sink cannot write ${partPath}`,
+              cause,
+              'file-sink',
+            );
+          }
+          bytes += segment.byteLength;
+          segments++;
+          return fsyncEach ? { segments, state: { bytes } satisfies FileState } : undefined;
+        },
+        async close(summary: RecordingSummary): Promise<DeliveryReceipt> {
+          try {
+            await handle.sync();
+            await handle.close();
+            closed = true;
+            await writeFileAtomic(
+              `${path}.json`,
+              `${JSON.stringify({ sessionId: recording.sessionId, startedAt: recording.startedAt, ...summary }, null, 2)}\n`,
+            );
+            await rename(partPath, path);
+            await fsyncDirectory(directory);
+          } catch (cause) {
+            throw coreError('TAPLINE_ERR_SINK_CLOSE', `file sink cannot finish ${path}`, cause, 'file-sink');
+          }
+          return { location: pathToFileURL(path).href, bytes };
+        },
+        async abort(): Promise<void> {
+          if (closed) return;
+          closed = true;
+          await handle.close().catch(() => {});
+        },
+      };
+    },
+  };
+}

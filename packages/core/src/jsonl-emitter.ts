@@ -1,0 +1,48 @@
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { MetadataEmitter, MetadataEvent } from './contracts.js';
+import { coreError } from './errors.js';
+
+export interface JsonlMetadataEmitterOptions {
+  /** File the events are appended to, one JSON object per line. */
+  path: string;
+  /** fsync after each event so `emit()` resolving means durable. @default true */
+  fsync?: boolean;
+  /** @default 'jsonl' */
+  name?: string;
+}
+
+/** The embedded default emitter: appends each event as a JSON line to a file. */
+export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions): MetadataEmitter {
+  const path = resolve(options.path);
+  const fsync = options.fsync ?? true;
+  let handle: Promise<FileHandle> | undefined;
+  // Appends are serialized so lines never interleave and order is kept.
+  let tail: Promise<void> = Promise.resolve();
+  const getHandle = () => {
+    handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a'));
+    return handle;
+  };
+  return {
+    name: options.name ?? 'jsonl',
+    emit(event: MetadataEvent): Promise<void> {
+      const line = `${JSON.stringify(event)}\n`;
+      const done = tail.then(async () => {
+        try {
+          const file = await getHandle();
+          await file.appendFile(line);
+          if (fsync) await file.datasync();
+        } catch (cause) {
+          throw coreError('TAPLINE_ERR_METADATA_WRITE', `cannot append to ${path}`, cause, 'jsonl-emitter');
+        }
+      });
+      tail = done.catch(() => {});
+      return done;
+    },
+    async close(): Promise<void> {
+      await tail;
+      if (handle) await (await handle).close();
+      handle = undefined;
+    },
+  };
+}

@@ -1,0 +1,540 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CodecName,
+  createRecordingWriter,
+  type KeyWrapper,
+  readFrames,
+  TaplineError,
+  tapline,
+} from '@tapline/frames';
+import { type ValidContext, validateContext } from './context.js';
+import type {
+  EndReasonName,
+  MetadataEmitter,
+  MetadataEventType,
+  RecordedSession,
+  SessionContext,
+  Sink,
+} from './contracts.js';
+import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js';
+import { channels } from './diagnostics.js';
+import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
+import { endedEventData, type RedactionHooks, Session, type SessionHost } from './session.js';
+import { createSigner, type SigningOptions } from './signing.js';
+import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
+
+export interface RecorderOptions {
+  /** Where recordings go. Each sink gets every segment, at its own pace, from the spool. */
+  sinks: Sink[];
+  /** Where metadata events go (session.started/ended, recording.delivered/failed). */
+  metadata?: MetadataEmitter | MetadataEmitter[];
+  /** The local write-ahead spool. */
+  spool: SpoolOptions;
+  segment?: {
+    /** @default 'gzip' */
+    codec?: CodecName;
+    /** @default 1 */
+    level?: number;
+    /** Raw bytes per segment. @default 1048576 */
+    segmentBytes?: number;
+    /** A segment is cut at least this often while frames arrive, bounding what a crash can lose. @default 2000 */
+    maxSegmentAgeMs?: number;
+  };
+  /** Envelope encryption of every segment under a per-session data key. */
+  encryption?: { keyWrapper: KeyWrapper };
+  /** Ed25519 signature over each complete recording's chain hash. */
+  signing?: SigningOptions;
+  /**
+   * `best_effort`: the live session is never slowed or stopped by recording
+   * trouble; content that cannot be buffered is counted as a gap.
+   * `strict`: a session starts only with a writable spool and working sinks,
+   * and is ended (reason `recording_failed`) when recording fails or a sink
+   * falls too far behind. @default 'best_effort'
+   */
+  mode?: 'best_effort' | 'strict';
+  strict?: {
+    /** Segments a sink may lag behind the spool before a strict session ends. @default 64 */
+    maxLagSegments?: number;
+  };
+  /** Bytes of stream content buffered in memory per session before the writer. @default 16777216 */
+  bufferBytes?: number;
+  redact?: RedactionHooks;
+  /** Retries of failed deliveries. */
+  delivery?: RetryOptions;
+  /** How long a proxy has to end a session after `signal` aborts, before the recorder does. @default 10000 */
+  terminationGraceMs?: number;
+  /** Labels recorded in every SessionStart (connector id, version, region). */
+  labels?: Record<string, string>;
+}
+
+export interface RecoveryReport {
+  /** Recordings found in the spool and resumed. */
+  recovered: Array<{ sessionId: string; segments: number; complete: boolean; reason?: string }>;
+  quarantined: QuarantineEntry[];
+}
+
+export interface Recorder {
+  /** Validates the grant, spools the start of the recording, and returns the live session. */
+  start(context: SessionContext): Promise<RecordedSession>;
+  /** Ends every live session of this access request with reason `revoked`; returns how many. */
+  revoke(accessRequestId: string, detail?: string): number;
+  /** Live sessions by id. */
+  readonly sessions: ReadonlyMap<string, RecordedSession>;
+  /** Finds recordings left in the spool (after a crash or restart) and delivers them. */
+  recover(): Promise<RecoveryReport>;
+  /** Restarts deliveries that gave up. */
+  retryFailed(): void;
+  /** Resolves when no delivery is running (all delivered or given up). */
+  idle(): Promise<void>;
+  /** Ends live sessions (`shutdown`), waits up to `timeoutMs` for deliveries, and releases everything. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Creates a recorder. See {@link RecorderOptions}. */
+export function createRecorder(options: RecorderOptions): Recorder {
+  return new RecorderImpl(options);
+}
+
+class RecorderImpl implements Recorder {
+  readonly #options: RecorderOptions;
+  readonly #spool: Spool;
+  readonly #sinks: Sink[];
+  readonly #emitters: MetadataEmitter[];
+  readonly #sessions = new Map<string, Session>();
+  readonly #deliveries = new Map<string, Delivery[]>();
+  readonly #host: SessionHost;
+  readonly #maxLag: number;
+  #closed = false;
+
+  constructor(options: RecorderOptions) {
+    if (!Array.isArray(options.sinks) || options.sinks.length === 0) {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'a recorder needs at least one sink', {
+        component: 'recorder',
+      });
+    }
+    const names = options.sinks.map((sink) => sink.name);
+    if (new Set(names).size !== names.length) {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', `sink names must be unique: ${names.join(', ')}`, {
+        component: 'recorder',
+      });
+    }
+    this.#options = options;
+    this.#spool = new Spool(options.spool);
+    this.#sinks = options.sinks;
+    this.#emitters = options.metadata === undefined ? [] : [options.metadata].flat();
+    this.#maxLag = options.strict?.maxLagSegments ?? 64;
+    const segment = options.segment ?? {};
+    this.#host = {
+      mode: options.mode ?? 'best_effort',
+      bufferBytes: options.bufferBytes ?? 16 * 1024 * 1024,
+      maxSegmentAgeMs: segment.maxSegmentAgeMs ?? 2000,
+      terminationGraceMs: options.terminationGraceMs ?? 10_000,
+      writerOptions: {
+        codec: segment.codec ?? 'gzip',
+        level: segment.level ?? 1,
+        segmentBytes: segment.segmentBytes ?? 1024 * 1024,
+        ...(options.encryption ? { keyWrapper: options.encryption.keyWrapper } : {}),
+      },
+      redact: options.redact,
+      labels: options.labels ?? {},
+      sign: options.signing ? createSigner(options.signing) : undefined,
+      emit: (recording, type, data) => this.#emit(recording, type, data),
+      storage: (recording) => this.#storage(recording),
+      spoolFailed: (recording, error) =>
+        this.#deliveryFailed(recording, {
+          sink: 'spool',
+          code: errorCode(error),
+          message: errorMessage(error),
+          attempt: 1,
+          permanent: true,
+          willRetry: false,
+        }),
+      sessionEnded: (session) => this.#sessions.delete(session.sessionId),
+    };
+  }
+
+  get sessions(): ReadonlyMap<string, RecordedSession> {
+    return this.#sessions;
+  }
+
+  async start(input: SessionContext): Promise<RecordedSession> {
+    if (this.#closed) throw coreError('TAPLINE_ERR_RECORDER_CLOSED', 'the recorder is closed');
+    const context = validateContext(input);
+    if (this.#sessions.has(context.sessionId) || this.#deliveries.has(context.sessionId)) {
+      throw coreError('TAPLINE_ERR_INVALID_CONTEXT', `session ${context.sessionId} already exists`);
+    }
+    const strict = this.#host.mode === 'strict';
+    if (strict) await this.#spool.checkWritable();
+    const info = { sessionId: context.sessionId, startedAt: Date.now(), context };
+    const recording = await this.#spool.create(
+      info,
+      this.#sinks.map((sink) => sink.name),
+    );
+    if (strict) {
+      // Strict: every sink must accept the recording before the session may start.
+      for (const sink of this.#sinks) {
+        try {
+          const probe = await sink.open(info);
+          await probe.abort(new Error('strict-mode start check'));
+        } catch (cause) {
+          await recording.remove();
+          throw coreError(
+            'TAPLINE_ERR_SINK_UNAVAILABLE',
+            `sink ${sink.name} cannot record: ${errorMessage(cause)}`,
+            cause,
+          );
+        }
+      }
+    }
+    const session = new Session(this.#host, context, recording);
+    this.#sessions.set(session.sessionId, session);
+    this.#emit(
+      recording,
+      'session.started',
+      startedEventData(context, info.startedAt, this.#storage(recording), this.#options),
+    );
+    channels.sessionStart.publish({
+      sessionId: session.sessionId,
+      protocol: context.protocol,
+      userId: context.user.id,
+    });
+    this.#startDeliveries(recording, session);
+    return session;
+  }
+
+  revoke(accessRequestId: string, detail = 'access revoked'): number {
+    let count = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.context.accessRequestId !== accessRequestId || session.ended) continue;
+      session.terminate(new SessionTermination('TAPLINE_ERR_REVOKED', 'revoked', detail));
+      count++;
+    }
+    return count;
+  }
+
+  async recover(): Promise<RecoveryReport> {
+    const { recordings, quarantined } = await this.#spool.loadAll();
+    const report: RecoveryReport = { recovered: [], quarantined };
+    for (const entry of quarantined) {
+      channels.quarantine.publish(entry);
+      this.#emitRaw(entry.sessionId, 'recording.failed', {
+        sink: 'spool',
+        code: entry.code,
+        message: entry.message,
+        permanent: true,
+        willRetry: false,
+        quarantinedTo: entry.path,
+      });
+    }
+    for (const recording of recordings) {
+      if (this.#sessions.has(recording.sessionId) || this.#deliveries.has(recording.sessionId)) {
+        await recording.close();
+        continue;
+      }
+      if (!recording.end) await this.#sealCrashed(recording);
+      const end = recording.end!;
+      report.recovered.push({
+        sessionId: recording.sessionId,
+        segments: recording.segmentCount,
+        complete: end.complete,
+        ...(end.incompleteReason ? { reason: end.incompleteReason } : {}),
+      });
+      channels.recovery.publish({
+        sessionId: recording.sessionId,
+        segments: recording.segmentCount,
+        complete: end.complete,
+      });
+      this.#startDeliveries(recording, undefined);
+    }
+    return report;
+  }
+
+  retryFailed(): void {
+    for (const [sessionId, deliveries] of this.#deliveries) {
+      const recording = deliveries[0]?.recording;
+      if (!recording) continue;
+      for (const [index, delivery] of deliveries.entries()) {
+        if (delivery.state === 'failed')
+          deliveries[index] = this.#deliver(recording, delivery.sink, undefined);
+      }
+      this.#watchDone(sessionId, recording);
+    }
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = [...this.#deliveries.values()]
+        .flat()
+        .filter((delivery) => delivery.state === 'running');
+      if (running.length === 0) return;
+      await Promise.all(running.map((delivery) => delivery.done));
+    }
+  }
+
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(
+      [...this.#sessions.values()].map((session) => session.end('shutdown', 'recorder closed')),
+    );
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.timeoutMs ?? 30_000).unref());
+    await Promise.race([this.idle(), timeout]);
+    const deliveries = [...this.#deliveries.values()].flat();
+    for (const delivery of deliveries) delivery.stop();
+    await Promise.all(deliveries.map((delivery) => delivery.done));
+    for (const delivery of deliveries) await delivery.recording.close();
+    await Promise.all(this.#emitters.map((emitter) => emitter.close().catch(() => {})));
+  }
+
+  // ---- deliveries ---------------------------------------------------------
+
+  #startDeliveries(recording: SpoolRecording, session: Session | undefined): void {
+    const sinks = this.#sinks.filter((sink) => recording.sinks.includes(sink.name));
+    this.#deliveries.set(
+      recording.sessionId,
+      sinks.map((sink) => this.#deliver(recording, sink, session)),
+    );
+    this.#watchDone(recording.sessionId, recording);
+  }
+
+  #deliver(recording: SpoolRecording, sink: Sink, session: Session | undefined): Delivery {
+    return new Delivery(
+      recording,
+      sink,
+      {
+        failed: (failure) => {
+          this.#deliveryFailed(recording, failure);
+          if (session && this.#host.mode === 'strict' && !session.ended) {
+            session.terminate(
+              new SessionTermination(
+                'TAPLINE_ERR_RECORDING_FAILED',
+                'recording_failed',
+                `sink ${failure.sink} failed: ${failure.code}: ${failure.message}`,
+              ),
+            );
+          }
+        },
+        delivered: (sinkName, receipt) =>
+          this.#emit(recording, 'recording.delivered', {
+            sink: sinkName,
+            location: receipt.location,
+            bytes: receipt.bytes,
+            complete: recording.end?.complete ?? false,
+            chainHash: recording.end?.chainHash,
+          }),
+        progress: () => {
+          if (!session || this.#host.mode !== 'strict' || session.ended) return;
+          const lagging = this.#deliveries
+            .get(recording.sessionId)
+            ?.find((delivery) => delivery.lag > this.#maxLag);
+          if (lagging) {
+            session.terminate(
+              new SessionTermination(
+                'TAPLINE_ERR_SINK_LAGGING',
+                'recording_failed',
+                `sink ${lagging.sink.name} is ${lagging.lag} segments behind (limit ${this.#maxLag})`,
+              ),
+            );
+          }
+        },
+      },
+      this.#options.delivery,
+    );
+  }
+
+  /** Removes a recording from the spool once every sink has it. */
+  #watchDone(sessionId: string, recording: SpoolRecording): void {
+    const deliveries = this.#deliveries.get(sessionId) ?? [];
+    void Promise.all(deliveries.map((delivery) => delivery.done)).then(async () => {
+      if (this.#deliveries.get(sessionId) !== deliveries) return;
+      if (deliveries.every((delivery) => delivery.state === 'delivered')) {
+        this.#deliveries.delete(sessionId);
+        await recording.remove().catch(() => {});
+      }
+    });
+  }
+
+  #deliveryFailed(recording: SpoolRecording, failure: DeliveryFailure): void {
+    this.#emit(recording, 'recording.failed', { ...failure });
+  }
+
+  // ---- crash recovery -----------------------------------------------------
+
+  /**
+   * A recording without an end state was cut off by a crash. If its last
+   * segment carries the end marker, only the bookkeeping was lost; otherwise a
+   * last segment with an annotation saying so is appended (without the end
+   * marker, so it verifies as incomplete and says why).
+   */
+  async #sealCrashed(recording: SpoolRecording): Promise<void> {
+    const counts = await this.#countFrames(recording);
+    const last = recording.lastSegment;
+    const reason = 'TAPLINE_ERR_RECORDER_CRASHED';
+    if (!last?.final) {
+      const writer = createRecordingWriter({
+        ...this.#host.writerOptions,
+        sessionId: recording.sessionId,
+        endMarker: false,
+        ...(last
+          ? {
+              continueFrom: {
+                segmentIndex: last.segmentIndex + 1,
+                nextSeq: last.firstSeq + last.frameCount,
+                previousHash: last.hash,
+                lastOffsetNs: last.lastOffsetNs,
+              },
+            }
+          : {}),
+      });
+      const appended: Promise<void>[] = [];
+      writer.on('data', (segment: Buffer) => appended.push(recording.append(segment).then(() => {})));
+      const offsetNs = last?.lastOffsetNs ?? 0;
+      writer.end({
+        seq: last ? last.firstSeq + last.frameCount : 0,
+        offsetNs,
+        annotation: {
+          kind: tapline.v1.AnnotationKind.ANNOTATION_KIND_ERROR,
+          code: reason,
+          message: `the recorder stopped without ending this session (crash or kill); recovered ${counts.frames} frames from ${recording.segmentCount} whole segments at ${new Date().toISOString()}`,
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        writer.on('end', resolve);
+        writer.on('error', reject);
+      });
+      await Promise.all(appended);
+    }
+    const complete = recording.lastSegment?.final === true && counts.ended;
+    const newLast = recording.lastSegment!;
+    const end = {
+      reason: (counts.endReason ?? 'error') as EndReasonName,
+      ...(complete
+        ? {}
+        : { errorCode: reason, detail: 'recorder crashed; recording recovered from the spool' }),
+      complete,
+      ...(complete ? {} : { incompleteReason: reason }),
+      chainHash: newLast.hash,
+      segments: recording.segmentCount,
+      bytes: recording.bytes,
+      endedAt: recording.info.startedAt + Math.round(newLast.lastOffsetNs / 1e6),
+      ...(complete && this.#host.sign
+        ? { signature: this.#host.sign(recording.sessionId, newLast.hash) }
+        : {}),
+    };
+    await recording.seal(end);
+    this.#emit(
+      recording,
+      'session.ended',
+      endedEventData(validContextOf(recording), end, this.#storage(recording)),
+    );
+  }
+
+  async #countFrames(
+    recording: SpoolRecording,
+  ): Promise<{ frames: number; ended: boolean; endReason?: string }> {
+    let frames = 0;
+    let ended = false;
+    let endReason: string | undefined;
+    try {
+      const keyWrapper = this.#options.encryption?.keyWrapper;
+      for await (const frame of readFrames(await recording.readAll(), keyWrapper ? { keyWrapper } : {})) {
+        frames++;
+        if (frame.sessionEnd) {
+          ended = true;
+          const name = tapline.v1.EndReason[frame.sessionEnd.reason ?? 0] as string | undefined;
+          endReason = name?.replace('END_REASON_', '').toLowerCase();
+        }
+      }
+    } catch {
+      // Counting is best-effort; the chain was already checked when loading.
+    }
+    return { frames, ended, ...(endReason ? { endReason } : {}) };
+  }
+
+  // ---- metadata -----------------------------------------------------------
+
+  #storage(recording: SpoolRecording): Array<{ sink: string; location?: string }> {
+    return this.#sinks
+      .filter((sink) => recording.sinks.includes(sink.name))
+      .map((sink) => {
+        const location = sink.locate?.(recording.info);
+        return location === undefined ? { sink: sink.name } : { sink: sink.name, location };
+      });
+  }
+
+  #emit(recording: SpoolRecording, type: MetadataEventType, data: Record<string, unknown>): void {
+    const sequence = recording.nextMetadataSequence();
+    void recording.saveRecordingFile().catch(() => {});
+    this.#send({
+      version: 1,
+      id: randomUUID(),
+      type,
+      time: new Date().toISOString(),
+      sessionId: recording.sessionId,
+      sequence,
+      data,
+    });
+  }
+
+  #emitRaw(sessionId: string, type: MetadataEventType, data: Record<string, unknown>): void {
+    this.#send({
+      version: 1,
+      id: randomUUID(),
+      type,
+      time: new Date().toISOString(),
+      sessionId,
+      sequence: 0,
+      data,
+    });
+  }
+
+  #send(event: Parameters<MetadataEmitter['emit']>[0]): void {
+    for (const emitter of this.#emitters) {
+      emitter.emit(event).catch((error: unknown) => {
+        channels.metadataFailure.publish({
+          emitter: emitter.name,
+          eventId: event.id,
+          code: errorCode(error),
+        });
+      });
+    }
+  }
+}
+
+function validContextOf(recording: SpoolRecording): ValidContext {
+  return recording.info.context as ValidContext;
+}
+
+function startedEventData(
+  context: ValidContext,
+  startedAt: number,
+  storage: Array<{ sink: string; location?: string }>,
+  options: RecorderOptions,
+): Record<string, unknown> {
+  const iso = (value: number | Date | undefined) =>
+    value === undefined ? undefined : new Date(value instanceof Date ? value.getTime() : value).toISOString();
+  return {
+    protocol: context.protocol,
+    user: context.user,
+    approvers: (context.approvers ?? []).map((approver) => ({
+      ...approver,
+      approvedAt: iso(approver.approvedAt),
+    })),
+    accessFlow: context.accessFlow,
+    accessRequestId: context.accessRequestId,
+    accessRequestStatus: context.accessRequestStatus ?? 'approved',
+    resource: context.resource,
+    permissions: context.permissions ?? [],
+    clientAddress: context.clientAddress,
+    target: context.target,
+    startedAt: iso(startedAt),
+    expiresAt: iso(context.expiresAt),
+    labels: { ...options.labels, ...context.labels },
+    recording: {
+      storage,
+      encrypted: options.encryption !== undefined,
+      codec: options.segment?.codec ?? 'gzip',
+      signed: options.signing !== undefined,
+    },
+  };
+}

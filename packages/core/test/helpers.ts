@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { MetadataEvent, SessionContext } from '../src/index.js';
+
+const directories: string[] = [];
+
+/** A temp directory removed after the test. */
+export function tempDirectory(prefix = 'tapline-core-'): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  directories.push(directory);
+  return directory;
+}
+
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A valid grant; override any field. */
+export function grant(overrides: Partial<SessionContext> = {}): SessionContext {
+  return {
+    protocol: 'ssh',
+    user: { id: 'u-1', name: 'Ada Lovelace', email: 'ada@example.com' },
+    approvers: [{ id: 'u-2', name: 'Grace Hopper', approvedAt: Date.now() - 1000 }],
+    accessFlow: { id: 'af-1', name: 'Prod access' },
+    accessRequestId: `ar-${randomUUID().slice(0, 8)}`,
+    resource: { id: 'r-1', type: 'ssh_server', name: 'bastion', integration: 'aws' },
+    permissions: ['shell'],
+    clientAddress: '127.0.0.1:40000',
+    target: '127.0.0.1:22',
+    expiresAt: Date.now() + 3_600_000,
+    ...overrides,
+  };
+}
+
+export function readEvents(path: string): MetadataEvent[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as MetadataEvent);
+  } catch {
+    return [];
+  }
+}
+
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,189 @@
+import { TaplineError } from './errors.js';
+import { readerFor, tapline } from './schema.js';
+
+/** A frame as producers build it: plain object, one body set. */
+export type Frame = tapline.v1.IFrame;
+/** A frame as the reader yields it (protobufjs message; unset fields read as defaults). */
+export type DecodedFrame = tapline.v1.Frame;
+
+const FrameMessage = tapline.v1.Frame;
+
+/** Bytes a varint of `value` takes (value is a safe non-negative integer). */
+export function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    length++;
+  }
+  return length;
+}
+
+function writeVarint(target: Buffer, position: number, value: number): number {
+  while (value >= 0x80) {
+    // `& 0x7f` is exact above 2^32 too: ToInt32 keeps the low bits.
+    target[position++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  target[position++] = value;
+  return position;
+}
+
+/**
+ * A growable byte buffer that frames are encoded straight into, so the hot
+ * path never allocates a buffer per frame. `reset()` keeps the capacity.
+ */
+export class FrameBuffer {
+  bytes: Buffer;
+  length = 0;
+
+  constructor(initialCapacity: number) {
+    this.bytes = Buffer.allocUnsafe(initialCapacity);
+  }
+
+  reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  view(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+/**
+ * Appends `frame` as a length-delimited Frame message. Data frames (the hot
+ * path) are encoded by hand, byte-for-byte as protobufjs would encode them (a
+ * property test checks this); other bodies go through the generated encoder.
+ */
+export function encodeFrameInto(target: FrameBuffer, frame: Frame): void {
+  const data = frame.data;
+  if (data != null && onlyData(frame)) {
+    encodeDataFrame(target, frame.seq ?? 0, frame.offsetNs ?? 0, data);
+    return;
+  }
+  const encoded = FrameMessage.encode(frame).finish();
+  target.reserve(5 + encoded.length);
+  target.length = writeVarint(target.bytes, target.length, encoded.length);
+  target.bytes.set(encoded, target.length);
+  target.length += encoded.length;
+}
+
+function onlyData(frame: Frame): boolean {
+  return (
+    frame.resize == null &&
+    frame.sessionStart == null &&
+    frame.sessionEnd == null &&
+    frame.streamOpen == null &&
+    frame.streamClose == null &&
+    frame.command == null &&
+    frame.query == null &&
+    frame.apiCall == null &&
+    frame.fileOperation == null &&
+    frame.annotation == null &&
+    frame.$unknowns == null
+  );
+}
+
+function encodeDataFrame(target: FrameBuffer, seq: number, offsetNs: number, data: tapline.v1.IData): void {
+  const streamId = data.streamId ?? 0;
+  const direction = data.direction ?? 0;
+  const channel = data.channel ?? 0;
+  const payloadLength = data.bytes?.length ?? 0;
+  const dataLength =
+    (streamId !== 0 ? 1 + varintLength(streamId) : 0) +
+    (direction !== 0 ? 1 + varintLength(direction) : 0) +
+    (payloadLength !== 0 ? 1 + varintLength(payloadLength) + payloadLength : 0) +
+    (channel !== 0 ? 1 + varintLength(channel) : 0);
+  const frameLength =
+    (seq !== 0 ? 1 + varintLength(seq) : 0) +
+    (offsetNs !== 0 ? 1 + varintLength(offsetNs) : 0) +
+    1 +
+    varintLength(dataLength) +
+    dataLength;
+  target.reserve(varintLength(frameLength) + frameLength);
+  const bytes = target.bytes;
+  let position = writeVarint(bytes, target.length, frameLength);
+  if (seq !== 0) {
+    bytes[position++] = 0x08;
+    position = writeVarint(bytes, position, seq);
+  }
+  if (offsetNs !== 0) {
+    bytes[position++] = 0x10;
+    position = writeVarint(bytes, position, offsetNs);
+  }
+  bytes[position++] = 0x1a;
+  position = writeVarint(bytes, position, dataLength);
+  if (streamId !== 0) {
+    bytes[position++] = 0x08;
+    position = writeVarint(bytes, position, streamId);
+  }
+  if (direction !== 0) {
+    bytes[position++] = 0x10;
+    position = writeVarint(bytes, position, direction);
+  }
+  if (payloadLength !== 0) {
+    bytes[position++] = 0x1a;
+    position = writeVarint(bytes, position, payloadLength);
+    bytes.set(data.bytes!, position);
+    position += payloadLength;
+  }
+  if (channel !== 0) {
+    bytes[position++] = 0x20;
+    position = writeVarint(bytes, position, channel);
+  }
+  target.length = position;
+}
+
+/** Encodes one frame on its own (tests, tools). */
+export function encodeFrame(frame: Frame): Uint8Array {
+  return FrameMessage.encode(frame).finish();
+}
+
+/**
+ * Decodes the length-delimited frames of a segment body. Throws
+ * TAPLINE_ERR_FRAME_DECODE on any malformed frame.
+ */
+export function decodeFrames(raw: Uint8Array, segmentIndex: number): DecodedFrame[] {
+  const frames: DecodedFrame[] = [];
+  let position = 0;
+  while (position < raw.length) {
+    let length = 0;
+    let shift = 1;
+    let byte: number;
+    do {
+      if (position >= raw.length || shift > 2 ** 35) {
+        throw frameError('frame length prefix is truncated or too long', segmentIndex);
+      }
+      byte = raw[position++]!;
+      length += (byte & 0x7f) * shift;
+      shift *= 128;
+    } while (byte & 0x80);
+    if (position + length > raw.length)
+      throw frameError('frame runs past the end of the segment body', segmentIndex);
+    try {
+      frames.push(FrameMessage.decode(readerFor(raw.subarray(position, position + length))));
+    } catch (cause) {
+      throw frameError('frame does not decode as tapline.v1.Frame', segmentIndex, cause);
+    }
+    position += length;
+  }
+  return frames;
+}
+
+function frameError(message: string, segmentIndex: number, cause?: unknown): TaplineError {
+  return new TaplineError('TAPLINE_ERR_FRAME_DECODE', message, { component: 'frames', segmentIndex, cause });
+}
+
+/** Converts a decoded frame to plain JSON (enums as names, bytes as base64, 64-bit as numbers). */
+export function frameToJson(frame: DecodedFrame): Record<string, unknown> {
+  return FrameMessage.toObject(frame, { enums: String, bytes: String, longs: Number, oneofs: true });
+}
+
+export { tapline };

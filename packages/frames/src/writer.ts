@@ -1,0 +1,352 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { compress } from './codec.js';
+import { DATA_KEY_LENGTH, SEAL_OVERHEAD, seal } from './encryption.js';
+import { TaplineError } from './errors.js';
+import { encodeFrameInto, type Frame, FrameBuffer } from './frame-codec.js';
+import type { KeyWrapper } from './key-wrapper.js';
+import {
+  type CodecName,
+  HASH_LENGTH,
+  HEADER_LENGTH,
+  TRAILER_HASHED_PREFIX,
+  TRAILER_LENGTH,
+  TRAILER_MAGIC,
+  uuidToBytes,
+  writeHeader,
+  writeTrailerPrefix,
+  ZERO_HASH,
+} from './layout.js';
+import { tapline } from './schema.js';
+
+/** Where a writer continues an existing recording (crash recovery appends). */
+export interface ContinueFrom {
+  segmentIndex: number;
+  nextSeq: number;
+  /** Hex SHA-256 of the last segment written. */
+  previousHash: string;
+  lastOffsetNs: number;
+}
+
+export interface RecordingWriterOptions {
+  /** The session's UUID, written into every segment header. */
+  sessionId: string;
+  /** @default 'gzip' */
+  codec?: CodecName;
+  /** gzip level or brotli quality. @default 1 */
+  level?: number;
+  /**
+   * Raw (uncompressed) bytes of frames after which a segment is cut. 1 MiB of
+   * terminal text compresses to ~130 KiB; the S3 sink batches segments into
+   * parts, so segments can stay small and cheap to lose in a crash.
+   * @default 1048576
+   */
+  segmentBytes?: number;
+  /** Encrypts every segment body under a fresh per-session data key wrapped by this. */
+  keyWrapper?: KeyWrapper;
+  /** Segments compressing at once on the thread pool before writes wait. @default 2 */
+  maxPendingSegments?: number;
+  /**
+   * What to do when compression is the bottleneck (every pending slot busy):
+   * `wait` holds writes back (backpressure); `store` cuts the segment
+   * uncompressed, so a live session outrunning compression costs disk, not
+   * content or latency. The recorder uses `store` in best-effort mode.
+   * @default 'wait'
+   */
+  whenBehind?: 'wait' | 'store';
+  continueFrom?: ContinueFrom;
+  /**
+   * Write the end marker on `end()`. Recovery sets this to false to append a
+   * last, unmarked segment to a recording that was cut off. @default true
+   */
+  endMarker?: boolean;
+}
+
+const CUT_SEGMENT: unique symbol = Symbol('tapline.cutSegment');
+
+interface PendingSegment {
+  raw: FrameBuffer;
+  firstSeq: number;
+  frameCount: number;
+  firstOffsetNs: number;
+  lastOffsetNs: number;
+  final: boolean;
+  codec: CodecName;
+  compressed: Promise<Uint8Array>;
+}
+
+/**
+ * Frames in (object mode), segment bytes out: every chunk the writer pushes is
+ * exactly one whole segment. `end()` writes the final segment with the end
+ * marker; a writer destroyed without `end()` leaves an incomplete recording.
+ */
+export class RecordingWriter extends Transform {
+  readonly sessionId: string;
+  readonly #sessionIdBytes: Buffer;
+  #codec: CodecName;
+  readonly #level: number;
+  readonly #segmentBytes: number;
+  readonly #maxPending: number;
+  readonly #storeWhenBehind: boolean;
+  /** Segments still to store uncompressed after one did not compress (already compressed or random data). */
+  #skipCompression = 0;
+  readonly #keyWrapper: KeyWrapper | undefined;
+  readonly #endMarker: boolean;
+  #keyMaterial: Promise<{ dataKey: Buffer; extension: Uint8Array }> | undefined;
+
+  #current: FrameBuffer;
+  readonly #spareBuffers: FrameBuffer[] = [];
+  #currentFirstSeq: number;
+  #currentCount = 0;
+  #currentFirstOffsetNs = 0;
+  #lastOffsetNs: number;
+  #nextSeq: number;
+
+  #segmentIndex: number;
+  #previousHash: Buffer;
+  #pending = 0;
+  #finalizing: Promise<void> = Promise.resolve();
+  #waitingCallback: TransformCallback | undefined;
+  #failed: Error | undefined;
+
+  constructor(options: RecordingWriterOptions) {
+    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 64 });
+    this.sessionId = options.sessionId;
+    this.#sessionIdBytes = uuidToBytes(options.sessionId);
+    this.#codec = options.codec ?? 'gzip';
+    this.#level = options.level ?? 1;
+    this.#segmentBytes = options.segmentBytes ?? 1024 * 1024;
+    if (!(this.#segmentBytes >= 64 && this.#segmentBytes <= 64 * 1024 * 1024)) {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'segmentBytes must be between 64 B and 64 MiB', {
+        component: 'frames',
+      });
+    }
+    this.#maxPending = Math.max(1, options.maxPendingSegments ?? 2);
+    this.#storeWhenBehind = options.whenBehind === 'store';
+    this.#keyWrapper = options.keyWrapper;
+    this.#endMarker = options.endMarker ?? true;
+    const from = options.continueFrom;
+    this.#segmentIndex = from?.segmentIndex ?? 0;
+    this.#nextSeq = from?.nextSeq ?? 0;
+    this.#currentFirstSeq = this.#nextSeq;
+    this.#lastOffsetNs = from?.lastOffsetNs ?? 0;
+    this.#previousHash = from ? Buffer.from(from.previousHash, 'hex') : ZERO_HASH;
+    if (this.#previousHash.length !== HASH_LENGTH) {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'continueFrom.previousHash must be 32 bytes hex', {
+        component: 'frames',
+      });
+    }
+    this.#current = new FrameBuffer(this.#segmentBytes + 1024);
+  }
+
+  /** Cuts the current segment now (the recorder does this on a timer so a crash loses little). */
+  cutSegment(): boolean {
+    return this.write(CUT_SEGMENT);
+  }
+
+  /**
+   * Switches the codec from the next segment on. The recorder drops to `none`
+   * while a session outruns compression, so the spool absorbs the burst at
+   * memcpy speed instead of the session losing content; each segment's header
+   * names its own codec.
+   */
+  useCodec(codec: CodecName): void {
+    this.#codec = codec;
+  }
+
+  get codec(): CodecName {
+    return this.#codec;
+  }
+
+  /** Index the next segment will get. */
+  get nextSegmentIndex(): number {
+    return this.#segmentIndex;
+  }
+
+  override _transform(
+    frame: Frame | typeof CUT_SEGMENT,
+    _encoding: BufferEncoding,
+    callback: TransformCallback,
+  ): void {
+    if (this.#failed) return callback(this.#failed);
+    if (frame === CUT_SEGMENT) {
+      if (this.#currentCount > 0) this.#cut(false);
+      return this.#continueWhenRoom(callback);
+    }
+    const seq = frame.seq ?? 0;
+    const offsetNs = frame.offsetNs ?? 0;
+    if (seq !== this.#nextSeq) {
+      return callback(
+        new TaplineError('TAPLINE_ERR_SEQ_GAP', `frame seq ${seq} written where ${this.#nextSeq} was due`, {
+          component: 'frames',
+        }),
+      );
+    }
+    if (offsetNs < this.#lastOffsetNs) {
+      return callback(
+        new TaplineError(
+          'TAPLINE_ERR_TIME_REVERSED',
+          `frame offset ${offsetNs} ns is before ${this.#lastOffsetNs} ns`,
+          {
+            component: 'frames',
+          },
+        ),
+      );
+    }
+    try {
+      encodeFrameInto(this.#current, frame);
+    } catch (cause) {
+      return callback(
+        new TaplineError('TAPLINE_ERR_FRAME_ENCODE', 'frame could not be encoded', {
+          component: 'frames',
+          cause,
+        }),
+      );
+    }
+    if (this.#currentCount === 0) this.#currentFirstOffsetNs = offsetNs;
+    this.#currentCount++;
+    this.#nextSeq++;
+    this.#lastOffsetNs = offsetNs;
+    if (this.#current.length >= this.#segmentBytes) {
+      this.#cut(false);
+      return this.#continueWhenRoom(callback);
+    }
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#failed) return callback(this.#failed);
+    if (this.#endMarker || this.#currentCount > 0) this.#cut(this.#endMarker);
+    this.#finalizing.then(
+      () => callback(),
+      (error: Error) => callback(error),
+    );
+  }
+
+  #continueWhenRoom(callback: TransformCallback): void {
+    // Stored segments finish at memcpy speed; allow a few more of them in flight.
+    const limit = this.#storeWhenBehind ? this.#maxPending * 4 : this.#maxPending;
+    if (this.#pending < limit) callback();
+    else this.#waitingCallback = callback;
+  }
+
+  #cut(final: boolean): void {
+    const raw = this.#current;
+    let codec = this.#codec;
+    if (codec !== 'none' && this.#skipCompression > 0) {
+      this.#skipCompression--;
+      codec = 'none';
+    } else if (codec !== 'none' && this.#storeWhenBehind && this.#pending >= this.#maxPending) {
+      codec = 'none';
+    }
+    const segment: PendingSegment = {
+      raw,
+      firstSeq: this.#currentFirstSeq,
+      frameCount: this.#currentCount,
+      firstOffsetNs: this.#currentCount > 0 ? this.#currentFirstOffsetNs : this.#lastOffsetNs,
+      lastOffsetNs: this.#lastOffsetNs,
+      final,
+      codec,
+      compressed: compress(raw.view(), { codec, level: this.#level }),
+    };
+    // The promise is awaited in order below; this keeps a rejection from being
+    // reported as unhandled while earlier segments are still finishing.
+    segment.compressed.catch(() => {});
+    this.#current = this.#spareBuffers.pop() ?? new FrameBuffer(this.#segmentBytes + 1024);
+    this.#current.reset();
+    this.#currentFirstSeq = this.#nextSeq;
+    this.#currentCount = 0;
+    this.#pending++;
+    this.#finalizing = this.#finalizing
+      .then(() => this.#finish(segment))
+      .catch((error: Error) => {
+        this.#failed ??= error;
+        this.destroy(error);
+        throw error;
+      });
+    this.#finalizing.catch(() => {});
+  }
+
+  async #finish(segment: PendingSegment): Promise<void> {
+    let body = await segment.compressed;
+    const rawLength = segment.raw.length;
+    if (segment.codec !== 'none' && body.length > rawLength * 0.9 && rawLength >= 4096) {
+      // Incompressible (random or already compressed): store it, and skip
+      // compressing the next few segments instead of burning CPU on them.
+      this.#skipCompression = 8;
+      if (body.length >= rawLength) {
+        segment.codec = 'none';
+        body = segment.raw.view();
+      }
+    }
+    let extension: Uint8Array = new Uint8Array(0);
+    let dataKey: Buffer | undefined;
+    if (this.#keyWrapper) {
+      const material = await this.#keyMaterialOnce(this.#keyWrapper);
+      dataKey = material.dataKey;
+      extension = material.extension;
+    }
+    const bodyLength = dataKey ? body.length + SEAL_OVERHEAD : body.length;
+    const total = HEADER_LENGTH + extension.length + bodyLength + TRAILER_LENGTH;
+    const out = Buffer.allocUnsafe(total);
+    writeHeader(out, {
+      codec: segment.codec,
+      final: segment.final,
+      encrypted: dataKey !== undefined,
+      sessionIdBytes: this.#sessionIdBytes,
+      segmentIndex: this.#segmentIndex,
+      firstSeq: segment.firstSeq,
+      firstOffsetNs: segment.firstOffsetNs,
+      lastOffsetNs: segment.lastOffsetNs,
+      previousHash: this.#previousHash,
+      extensionLength: extension.length,
+      bodyLength,
+    });
+    out.set(extension, HEADER_LENGTH);
+    const bodyStart = HEADER_LENGTH + extension.length;
+    if (dataKey) body = seal(dataKey, body, out.subarray(0, bodyStart));
+    out.set(body, bodyStart);
+    // The raw buffer is free once its bytes are compressed and copied.
+    if (this.#spareBuffers.length < 2) this.#spareBuffers.push(segment.raw);
+    const trailerStart = bodyStart + bodyLength;
+    writeTrailerPrefix(out, trailerStart, segment.frameCount, rawLength);
+    const hash = createHash('sha256')
+      .update(out.subarray(0, trailerStart + TRAILER_HASHED_PREFIX))
+      .digest();
+    hash.copy(out, trailerStart + TRAILER_HASHED_PREFIX);
+    TRAILER_MAGIC.copy(out, trailerStart + TRAILER_HASHED_PREFIX + HASH_LENGTH);
+    this.#previousHash = hash;
+    this.#segmentIndex++;
+    this.#pending--;
+    this.push(out);
+    const waiting = this.#waitingCallback;
+    if (waiting && this.#pending < this.#maxPending) {
+      this.#waitingCallback = undefined;
+      waiting();
+    }
+  }
+
+  #keyMaterialOnce(keyWrapper: KeyWrapper): Promise<{ dataKey: Buffer; extension: Uint8Array }> {
+    this.#keyMaterial ??= (async () => {
+      const dataKey = randomBytes(DATA_KEY_LENGTH);
+      const wrapped = await keyWrapper.wrap(dataKey);
+      const extension = tapline.v1.SegmentKey.encode({
+        algorithm: 'AES-256-GCM',
+        keyId: wrapped.keyId,
+        wrappedKey: wrapped.wrappedKey,
+      }).finish();
+      if (extension.length > 0xffff) {
+        throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'wrapped key exceeds 64 KiB', {
+          component: 'frames',
+        });
+      }
+      return { dataKey, extension };
+    })();
+    return this.#keyMaterial;
+  }
+}
+
+/** Creates a streaming recording writer. See {@link RecordingWriterOptions}. */
+export function createRecordingWriter(options: RecordingWriterOptions): RecordingWriter {
+  return new RecordingWriter(options);
+}
