@@ -54,7 +54,17 @@ const dictionaryTail =
 
 /** The 1423-byte SPDY/3 zlib dictionary. */
 export const spdyDictionary: Buffer = (() => {
-  const words = [...dictionaryNames.split(' '), '200 OK', 'version', 'HTTP/1.1', 'url', 'public', 'set-cookie', 'keep-alive', 'origin'];
+  const words = [
+    ...dictionaryNames.split(' '),
+    '200 OK',
+    'version',
+    'HTTP/1.1',
+    'url',
+    'public',
+    'set-cookie',
+    'keep-alive',
+    'origin',
+  ];
   const parts: Buffer[] = [];
   for (const word of words) {
     const length = Buffer.allocUnsafe(4);

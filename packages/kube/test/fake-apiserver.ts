@@ -8,8 +8,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
 import {
@@ -54,7 +54,11 @@ export interface FakeApiServer {
   close(): Promise<void>;
 }
 
-type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; namespace?: string } } & Record<string, unknown>;
+type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown> & { name: string; namespace?: string };
+} & Record<string, unknown>;
 
 const PTY_HELPER = `
 import os, pty, sys, select, fcntl, termios, struct, signal
@@ -118,7 +122,8 @@ class ServerWebSocket extends EventEmitter {
           } else if (frame.opcode !== WebSocketOpcode.pong) {
             this.fragments.push(Buffer.from(frame.payload));
             if (frame.fin) {
-              const message = this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
+              const message =
+                this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
               this.fragments = [];
               this.emit('message', message);
             }
@@ -158,10 +163,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const children = new Set<ChildProcess>();
   const store = new Map<string, KubeObject>();
   let resourceVersion = 100;
-  const watchers = new Set<{ resource: string; namespace: string | undefined; name: string | undefined; res: ServerResponse }>();
+  const watchers = new Set<{
+    resource: string;
+    namespace: string | undefined;
+    name: string | undefined;
+    res: ServerResponse;
+  }>();
   const sockets = new Set<Socket>();
 
-  const keyOf = (resource: string, namespace: string | undefined, name: string): string => `${resource}/${namespace ?? ''}/${name}`;
+  const keyOf = (resource: string, namespace: string | undefined, name: string): string =>
+    `${resource}/${namespace ?? ''}/${name}`;
   const put = (resource: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void => {
     resourceVersion++;
     object.metadata.resourceVersion = String(resourceVersion);
@@ -175,7 +186,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       watcher.res.write(`${JSON.stringify({ type, object })}\n`);
     }
   };
-  const newObject = (kind: string, namespace: string | undefined, name: string, extra: Record<string, unknown> = {}): KubeObject => ({
+  const newObject = (
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    extra: Record<string, unknown> = {},
+  ): KubeObject => ({
     apiVersion: 'v1',
     kind,
     ...extra,
@@ -192,27 +208,89 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       'pods',
       newObject('Pod', namespace, name, {
         spec: { containers: [{ name: 'main', image: 'busybox' }] },
-        status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox', imageID: '', started: true, state: { running: {} } }] },
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'main',
+              ready: true,
+              restartCount: 0,
+              image: 'busybox',
+              imageID: '',
+              started: true,
+              state: { running: {} },
+            },
+          ],
+        },
       }),
       'ADDED',
     );
   };
-  for (const namespace of ['default', 'kube-system', 'forbidden']) put('namespaces', newObject('Namespace', undefined, namespace, { status: { phase: 'Active' } }), 'ADDED');
+  for (const namespace of ['default', 'kube-system', 'forbidden'])
+    put('namespaces', newObject('Namespace', undefined, namespace, { status: { phase: 'Active' } }), 'ADDED');
 
   const json = (res: ServerResponse, code: number, body: unknown): void => {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
-  const status = (res: ServerResponse, code: number, reason: string, message: string, details?: unknown): void =>
-    json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) });
+  const status = (
+    res: ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+    details?: unknown,
+  ): void =>
+    json(res, code, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+      ...(details ? { details } : {}),
+    });
 
   const resources = [
-    { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'delete', 'get', 'list', 'watch'], shortNames: ['ns'] },
-    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all'] },
-    { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
-    { name: 'pods/attach', singularName: '', namespaced: true, kind: 'PodAttachOptions', verbs: ['create', 'get'] },
-    { name: 'pods/portforward', singularName: '', namespaced: true, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    {
+      name: 'namespaces',
+      singularName: 'namespace',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      shortNames: ['ns'],
+    },
+    {
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+    },
+    {
+      name: 'pods/exec',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodExecOptions',
+      verbs: ['create', 'get'],
+    },
+    {
+      name: 'pods/attach',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodAttachOptions',
+      verbs: ['create', 'get'],
+    },
+    {
+      name: 'pods/portforward',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodPortForwardOptions',
+      verbs: ['create', 'get'],
+    },
     { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
   ];
 
@@ -228,9 +306,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   };
 
   const forbidden = (user: string, namespace: string | undefined): boolean =>
-    (options.forbiddenUsers ?? []).includes(user) || (namespace !== undefined && (options.forbiddenNamespaces ?? []).includes(namespace));
+    (options.forbiddenUsers ?? []).includes(user) ||
+    (namespace !== undefined && (options.forbiddenNamespaces ?? []).includes(namespace));
 
-  const route = (req: IncomingMessage): { resource?: string; namespace?: string; name?: string; subresource?: string } | undefined => {
+  const route = (
+    req: IncomingMessage,
+  ): { resource?: string; namespace?: string; name?: string; subresource?: string } | undefined => {
     const path = (req.url ?? '/').split('?')[0]!;
     const parts = path.split('/').filter(Boolean);
     if (parts[0] !== 'api' || parts[1] !== 'v1') return undefined;
@@ -259,16 +340,34 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', 'https://x');
     const path = url.pathname;
-    if (path === '/version') return json(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-tapline', platform: 'linux/amd64' });
-    if (path === '/api') return json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+    if (path === '/version')
+      return json(res, 200, {
+        major: '1',
+        minor: '32',
+        gitVersion: 'v1.32.0-tapline',
+        platform: 'linux/amd64',
+      });
+    if (path === '/api')
+      return json(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      });
     if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
     if (path === '/api/v1') return json(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources });
     const target = route(req);
-    if (!target?.resource || !['pods', 'namespaces'].includes(target.resource)) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    if (!target?.resource || !['pods', 'namespaces'].includes(target.resource))
+      return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const { resource, namespace, name, subresource } = target;
     const namespaceOf = resource === 'namespaces' ? name : namespace;
     if (forbidden(user, namespaceOf)) {
-      return status(res, 403, 'Forbidden', `${resource} is forbidden: User "${user}" cannot ${req.method?.toLowerCase()} resource "${resource}" in API group "" in the namespace "${namespaceOf ?? ''}"`, { kind: resource });
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${resource} is forbidden: User "${user}" cannot ${req.method?.toLowerCase()} resource "${resource}" in API group "" in the namespace "${namespaceOf ?? ''}"`,
+        { kind: resource },
+      );
     }
     if (subresource === 'log' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -287,13 +386,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const kind = resource === 'pods' ? 'Pod' : 'Namespace';
     if (req.method === 'GET' && name) {
       const object = store.get(keyOf(resource, namespace, name));
-      if (!object) return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      if (!object)
+        return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
       return json(res, 200, object);
     }
     if (req.method === 'GET') {
       const fieldName = /metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
       const items = [...store.entries()]
-        .filter(([key]) => key.startsWith(`${resource}/${namespace ?? ''}`) || (!namespace && key.startsWith(`${resource}/`)))
+        .filter(
+          ([key]) =>
+            key.startsWith(`${resource}/${namespace ?? ''}`) ||
+            (!namespace && key.startsWith(`${resource}/`)),
+        )
         .map(([, object]) => object)
         .filter((object) => !fieldName || object.metadata.name === fieldName);
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
@@ -311,7 +415,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         });
         return;
       }
-      return json(res, 200, { kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) }, items });
+      return json(res, 200, {
+        kind: `${kind}List`,
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(resourceVersion) },
+        items,
+      });
     }
     if (req.method === 'POST' && !name) {
       let body: KubeObject;
@@ -323,7 +432,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const objectName = body.metadata?.name;
       if (!objectName) return status(res, 422, 'Invalid', 'metadata.name is required');
       if (store.has(keyOf(resource, namespace, objectName))) {
-        return status(res, 409, 'AlreadyExists', `${resource} "${objectName}" already exists`, { name: objectName, kind: resource });
+        return status(res, 409, 'AlreadyExists', `${resource} "${objectName}" already exists`, {
+          name: objectName,
+          kind: resource,
+        });
       }
       const object = newObject(kind, namespace, objectName, body);
       if (kind === 'Pod') object.status = { phase: 'Running' };
@@ -333,7 +445,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (req.method === 'DELETE' && name) {
       await readBody(req);
       const object = store.get(keyOf(resource, namespace, name));
-      if (!object) return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      if (!object)
+        return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
       put(resource, object, 'DELETED');
       return json(res, 200, object);
     }
@@ -344,22 +457,37 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     socket.on('error', () => {});
     const raw = (code: number, text: string, body: object): void => {
       const payload = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', ...body, code });
-      socket.end(`HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+      socket.end(
+        `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+      );
     };
     const user = identify(req);
-    if (user === undefined) return raw(401, 'Unauthorized', { reason: 'Unauthorized', message: 'Unauthorized' });
+    if (user === undefined)
+      return raw(401, 'Unauthorized', { reason: 'Unauthorized', message: 'Unauthorized' });
     const target = route(req);
-    if (forbidden(user, target?.namespace)) return raw(403, 'Forbidden', { reason: 'Forbidden', message: `pods "${target?.name}" is forbidden: User "${user}" cannot create resource "pods/${target?.subresource}"` });
+    if (forbidden(user, target?.namespace))
+      return raw(403, 'Forbidden', {
+        reason: 'Forbidden',
+        message: `pods "${target?.name}" is forbidden: User "${user}" cannot create resource "pods/${target?.subresource}"`,
+      });
     if (!target?.name || !store.has(keyOf('pods', target.namespace, target.name))) {
       return raw(404, 'Not Found', { reason: 'NotFound', message: `pods "${target?.name}" not found` });
     }
-    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'SPDY is not served here' });
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'SPDY is not served here' });
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     const isPortForward = target.subresource === 'portforward';
-    const supported = isPortForward ? ['SPDY/3.1+portforward.k8s.io'] : ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+    const supported = isPortForward
+      ? ['SPDY/3.1+portforward.k8s.io']
+      : ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
     const protocol = supported.find((p) => offered.includes(p));
-    if (!protocol) return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'no supported subprotocol' });
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    if (!protocol)
+      return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'no supported subprotocol' });
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
     );
@@ -374,7 +502,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const tty = query.get('tty') === 'true';
     const argv = command.length > 0 ? command : ['sh'];
     const child = tty
-      ? spawn('python3', ['-c', PTY_HELPER, ...argv], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm', PS1: '$ ' } })
+      ? spawn('python3', ['-c', PTY_HELPER, ...argv], {
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          env: { ...process.env, TERM: 'xterm', PS1: '$ ' },
+        })
       : spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
     const control = tty ? (child.stdio[3] as NodeJS.WritableStream) : undefined;
@@ -454,19 +585,35 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     });
   };
 
-  const server = https.createServer({ key: options.key, cert: options.cert, ca: options.ca, requestCert: true, rejectUnauthorized: false });
+  const server = https.createServer({
+    key: options.key,
+    cert: options.cert,
+    ca: options.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const certificate = (req.socket as TLSSocket).getPeerCertificate?.();
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, clientCertificate: certificate?.subject?.CN });
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      clientCertificate: certificate?.subject?.CN,
+    });
     handle(req, res).catch((error) => status(res, 500, 'InternalError', String(error)));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const certificate = (req.socket as TLSSocket).getPeerCertificate?.();
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, clientCertificate: certificate?.subject?.CN });
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      clientCertificate: certificate?.subject?.CN,
+    });
     upgrade(req, socket, head);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKubeProxy, type KubeProxy, type KubeProxyOptions, type KubeRefusal, writeKubeconfig } from '../src/index.js';
+import {
+  createKubeProxy,
+  type KubeProxy,
+  type KubeProxyOptions,
+  type KubeRefusal,
+  writeKubeconfig,
+} from '../src/index.js';
 import { makePki, type TestPki } from './certs.js';
 import { type FakeApiServer, startEchoServer, startFakeApiServer } from './fake-apiserver.js';
 import { MemoryRecorder } from './memory-recorder.js';
@@ -21,7 +27,10 @@ export interface Harness {
   directory: string;
   kubeconfig: string;
   kubeconfigFor(token: string): Promise<string>;
-  kubectl(args: string[], options?: { timeoutMs?: number; token?: string; env?: Record<string, string> }): Promise<KubectlResult>;
+  kubectl(
+    args: string[],
+    options?: { timeoutMs?: number; token?: string; env?: Record<string, string> },
+  ): Promise<KubectlResult>;
   close(): Promise<void>;
 }
 
@@ -47,7 +56,10 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
   const recorder = new MemoryRecorder();
   const refusals: KubeRefusal[] = [];
   const errors: Error[] = [];
-  const grants: Record<string, string> = { [USER_TOKEN]: 'alice@example.com', [FORBIDDEN_TOKEN]: 'mallory@example.com' };
+  const grants: Record<string, string> = {
+    [USER_TOKEN]: 'alice@example.com',
+    [FORBIDDEN_TOKEN]: 'mallory@example.com',
+  };
   const proxy = createKubeProxy({
     tls: { key: pki.serverKey, cert: pki.serverCert },
     authorize: (credentials) => {
@@ -91,9 +103,15 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
       execFile(
         'kubectl',
         ['--kubeconfig', config, '--cache-dir', join(directory, 'cache'), ...args],
-        { timeout: options.timeoutMs ?? 20_000, env: { ...process.env, ...options.env }, killSignal: 'SIGKILL' },
+        {
+          timeout: options.timeoutMs ?? 20_000,
+          env: { ...process.env, ...options.env },
+          killSignal: 'SIGKILL',
+        },
         (error, stdout, stderr) => {
-          const code = error ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as number | null) : 0;
+          const code = error
+            ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as number | null)
+            : 0;
           resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
         },
       );

@@ -47,7 +47,13 @@ describe('kubectl through the proxy', () => {
     }
     const calls = alice().apiCalls();
     const list = calls.find((c) => c.verb === 'list' && c.resource === 'pods');
-    expect(list).toMatchObject({ method: 'GET', namespace: 'default', apiGroup: '', apiVersion: 'v1', statusCode: 200 });
+    expect(list).toMatchObject({
+      method: 'GET',
+      namespace: 'default',
+      apiGroup: '',
+      apiVersion: 'v1',
+      statusCode: 200,
+    });
     expect(list?.durationNs).toBeGreaterThan(0);
     expect(list?.responseBytes).toBeGreaterThan(0);
     expect(calls.find((c) => c.path.startsWith('/api?'))).toMatchObject({ verb: 'get', statusCode: 200 });
@@ -58,7 +64,12 @@ describe('kubectl through the proxy', () => {
     const manifest = join(h.directory, 'pod.json');
     writeFileSync(
       manifest,
-      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'applied' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'applied' },
+        spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      }),
     );
     const applied = await h.kubectl(['apply', '--validate=false', '-f', manifest]);
     expect(applied.stderr).toBe('');
@@ -76,9 +87,22 @@ describe('kubectl through the proxy', () => {
   });
 
   it('streams a watch: the first event reaches kubectl before the watch ends', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig, '--cache-dir', join(h.directory, 'cache'), 'get', 'pods', '-w', '--request-timeout=30s'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'kubectl',
+      [
+        '--kubeconfig',
+        h.kubeconfig,
+        '--cache-dir',
+        join(h.directory, 'cache'),
+        'get',
+        'pods',
+        '-w',
+        '--request-timeout=30s',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -91,7 +115,11 @@ describe('kubectl through the proxy', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    const watch = await until(() => alice().apiCalls().find((c) => c.verb === 'watch' && c.resource === 'pods'));
+    const watch = await until(() =>
+      alice()
+        .apiCalls()
+        .find((c) => c.verb === 'watch' && c.resource === 'pods'),
+    );
     expect(watch.statusCode).toBe(200);
   });
 
@@ -104,23 +132,57 @@ describe('kubectl through the proxy', () => {
     const open = session.events.find((e) => e.type === 'open' && e.kind === 'kube_exec');
     expect(open).toBeDefined();
     if (open?.type !== 'open') throw new Error('unreachable');
-    expect(open.options?.details).toMatchObject({ namespace: 'default', pod: 'web', container: 'main', tty: 'false' });
+    expect(open.options?.details).toMatchObject({
+      namespace: 'default',
+      pod: 'web',
+      container: 'main',
+      tty: 'false',
+    });
     const streamId = open.streamId;
-    expect(session.events).toContainEqual(expect.objectContaining({ type: 'command', event: expect.objectContaining({ streamId, text: "sh -c 'echo out; echo err >&2; exit 7'", source: 'exec' }) }));
+    expect(session.events).toContainEqual(
+      expect.objectContaining({
+        type: 'command',
+        event: expect.objectContaining({
+          streamId,
+          text: "sh -c 'echo out; echo err >&2; exit 7'",
+          source: 'exec',
+        }),
+      }),
+    );
     const out = session.events.filter((e) => e.type === 'data' && e.streamId === streamId && e.channel === 1);
-    expect(Buffer.concat(out.map((e) => (e.type === 'data' ? e.bytes : Buffer.alloc(0)))).toString()).toBe('out\n');
+    expect(Buffer.concat(out.map((e) => (e.type === 'data' ? e.bytes : Buffer.alloc(0)))).toString()).toBe(
+      'out\n',
+    );
     const err = session.events.filter((e) => e.type === 'data' && e.streamId === streamId && e.channel === 2);
     expect(err.every((e) => e.type === 'data' && e.direction === 'target_to_client')).toBe(true);
-    const close = await until(() => session.events.find((e) => e.type === 'close' && e.streamId === streamId));
+    const close = await until(() =>
+      session.events.find((e) => e.type === 'close' && e.streamId === streamId),
+    );
     expect(close.type === 'close' && close.options?.exitStatus).toBe(7);
     const call = session.apiCalls().find((c) => c.subresource === 'exec');
     expect(call).toMatchObject({ statusCode: 101, resource: 'pods', name: 'web', verb: 'get' });
   });
 
   it('passes stdin through exec -i (v5 close of stdin ends the process)', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig, '--cache-dir', join(h.directory, 'cache'), 'exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'kubectl',
+      [
+        '--kubeconfig',
+        h.kubeconfig,
+        '--cache-dir',
+        join(h.directory, 'cache'),
+        'exec',
+        '-i',
+        'web',
+        '--',
+        'sh',
+        '-c',
+        'tr a-z A-Z',
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -130,15 +192,31 @@ describe('kubectl through the proxy', () => {
     expect(output).toBe('HELLO STDIN\n');
     expect(code).toBe(0);
     const session = alice();
-    const stdin = session.events.filter((e) => e.type === 'data' && e.direction === 'client_to_target' && e.channel === 0);
-    expect(Buffer.concat(stdin.map((e) => (e.type === 'data' ? e.bytes : Buffer.alloc(0)))).toString()).toContain('hello stdin');
+    const stdin = session.events.filter(
+      (e) => e.type === 'data' && e.direction === 'client_to_target' && e.channel === 0,
+    );
+    expect(
+      Buffer.concat(stdin.map((e) => (e.type === 'data' ? e.bytes : Buffer.alloc(0)))).toString(),
+    ).toContain('hello stdin');
   });
 
   it('port-forwards through the SPDY tunnel and counts bytes per connection', async () => {
     const localPort = await freePort();
-    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig, '--cache-dir', join(h.directory, 'cache'), 'port-forward', 'pod/web', `${localPort}:8080`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'kubectl',
+      [
+        '--kubeconfig',
+        h.kubeconfig,
+        '--cache-dir',
+        join(h.directory, 'cache'),
+        'port-forward',
+        'pod/web',
+        `${localPort}:8080`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -162,13 +240,25 @@ describe('kubectl through the proxy', () => {
       });
       expect(reply).toBe('ping through the tunnel');
       const session = alice();
-      const open = await until(() => session.events.find((e) => e.type === 'open' && e.kind === 'kube_port_forward'));
-      expect(open.type === 'open' && open.options?.details).toMatchObject({ port: '8080', pod: 'web', namespace: 'default' });
+      const open = await until(() =>
+        session.events.find((e) => e.type === 'open' && e.kind === 'kube_port_forward'),
+      );
+      expect(open.type === 'open' && open.options?.details).toMatchObject({
+        port: '8080',
+        pod: 'web',
+        namespace: 'default',
+      });
       expect(open.type === 'open' && open.options?.contentRecorded).toBe(false);
-      const up = session.events.filter((e) => e.type === 'data' && e.streamId === open.streamId && e.direction === 'client_to_target');
+      const up = session.events.filter(
+        (e) => e.type === 'data' && e.streamId === open.streamId && e.direction === 'client_to_target',
+      );
       expect(up.reduce((n, e) => n + (e.type === 'data' ? e.bytes.byteLength : 0), 0)).toBe(23);
-      const closed = await until(() => session.events.find((e) => e.type === 'close' && e.streamId === open.streamId));
-      expect(closed.type === 'close' && closed.options?.detail).toBe('port 8080: 23 bytes client→target, 23 bytes target→client');
+      const closed = await until(() =>
+        session.events.find((e) => e.type === 'close' && e.streamId === open.streamId),
+      );
+      expect(closed.type === 'close' && closed.options?.detail).toBe(
+        'port 8080: 23 bytes client→target, 23 bytes target→client',
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -178,7 +268,9 @@ describe('kubectl through the proxy', () => {
     const result = await h.kubectl(['get', 'pods', '-n', 'forbidden']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('forbidden');
-    const call = alice().apiCalls().find((c) => c.namespace === 'forbidden' && c.resource === 'pods');
+    const call = alice()
+      .apiCalls()
+      .find((c) => c.namespace === 'forbidden' && c.resource === 'pods');
     expect(call).toMatchObject({ statusCode: 403, verb: 'list' });
   });
 
@@ -188,15 +280,24 @@ describe('kubectl through the proxy', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/Unauthorized|must be logged in/);
     expect(h.recorder.sessions.length).toBe(before);
-    expect(h.refusals.some((r) => r.reason === 'invalid_credentials' && r.statusCode === 401 && r.code === KubeErrorCode.UNAUTHORIZED)).toBe(true);
+    expect(
+      h.refusals.some(
+        (r) =>
+          r.reason === 'invalid_credentials' && r.statusCode === 401 && r.code === KubeErrorCode.UNAUTHORIZED,
+      ),
+    ).toBe(true);
     expect(h.api.requests.some((r) => JSON.stringify(r.headers).includes('not-a-real-token'))).toBe(false);
   });
 
   it('refuses SPDY with a message that tells the user to upgrade kubectl', async () => {
-    const result = await h.kubectl(['exec', 'web', '--', 'true'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+    const result = await h.kubectl(['exec', 'web', '--', 'true'], {
+      env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('SPDY is not supported');
-    expect(h.refusals.some((r) => r.reason === 'spdy_unsupported' && r.code === KubeErrorCode.SPDY_UNSUPPORTED)).toBe(true);
+    expect(
+      h.refusals.some((r) => r.reason === 'spdy_unsupported' && r.code === KubeErrorCode.SPDY_UNSUPPORTED),
+    ).toBe(true);
   });
 
   it('records a forbidden user’s own session separately', async () => {

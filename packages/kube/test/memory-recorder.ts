@@ -43,7 +43,9 @@ export class MemorySession implements RecordedSession {
     return this.controller.signal;
   }
   revoke(reason: 'revoked' | 'grant_expired' = 'revoked'): void {
-    const error = Object.assign(new TaplineError('TAPLINE_ERR_SESSION_REVOKED', `session ${reason}`), { endReason: reason });
+    const error = Object.assign(new TaplineError('TAPLINE_ERR_SESSION_REVOKED', `session ${reason}`), {
+      endReason: reason,
+    });
     this.controller.abort(error);
   }
   private check(): void {
@@ -77,7 +79,10 @@ export class MemorySession implements RecordedSession {
   query(): void {}
   apiCall(event: ApiCallEvent): void {
     this.check();
-    this.events.push({ type: 'api', event: { ...event, requestBody: event.requestBody ? Buffer.from(event.requestBody) : undefined } });
+    this.events.push({
+      type: 'api',
+      event: { ...event, requestBody: event.requestBody ? Buffer.from(event.requestBody) : undefined },
+    });
   }
   fileOperation(): void {}
   annotation(event: AnnotationEvent): void {
