@@ -402,7 +402,7 @@ export function spdyDataFrame(streamId: number, data: Uint8Array, fin = false): 
 export function spdySynStreamFrame(
   writer: SpdyHeaderWriter,
   streamId: number,
-  headers: Record<string, string>,
+  headers: Record<string, string | string[]>,
   fin = false,
 ): Buffer {
   const block = writer.block(headers);
@@ -415,7 +415,7 @@ export function spdySynStreamFrame(
 export function spdySynReplyFrame(
   writer: SpdyHeaderWriter,
   streamId: number,
-  headers: Record<string, string>,
+  headers: Record<string, string | string[]>,
   fin = false,
 ): Buffer {
   const block = writer.block(headers);

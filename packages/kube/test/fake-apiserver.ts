@@ -51,6 +51,8 @@ export interface FakeApiServer {
   /** Every child process started by exec, for cleanup checks. */
   children: Set<ChildProcess>;
   addPod(namespace: string, name: string): void;
+  /** Bytes of the `limitBytes` log of a pod handed to the socket so far. */
+  logWritten: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -170,6 +172,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     res: ServerResponse;
   }>();
   const sockets = new Set<Socket>();
+  const logWritten = new Map<string, number>();
 
   const keyOf = (resource: string, namespace: string | undefined, name: string): string =>
     `${resource}/${namespace ?? ''}/${name}`;
@@ -368,6 +371,28 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         `${resource} is forbidden: User "${user}" cannot ${req.method?.toLowerCase()} resource "${resource}" in API group "" in the namespace "${namespaceOf ?? ''}"`,
         { kind: resource },
       );
+    }
+    if (subresource === 'log' && req.method === 'GET' && url.searchParams.has('limitBytes')) {
+      // A large log written as fast as the connection takes it: for backpressure tests.
+      const total = Number(url.searchParams.get('limitBytes'));
+      const chunk = Buffer.alloc(65536, 0x6c);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      logWritten.set(name ?? '', 0);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < total) {
+          const piece = chunk.subarray(0, Math.min(chunk.byteLength, total - sent));
+          sent += piece.byteLength;
+          logWritten.set(name ?? '', sent);
+          if (!res.write(piece)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return;
     }
     if (subresource === 'log' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -602,7 +627,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers,
-      clientCertificate: certificate?.subject?.CN,
+      clientCertificate: certificate?.subject?.CN as string | undefined,
     });
     handle(req, res).catch((error) => status(res, 500, 'InternalError', String(error)));
   });
@@ -612,7 +637,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers,
-      clientCertificate: certificate?.subject?.CN,
+      clientCertificate: certificate?.subject?.CN as string | undefined,
     });
     upgrade(req, socket, head);
   });
@@ -624,6 +649,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     requests,
     children,
     addPod,
+    logWritten,
     async close() {
       for (const watcher of watchers) watcher.res.end();
       for (const child of children) child.kill('SIGKILL');

@@ -6,6 +6,7 @@ import {
   createKubeProxy,
   type KubeProxy,
   type KubeProxyOptions,
+  type KubeRecorder,
   type KubeRefusal,
   writeKubeconfig,
 } from '../src/index.js';
@@ -15,6 +16,7 @@ import { MemoryRecorder } from './memory-recorder.js';
 
 export const USER_TOKEN = 'user-token-alice';
 export const FORBIDDEN_TOKEN = 'user-token-mallory';
+export const BOB_TOKEN = 'user-token-bob';
 export const CONNECTOR_TOKEN = 'connector-secret-token';
 
 export interface Harness {
@@ -22,6 +24,8 @@ export interface Harness {
   api: FakeApiServer;
   proxy: KubeProxy;
   recorder: MemoryRecorder;
+  /** The recorder given, when it is not the in-memory one. */
+  realRecorder: KubeRecorder;
   refusals: KubeRefusal[];
   errors: Error[];
   directory: string;
@@ -40,7 +44,10 @@ export interface KubectlResult {
   stderr: string;
 }
 
-export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<KubeProxyOptions> = {},
+  recorder: KubeRecorder = new MemoryRecorder(),
+): Promise<Harness> {
   const pki = makePki();
   const echo = await startEchoServer();
   const api = await startFakeApiServer({
@@ -53,12 +60,12 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
     forwardTo: echo.port,
   });
   api.addPod('default', 'web');
-  const recorder = new MemoryRecorder();
   const refusals: KubeRefusal[] = [];
   const errors: Error[] = [];
   const grants: Record<string, string> = {
     [USER_TOKEN]: 'alice@example.com',
     [FORBIDDEN_TOKEN]: 'mallory@example.com',
+    [BOB_TOKEN]: 'bob@example.com',
   };
   const proxy = createKubeProxy({
     tls: { key: pki.serverKey, cert: pki.serverCert },
@@ -109,9 +116,7 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
           killSignal: 'SIGKILL',
         },
         (error, stdout, stderr) => {
-          const code = error
-            ? ((error as NodeJS.ErrnoException & { code?: unknown }).code as number | null)
-            : 0;
+          const code = error ? (error as unknown as { code?: unknown }).code : 0;
           resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
         },
       );
@@ -121,7 +126,8 @@ export async function startHarness(overrides: Partial<KubeProxyOptions> = {}): P
     pki,
     api,
     proxy,
-    recorder,
+    recorder: recorder as MemoryRecorder,
+    realRecorder: recorder,
     refusals,
     errors,
     directory,

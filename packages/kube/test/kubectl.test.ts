@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeErrorCode } from '../src/index.js';
 import { CONNECTOR_TOKEN, FORBIDDEN_TOKEN, type Harness, startHarness, USER_TOKEN } from './harness.js';
-import type { MemorySession } from './memory-recorder.js';
+import type { MemoryEvent, MemorySession } from './memory-recorder.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -241,7 +241,10 @@ describe('kubectl through the proxy', () => {
       expect(reply).toBe('ping through the tunnel');
       const session = alice();
       const open = await until(() =>
-        session.events.find((e) => e.type === 'open' && e.kind === 'kube_port_forward'),
+        session.events.find(
+          (e): e is Extract<MemoryEvent, { type: 'open' }> =>
+            e.type === 'open' && e.kind === 'kube_port_forward',
+        ),
       );
       expect(open.type === 'open' && open.options?.details).toMatchObject({
         port: '8080',
