@@ -51,10 +51,14 @@ describe('with the real recorder', () => {
     expect(text).not.toContain(USER_TOKEN);
     expect(text).not.toContain(CONNECTOR_TOKEN);
     const apiCalls = frames.flatMap((f) => (f.apiCall ? [f.apiCall as Record<string, unknown>] : []));
-    expect(apiCalls).toContainEqual(expect.objectContaining({ verb: 'list', resource: 'pods', namespace: 'default', statusCode: 200 }));
+    expect(apiCalls).toContainEqual(
+      expect.objectContaining({ verb: 'list', resource: 'pods', namespace: 'default', statusCode: 200 }),
+    );
     expect(apiCalls).toContainEqual(expect.objectContaining({ subresource: 'exec', statusCode: 101 }));
     const commands = frames.flatMap((f) => (f.command ? [f.command as Record<string, unknown>] : []));
-    expect(commands).toContainEqual(expect.objectContaining({ text: "sh -c 'echo recorded-output; exit 4'", source: 'exec' }));
+    expect(commands).toContainEqual(
+      expect.objectContaining({ text: "sh -c 'echo recorded-output; exit 4'", source: 'exec' }),
+    );
     const closes = frames.flatMap((f) => (f.streamClose ? [f.streamClose as Record<string, unknown>] : []));
     expect(closes).toContainEqual(expect.objectContaining({ exitStatus: 4 }));
     const end = frames.find((f) => f.sessionEnd)?.sessionEnd as Record<string, unknown> | undefined;
