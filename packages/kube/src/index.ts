@@ -30,9 +30,9 @@ export {
   type KubeRefusal,
   type KubeUpstreamOptions,
   statusObject,
-  type TerminalCommand,
   type TerminalCommandExtractor,
   type TerminalCommandExtractorFactory,
+  type TerminalExtractorEvent,
 } from './proxy.js';
 export { type KubeRequestInfo, parseRequestInfo, streamingSubresources } from './request-info.js';
 export {

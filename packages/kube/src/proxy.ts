@@ -16,6 +16,7 @@ import type {
   StreamKindName,
 } from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
+import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
 import { KubeErrorCode, kubeError } from './errors.js';
@@ -72,27 +73,32 @@ export interface KubeRecorder {
   start(context: SessionContext): Promise<RecordedSession>;
 }
 
-/** A command extractor for tty streams, as `@tapline/terminal`'s `createCommandExtractor` makes. */
+/**
+ * A command extractor for tty streams: `@tapline/terminal`'s
+ * `createCommandExtractor` is the default; any object of this shape works.
+ */
 export interface TerminalCommandExtractor {
-  output(bytes: Uint8Array, offsetNs?: number): void;
-  input(bytes: Uint8Array, offsetNs?: number): void;
-  resize(cols: number, rows: number): void;
-  end(offsetNs?: number): void;
+  output(bytes: Uint8Array, offsetNs: number): unknown;
+  input(bytes: Uint8Array, offsetNs: number): unknown;
+  resize(cols: number, rows: number, offsetNs: number): void;
+  /** Flushes; events still due are given to `onEvent` before it resolves. */
+  end(offsetNs: number): unknown;
+  dispose?(): void;
 }
 
-/** A command the extractor found. */
-export interface TerminalCommand {
-  text: string;
-  startedOffsetNs?: number;
-  endedOffsetNs?: number;
-  program?: string;
-  source?: string;
-}
+/**
+ * The events the proxy records from an extractor: `command` and `fullscreen`
+ * become CommandEvents, `gap` an annotation. Others are ignored.
+ */
+export type TerminalExtractorEvent =
+  | { kind: 'command'; text: string; startedOffsetNs?: number; endedOffsetNs?: number }
+  | { kind: 'fullscreen'; program: string; text: string; startedOffsetNs?: number; endedOffsetNs?: number }
+  | { kind: 'gap'; droppedBytes: number; startedOffsetNs?: number; endedOffsetNs?: number };
 
 export type TerminalCommandExtractorFactory = (options: {
   cols: number;
   rows: number;
-  onEvent: (event: unknown) => void;
+  onEvent: (event: TerminalExtractorEvent) => void;
 }) => TerminalCommandExtractor;
 
 export interface KubeUpstreamOptions {
@@ -126,8 +132,11 @@ export interface KubeProxyOptions {
   maxFramePayload?: number;
   /** Record port-forwarded bytes (true) or only count them. @default false */
   recordPortForwardContent?: boolean;
-  /** Extracts typed commands from tty exec/attach streams (`@tapline/terminal`). */
-  commandExtractor?: TerminalCommandExtractorFactory;
+  /**
+   * Extracts typed commands from tty exec/attach streams. `false` records
+   * the bytes only. @default `@tapline/terminal`'s createCommandExtractor
+   */
+  commandExtractor?: TerminalCommandExtractorFactory | false;
   /** Told about every request refused before reaching the API server (also on `tapline:kube:refused`). */
   onRefused?: (refusal: KubeRefusal) => void;
   /** Told about errors that ended a request or stream (also on `tapline:kube:error`). */
@@ -208,6 +217,17 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const upstreamAuthorization = options.upstream.token ? `Bearer ${options.upstream.token}` : undefined;
   const maxRecordedBody = options.maxRecordedBody ?? 65536;
   const idleTimeoutMs = options.idleTimeoutMs ?? 900_000;
+  const commandExtractor: TerminalCommandExtractorFactory | undefined =
+    options.commandExtractor === false
+      ? undefined
+      : (options.commandExtractor ??
+        ((extractorOptions) =>
+          createCommandExtractor({
+            cols: extractorOptions.cols,
+            rows: extractorOptions.rows,
+            retainEvents: false,
+            onEvent: extractorOptions.onEvent,
+          })));
 
   const sessions = new Map<string, Promise<LiveSession>>();
   /** Credentials whose session the recorder ended (expiry, revoke): refused from then on. */
@@ -715,7 +735,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         upstreamHead,
         maxFramePayload: options.maxFramePayload,
         recordPortForwardContent: options.recordPortForwardContent ?? false,
-        commandExtractor: options.commandExtractor,
+        commandExtractor: commandExtractor,
         track: (close) => track(session, close),
         onError: reportError,
       });

@@ -41,6 +41,8 @@ export interface SpdyParserOptions {
   maxFrameLength?: number;
   /** Compressed header bytes a direction may send before decoding stops. @default 262144 */
   maxHeaderBytes?: number;
+  /** Data payloads in memory the parser never writes again (see WebSocketParserOptions). @default false */
+  stablePayloads?: boolean;
 }
 
 const kEmpty = Buffer.alloc(0);
@@ -157,9 +159,11 @@ export class SpdyParser {
   private failure: Error | undefined;
   private readonly inflater: HeaderInflater;
   private readonly maxFrameLength: number;
+  private readonly stablePayloads: boolean;
 
   constructor(options: SpdyParserOptions = {}) {
     this.maxFrameLength = options.maxFrameLength ?? 0xffffff;
+    this.stablePayloads = options.stablePayloads ?? false;
     this.inflater = new HeaderInflater(options.maxHeaderBytes ?? 262144);
   }
 
@@ -201,7 +205,13 @@ export class SpdyParser {
       throw error;
     }
     const remaining = end - offset;
-    if (source === this.buffer) {
+    if (source === this.buffer && this.stablePayloads && offset > this.bufferOffset) {
+      const leftover = source.subarray(offset, end);
+      this.buffer = kEmpty;
+      this.bufferOffset = 0;
+      this.bufferLength = 0;
+      if (remaining > 0) this.append(leftover);
+    } else if (source === this.buffer) {
       this.bufferOffset = remaining === 0 ? 0 : offset;
       this.bufferLength = remaining;
     } else if (remaining > 0) {

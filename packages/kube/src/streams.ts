@@ -2,7 +2,7 @@
 // byte, and feeds a copy of each direction to the parsers: exec/attach
 // channels, port-forward (SPDY tunnel or channels), or byte counts only.
 import type { Socket } from 'node:net';
-import type { Direction, RecordedSession } from '@tapline/core';
+import type { CommandEvent, Direction, RecordedSession } from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import {
   PortForwardDecoder,
@@ -51,8 +51,16 @@ export function relayWebSocket(options: RelayOptions): void {
   const { client, upstream, session } = options;
   const recorded = session.recorded;
   const inspector = createInspector(options);
-  const fromClient = new WebSocketParser({ from: 'client', maxFramePayload: options.maxFramePayload });
-  const fromUpstream = new WebSocketParser({ from: 'server', maxFramePayload: options.maxFramePayload });
+  const fromClient = new WebSocketParser({
+    from: 'client',
+    maxFramePayload: options.maxFramePayload,
+    stablePayloads: true,
+  });
+  const fromUpstream = new WebSocketParser({
+    from: 'server',
+    maxFramePayload: options.maxFramePayload,
+    stablePayloads: true,
+  });
   // Whether each receiver has only whole frames so far, so a close frame may be injected.
   let clientAtBoundary = true;
   let upstreamAtBoundary = true;
@@ -213,15 +221,22 @@ function remoteCommandInspector(options: RelayOptions): Inspector {
         cols,
         rows,
         onEvent: (event) => {
-          const found = commandFromEvent(event);
-          if (found && !options.session.finalized) {
-            recorded.command({
+          if (options.session.finalized) return;
+          if (event.kind === 'command' || event.kind === 'fullscreen') {
+            const command: CommandEvent = {
               streamId,
-              text: found.text,
-              source: found.source ?? 'terminal',
-              ...(found.startedOffsetNs !== undefined ? { startedOffsetNs: found.startedOffsetNs } : {}),
-              ...(found.endedOffsetNs !== undefined ? { endedOffsetNs: found.endedOffsetNs } : {}),
-              ...(found.program !== undefined ? { program: found.program } : {}),
+              text: event.text,
+              source: event.kind === 'command' ? 'terminal' : 'fullscreen',
+            };
+            if (event.startedOffsetNs !== undefined) command.startedOffsetNs = event.startedOffsetNs;
+            if (event.endedOffsetNs !== undefined) command.endedOffsetNs = event.endedOffsetNs;
+            if (event.kind === 'fullscreen' && event.program) command.program = event.program;
+            recorded.command(command);
+          } else if (event.kind === 'gap') {
+            recorded.annotation({
+              kind: 'gap',
+              streamId,
+              message: `command extraction fell behind and skipped ${event.droppedBytes} bytes`,
             });
           }
         },
@@ -238,7 +253,7 @@ function remoteCommandInspector(options: RelayOptions): Inspector {
       cols = message.cols;
       rows = message.rows;
       recorded.resize(streamId, message.cols, message.rows);
-      extractor?.resize(message.cols, message.rows);
+      extractor?.resize(message.cols, message.rows, recorded.now());
     }
   };
   const onUpstream = (message: RemoteCommandMessage): void => {
@@ -258,38 +273,27 @@ function remoteCommandInspector(options: RelayOptions): Inspector {
       else fromUpstream.frame(frame, onUpstream);
     },
     finish(detail) {
-      extractor?.end(recorded.now());
       const close: { exitStatus?: number; detail?: string } = {};
       if (exitStatus !== undefined) close.exitStatus = exitStatus;
       const text = detail ?? statusText;
       if (text) close.detail = text;
-      recorded.closeStream(streamId, close);
+      let closed = false;
+      const closeStream = (): void => {
+        if (closed || options.session.finalized) return;
+        closed = true;
+        recorded.closeStream(streamId, close);
+      };
+      if (!extractor) return closeStream();
+      const ending = extractor.end(recorded.now());
+      if (options.session.ended) {
+        // The whole session is ending now: no time to wait for the emulator.
+        closeStream();
+        extractor.dispose?.();
+      } else {
+        Promise.resolve(ending).then(closeStream, closeStream);
+      }
     },
   };
-}
-
-function commandFromEvent(
-  event: unknown,
-):
-  | { text: string; source?: string; startedOffsetNs?: number; endedOffsetNs?: number; program?: string }
-  | undefined {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const value = event as Record<string, unknown>;
-  const type = value.type ?? value.kind ?? value.name;
-  if (type !== undefined && type !== 'command') return undefined;
-  if (typeof value.text !== 'string') return undefined;
-  const out: {
-    text: string;
-    source?: string;
-    startedOffsetNs?: number;
-    endedOffsetNs?: number;
-    program?: string;
-  } = { text: value.text };
-  if (typeof value.source === 'string') out.source = value.source;
-  if (typeof value.startedOffsetNs === 'number') out.startedOffsetNs = value.startedOffsetNs;
-  if (typeof value.endedOffsetNs === 'number') out.endedOffsetNs = value.endedOffsetNs;
-  if (typeof value.program === 'string') out.program = value.program;
-  return out;
 }
 
 function shellQuote(word: string): string {
@@ -309,7 +313,10 @@ interface ForwardedConnection {
 
 function spdyPortForwardInspector(options: RelayOptions): Inspector {
   const recorded = options.session.recorded;
-  const parsers = { client_to_target: new SpdyParser(), target_to_client: new SpdyParser() };
+  const parsers = {
+    client_to_target: new SpdyParser({ stablePayloads: true }),
+    target_to_client: new SpdyParser({ stablePayloads: true }),
+  };
   const bySpdyStream = new Map<number, { connection: ForwardedConnection; type: string }>();
   const byRequest = new Map<string, ForwardedConnection>();
   let firstStreamId: number | undefined;

@@ -40,6 +40,13 @@ export interface WebSocketParserOptions {
   from?: 'client' | 'server';
   /** Largest payload accepted in one frame. @default 16 MiB */
   maxFramePayload?: number;
+  /**
+   * Give every payload memory the parser never writes again, so a consumer
+   * may keep it (a recorder that queues it, a terminal emulator). Costs an
+   * allocation per masked frame and per frame that spanned chunks.
+   * @default false: payloads are valid only during the callback
+   */
+  stablePayloads?: boolean;
 }
 
 const kDefaultMaxFramePayload = 16 * 1024 * 1024;
@@ -67,10 +74,12 @@ export class WebSocketParser {
   private failure: Error | undefined;
   private readonly from: 'client' | 'server' | undefined;
   private readonly maxFramePayload: number;
+  private readonly stablePayloads: boolean;
 
   constructor(options: WebSocketParserOptions = {}) {
     this.from = options.from;
     this.maxFramePayload = options.maxFramePayload ?? kDefaultMaxFramePayload;
+    this.stablePayloads = options.stablePayloads ?? false;
   }
 
   /** Bytes held waiting for the rest of a frame. */
@@ -107,7 +116,14 @@ export class WebSocketParser {
       throw error;
     }
     const remaining = end - offset;
-    if (source === this.buffer) {
+    if (source === this.buffer && this.stablePayloads && offset > this.bufferOffset) {
+      // Frames were handed out from our buffer: leave it to them.
+      const leftover = source.subarray(offset, end);
+      this.buffer = kEmpty;
+      this.bufferOffset = 0;
+      this.bufferLength = 0;
+      if (remaining > 0) this.append(leftover);
+    } else if (source === this.buffer) {
       this.bufferOffset = remaining === 0 ? 0 : offset;
       this.bufferLength = remaining;
     } else if (remaining > 0) {
@@ -191,9 +207,12 @@ export class WebSocketParser {
       const payloadStart = offset + headerLength;
       let payload: Buffer;
       if (masked) {
-        if (this.scratch.byteLength < payloadLength)
-          this.scratch = Buffer.allocUnsafe(Math.max(payloadLength, 1024));
-        payload = this.scratch.subarray(0, payloadLength);
+        if (this.stablePayloads) payload = Buffer.allocUnsafe(payloadLength);
+        else {
+          if (this.scratch.byteLength < payloadLength)
+            this.scratch = Buffer.allocUnsafe(Math.max(payloadLength, 1024));
+          payload = this.scratch.subarray(0, payloadLength);
+        }
         const m0 = source[maskOffset]!;
         const m1 = source[maskOffset + 1]!;
         const m2 = source[maskOffset + 2]!;

@@ -101,6 +101,28 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
     ]);
   });
 
+  it('with stablePayloads, data payloads stay intact after later chunks', () => {
+    const wire = Buffer.concat([
+      spdyDataFrame(1, Buffer.alloc(3000, 0x41)),
+      spdyDataFrame(3, Buffer.alloc(3000, 0x42)),
+      spdyDataFrame(5, Buffer.alloc(3000, 0x43)),
+    ]);
+    const kept: Uint8Array[] = [];
+    const parser = new SpdyParser({ stablePayloads: true });
+    for (let offset = 0; offset < wire.byteLength; offset += 1001) {
+      parser.parse(wire.subarray(offset, offset + 1001), (frame) => {
+        if (frame.name === 'data') kept.push(frame.data);
+      });
+    }
+    expect(
+      kept.map((data) =>
+        Buffer.from(data)
+          .toString('latin1')
+          .replace(/(.)\1+/, '$1'),
+      ),
+    ).toEqual(['A', 'B', 'C']);
+  });
+
   it('holds a truncated frame', () => {
     const frame = spdyDataFrame(3, Buffer.from('abcdef'));
     expect(parseAll([frame.subarray(0, frame.byteLength - 1)])).toEqual([]);

@@ -10,40 +10,16 @@ import {
   closePayload,
   KubeErrorCode,
   serializeFrame,
-  type TerminalCommandExtractorFactory,
   WebSocketOpcode,
   WebSocketParser,
 } from '../src/index.js';
 import { BOB_TOKEN, type Harness, startHarness, USER_TOKEN } from './harness.js';
 import type { MemoryEvent, MemorySession } from './memory-recorder.js';
 
-/** A stand-in for @tapline/terminal: a command is whatever was typed up to Enter. */
-const lineExtractor: TerminalCommandExtractorFactory = ({ onEvent }) => {
-  let line = '';
-  let outputBytes = 0;
-  return {
-    input(bytes, offsetNs) {
-      for (const byte of bytes) {
-        if (byte === 0x0d) {
-          if (line.trim())
-            onEvent({ type: 'command', text: line, startedOffsetNs: offsetNs, source: 'terminal' });
-          line = '';
-        } else if (byte >= 0x20) line += String.fromCharCode(byte);
-      }
-    },
-    output(bytes) {
-      outputBytes += bytes.byteLength;
-    },
-    resize() {},
-    end() {
-      onEvent({ type: 'note', text: `output ${outputBytes}` });
-    },
-  };
-};
-
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ commandExtractor: lineExtractor });
+  // tty commands go through @tapline/terminal (the proxy's default extractor).
+  h = await startHarness();
 });
 afterAll(async () => {
   await h?.close();
@@ -130,9 +106,9 @@ describe('streams through the proxy', () => {
     expect(bytesOf(session, streamId, 1)).toContain('hello-42');
     expect(bytesOf(session, streamId, 0)).toContain('echo hello-$((6*7))');
     const commands = session.events.flatMap((e) =>
-      e.type === 'command' && e.event.streamId === streamId ? [e.event.text] : [],
+      e.type === 'command' && e.event.streamId === streamId ? [`${e.event.source}:${e.event.text}`] : [],
     );
-    expect(commands).toEqual(['echo hello-$((6*7))', 'exit 3']);
+    expect(commands).toEqual(['terminal:echo hello-$((6*7))', 'terminal:exit 3']);
     expect((await until(() => closed(session, streamId))).options?.exitStatus).toBe(3);
   });
 

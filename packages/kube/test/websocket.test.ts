@@ -110,6 +110,29 @@ describe('WebSocketParser', () => {
     expect(whole.equals(copy)).toBe(true);
   });
 
+  it('with stablePayloads, payloads stay intact after later chunks (and without it they may not)', () => {
+    const frames = [
+      serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.alloc(5000, 0x41), mask }),
+      serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.alloc(5000, 0x42), mask }),
+      serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.alloc(5000, 0x43) }),
+      serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.alloc(5000, 0x44) }),
+    ];
+    const wire = Buffer.concat(frames);
+    const keep = (stable: boolean): string[] => {
+      const kept: Uint8Array[] = [];
+      const parser = new WebSocketParser({ stablePayloads: stable });
+      for (let offset = 0; offset < wire.byteLength; offset += 3001) {
+        parser.parse(wire.subarray(offset, offset + 3001), (frame) => kept.push(frame.payload));
+      }
+      return kept.map(
+        (payload) =>
+          Buffer.from(payload).toString('latin1', 0, 1) + Buffer.from(payload).toString('latin1', 4999),
+      );
+    };
+    expect(keep(true)).toEqual(['AA', 'BB', 'CC', 'DD']);
+    expect(keep(false)).not.toEqual(['AA', 'BB', 'CC', 'DD']);
+  });
+
   it('holds a truncated frame without emitting it', () => {
     const frame = serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.alloc(1000, 1), mask });
     for (const cut of [1, 2, 3, 5, 8, 500, frame.byteLength - 1]) {
