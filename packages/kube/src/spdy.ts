@@ -156,6 +156,8 @@ export class SpdyParser {
   private buffer: Buffer = kEmpty;
   private bufferOffset = 0;
   private bufferLength = 0;
+  /** Wire length of the partial frame held, when its header has arrived: sizes the next allocation. */
+  private partialFrameLength = 0;
   private failure: Error | undefined;
   private readonly inflater: HeaderInflater;
   private readonly maxFrameLength: number;
@@ -185,6 +187,7 @@ export class SpdyParser {
       offset = this.bufferOffset;
       end = offset + this.bufferLength;
     }
+    this.partialFrameLength = 0;
     try {
       while (end - offset >= 8) {
         const length = source.readUIntBE(offset + 5, 3);
@@ -194,7 +197,10 @@ export class SpdyParser {
             `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
           );
         }
-        if (end - offset < 8 + length) break;
+        if (end - offset < 8 + length) {
+          this.partialFrameLength = 8 + length;
+          break;
+        }
         this.frame(source, offset, length, onFrame);
         offset += 8 + length;
       }
@@ -226,7 +232,7 @@ export class SpdyParser {
     if (this.bufferOffset + newLength > this.buffer.byteLength) {
       let target = this.buffer;
       if (newLength > this.buffer.byteLength) {
-        let size = Math.max(this.buffer.byteLength * 2, 4096);
+        let size = Math.max(this.buffer.byteLength * 2, 4096, this.partialFrameLength);
         while (size < newLength) size *= 2;
         target = Buffer.allocUnsafe(size);
       }

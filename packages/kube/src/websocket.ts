@@ -69,6 +69,8 @@ export class WebSocketParser {
   private buffer: Buffer = kEmpty;
   private bufferOffset = 0;
   private bufferLength = 0;
+  /** Wire length of the partial frame held, when its header has arrived: sizes the next allocation. */
+  private partialFrameLength = 0;
   private scratch: Buffer = kEmpty;
   private inMessage = false;
   private failure: Error | undefined;
@@ -139,7 +141,7 @@ export class WebSocketParser {
     if (this.bufferOffset + newLength > this.buffer.byteLength) {
       let target = this.buffer;
       if (newLength > this.buffer.byteLength) {
-        let size = Math.max(this.buffer.byteLength * 2, 4096);
+        let size = Math.max(this.buffer.byteLength * 2, 4096, this.partialFrameLength);
         while (size < newLength) size *= 2;
         target = Buffer.allocUnsafe(size);
       }
@@ -158,6 +160,7 @@ export class WebSocketParser {
     onFrame: (frame: WebSocketFrame) => void,
   ): number {
     let offset = start;
+    this.partialFrameLength = 0;
     while (end - offset >= 2) {
       // 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 ...
       // |F|R|R|R| opcode|M| Payload len |  Extended payload length (16/64)  |
@@ -203,7 +206,10 @@ export class WebSocketParser {
       const maskOffset = offset + headerLength;
       if (masked) headerLength += 4;
       const frameLength = headerLength + payloadLength;
-      if (end - offset < frameLength) break;
+      if (end - offset < frameLength) {
+        this.partialFrameLength = frameLength;
+        break;
+      }
       const payloadStart = offset + headerLength;
       let payload: Buffer;
       if (masked) {
