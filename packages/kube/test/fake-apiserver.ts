@@ -505,7 +505,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       .map((p) => p.trim());
     const isPortForward = target.subresource === 'portforward';
     const supported = isPortForward
-      ? ['SPDY/3.1+portforward.k8s.io']
+      ? ['SPDY/3.1+portforward.k8s.io', 'portforward.k8s.io']
       : ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
     const protocol = supported.find((p) => offered.includes(p));
     if (!protocol)
@@ -518,7 +518,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     );
     const ws = new ServerWebSocket(socket);
     if (head.byteLength > 0) socket.unshift(head);
-    if (isPortForward) servePortForward(ws);
+    const query = new URL(req.url ?? '/', 'https://x').searchParams;
+    if (isPortForward && protocol === 'portforward.k8s.io') serveChannelPortForward(ws, query);
+    else if (isPortForward) servePortForward(ws);
     else serveExec(ws, protocol, new URL(req.url ?? '/', 'https://x').searchParams);
   };
 
@@ -576,6 +578,29 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
             };
       ws.send(encodeChannelMessage(3, JSON.stringify(statusBody)));
       ws.close(1000);
+    });
+  };
+
+  // portforward.k8s.io over channels: port i uses data channel 2i and error channel 2i+1;
+  // the first message on each channel carries the port, little-endian.
+  const serveChannelPortForward = (ws: ServerWebSocket, query: URLSearchParams): void => {
+    const ports = (query.get('ports') ?? '').split(',').filter(Boolean).map(Number);
+    const connections = ports.map((port, index) => {
+      const prefix = Buffer.from([port & 0xff, port >> 8]);
+      ws.send(Buffer.concat([Buffer.from([2 * index]), prefix]));
+      ws.send(Buffer.concat([Buffer.from([2 * index + 1]), prefix]));
+      const connection = net.connect(options.forwardTo, '127.0.0.1');
+      connection.on('error', () => ws.send(encodeChannelMessage(2 * index + 1, 'connection refused')));
+      connection.on('data', (chunk: Buffer) => ws.send(encodeChannelMessage(2 * index, chunk)));
+      return connection;
+    });
+    ws.on('message', (message: Buffer) => {
+      const channel = message[0]!;
+      const connection = connections[channel >> 1];
+      if (connection && (channel & 1) === 0) connection.write(message.subarray(1));
+    });
+    ws.on('close', () => {
+      for (const connection of connections) connection.destroy();
     });
   };
 

@@ -2,8 +2,9 @@
 // legs, idle timeout, proxy shutdown.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeKubeconfig } from '../src/index.js';
+import { KubeErrorCode, writeKubeconfig } from '../src/index.js';
 import { type Harness, startHarness, USER_TOKEN } from './harness.js';
+import { MemoryRecorder } from './memory-recorder.js';
 
 describe('sessions', () => {
   let c: Harness;
@@ -74,6 +75,40 @@ describe('sessions', () => {
       }
       const session = c.recorder.sessions.find((s) => s.context.user.id === 'cert-user');
       expect(session?.apiCalls().some((call) => call.name === 'web' && call.statusCode === 200)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('answers 502 and records it when the API server cannot be reached', async () => {
+    const { createKubeProxy } = await import('../src/index.js');
+    const errors: Error[] = [];
+    const recorder = new MemoryRecorder();
+    const proxy = createKubeProxy({
+      tls: { key: c.pki.serverKey, cert: c.pki.serverCert },
+      authorize: () => ({
+        context: {
+          protocol: 'kubernetes',
+          user: { id: 'u' },
+          accessRequestId: 'r',
+          resource: { id: 'c', type: 'kubernetes' },
+        },
+      }),
+      upstream: { url: 'https://127.0.0.1:1', ca: c.pki.ca, token: 'x' },
+      recorder,
+      onError: (error) => errors.push(error),
+    });
+    await proxy.listen();
+    try {
+      const config = await writeKubeconfig(join(c.directory, 'kubeconfig-down'), {
+        server: proxy.url,
+        certificateAuthority: c.pki.ca,
+        token: 't',
+      });
+      const result = await c.kubectl(['--kubeconfig', config, 'get', 'pods', '--request-timeout=5s']);
+      expect(result.code).not.toBe(0);
+      expect(recorder.sessions[0]?.apiCalls().some((call) => call.statusCode === 502)).toBe(true);
+      expect(errors.some((error) => (error as { code?: string }).code === KubeErrorCode.UPSTREAM)).toBe(true);
     } finally {
       await proxy.close();
     }

@@ -254,6 +254,47 @@ describe('streams through the proxy', () => {
     }
   });
 
+  it('decodes channel port-forward (portforward.k8s.io) and counts bytes per port', async () => {
+    const url = new URL(h.proxy.url);
+    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: h.pki.ca });
+    await new Promise((resolve) => socket.once('secureConnect', resolve));
+    socket.write(
+      `GET /api/v1/namespaces/default/pods/web/portforward?ports=8080 HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${USER_TOKEN}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}\r\nSec-WebSocket-Protocol: portforward.k8s.io\r\n\r\n`,
+    );
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+    });
+    await until(() => buffer.includes('\r\n\r\n'));
+    expect(buffer.toString('latin1')).toMatch(/^HTTP\/1.1 101[\s\S]*portforward\.k8s\.io/i);
+    socket.write(
+      serializeFrame({ opcode: WebSocketOpcode.binary, payload: Buffer.from('\x00echo me'), mask: true }),
+    );
+    const payloads = (): string => {
+      const out: string[] = [];
+      new WebSocketParser({ from: 'server' }).parse(
+        buffer.subarray(buffer.indexOf('\r\n\r\n') + 4),
+        (frame) => out.push(Buffer.from(frame.payload).toString('latin1')),
+      );
+      return out.join('|');
+    };
+    await until(() => payloads().includes('\x00echo me'));
+    socket.write(serializeFrame({ opcode: WebSocketOpcode.close, payload: closePayload(1000), mask: true }));
+    const session = sessionOf('alice@example.com');
+    const open = await until(() =>
+      session.events.find(
+        (e): e is Extract<MemoryEvent, { type: 'open' }> =>
+          e.type === 'open' &&
+          e.kind === 'kube_port_forward' &&
+          e.options?.details?.protocol === 'portforward.k8s.io',
+      ),
+    );
+    expect(open.options?.details).toMatchObject({ port: '8080', pod: 'web' });
+    const close = await until(() => closed(session, open.streamId));
+    expect(close.options?.detail).toBe('port 8080: 7 bytes client→target, 7 bytes target→client');
+    socket.destroy();
+  });
+
   it('closes a client that sends a close frame cleanly, recording the exit', async () => {
     const { socket } = await rawExec(USER_TOKEN, ['sh', '-c', 'sleep 20']);
     const session = sessionOf('alice@example.com');
