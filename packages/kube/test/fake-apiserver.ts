@@ -172,6 +172,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     res: ServerResponse;
   }>();
   const sockets = new Set<Socket>();
+  const history: Array<{ resourceVersion: number; resource: string; type: string; object: KubeObject }> = [];
   const logWritten = new Map<string, number>();
 
   const keyOf = (resource: string, namespace: string | undefined, name: string): string =>
@@ -182,6 +183,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const key = keyOf(resource, object.metadata.namespace, object.metadata.name);
     if (type === 'DELETED') store.delete(key);
     else store.set(key, object);
+    // Kept so a watch from an older resourceVersion replays what it missed, as the API server does.
+    history.push({ resourceVersion, resource, type, object: structuredClone(object) });
     for (const watcher of watchers) {
       if (watcher.resource !== resource) continue;
       if (watcher.namespace && watcher.namespace !== object.metadata.namespace) continue;
@@ -430,6 +433,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         res.flushHeaders();
         const since = Number(url.searchParams.get('resourceVersion') ?? '0');
         if (!since) for (const object of items) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+        else {
+          for (const event of history) {
+            if (event.resourceVersion <= since || event.resource !== resource) continue;
+            if (namespace && event.object.metadata.namespace !== namespace) continue;
+            if (fieldName && event.object.metadata.name !== fieldName) continue;
+            res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+          }
+        }
         const watcher = { resource, namespace, name: fieldName, res };
         watchers.add(watcher);
         const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');

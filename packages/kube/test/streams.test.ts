@@ -105,11 +105,12 @@ describe('streams through the proxy', () => {
     expect(session.events).toContainEqual({ type: 'resize', streamId, cols: 100, rows: 30 });
     expect(bytesOf(session, streamId, 1)).toContain('hello-42');
     expect(bytesOf(session, streamId, 0)).toContain('echo hello-$((6*7))');
+    // The stream closes once the terminal emulator has flushed its last command.
+    expect((await until(() => closed(session, streamId))).options?.exitStatus).toBe(3);
     const commands = session.events.flatMap((e) =>
       e.type === 'command' && e.event.streamId === streamId ? [`${e.event.source}:${e.event.text}`] : [],
     );
     expect(commands).toEqual(['terminal:echo hello-$((6*7))', 'terminal:exit 3']);
-    expect((await until(() => closed(session, streamId))).options?.exitStatus).toBe(3);
   });
 
   it('ends only the stream whose client sent a malformed frame, with close 1002 and a coded error', async () => {
