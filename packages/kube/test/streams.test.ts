@@ -8,6 +8,7 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closePayload,
+  encodeChannelMessage,
   KubeErrorCode,
   serializeFrame,
   WebSocketOpcode,
@@ -62,6 +63,8 @@ const bytesOf = (session: MemorySession, streamId: number, channel: number): str
 async function rawExec(
   token: string,
   command: string[],
+  protocol = 'v5.channel.k8s.io',
+  subresource = 'exec',
 ): Promise<{ socket: tls.TLSSocket; received: () => Buffer }> {
   const url = new URL(h.proxy.url);
   const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: h.pki.ca });
@@ -71,7 +74,7 @@ async function rawExec(
   });
   const query = command.map((word) => `command=${encodeURIComponent(word)}`).join('&');
   socket.write(
-    `GET /api/v1/namespaces/default/pods/web/exec?${query}&stdin=true&stdout=true&stderr=true HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n`,
+    `GET /api/v1/namespaces/default/pods/web/${subresource}?${query}&stdin=true&stdout=true&stderr=true HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
   );
   let buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
@@ -145,6 +148,26 @@ describe('streams through the proxy', () => {
     const result = await h.kubectl(['get', 'pod', 'web', '-o', 'name']);
     expect(result.stdout.trim()).toBe('pod/web');
     expect(sessionOf('alice@example.com')).toBe(session);
+  });
+
+  it('records attach over v4.channel.k8s.io: stdin, output and the exit code', async () => {
+    const { socket, received } = await rawExec(USER_TOKEN, [], 'v4.channel.k8s.io', 'attach');
+    socket.write(
+      serializeFrame({
+        opcode: WebSocketOpcode.binary,
+        payload: encodeChannelMessage(0, 'echo attached; exit 6\n'),
+        mask: true,
+      }),
+    );
+    const session = sessionOf('alice@example.com');
+    const open = await until(() => opened(session, 'kube_attach'));
+    expect(open.options?.details).toMatchObject({ protocol: 'v4.channel.k8s.io', pod: 'web' });
+    const close = await until(() => closed(session, open.streamId));
+    expect(close.options?.exitStatus).toBe(6);
+    expect(bytesOf(session, open.streamId, 0)).toBe('echo attached; exit 6\n');
+    expect(bytesOf(session, open.streamId, 1)).toBe('attached\n');
+    expect(received().byteLength).toBeGreaterThan(0);
+    socket.destroy();
   });
 
   it('streams kubectl logs -f: the first lines arrive while the log is still open', async () => {
