@@ -185,6 +185,8 @@ export interface LiveSession {
   readonly apiStreamId: number;
   /** Closers of everything in flight (requests, streams). */
   readonly active: Set<(error: TaplineError) => void>;
+  /** Client connections that carried this session's requests: closed with it. */
+  readonly sockets: Set<Socket>;
   /** No new requests or streams once true. */
   ended: boolean;
   /** True once `recorded.end()` was called: nothing more may be recorded. */
@@ -342,6 +344,11 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       return undefined;
     }
     if (session.ended) return sessionFor(req, deny);
+    const socket = req.socket;
+    if (!session.sockets.has(socket)) {
+      session.sockets.add(socket);
+      socket.once('close', () => session.sockets.delete(socket));
+    }
     return session;
   }
 
@@ -368,6 +375,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       grant,
       apiStreamId,
       active: new Set(),
+      sockets: new Set(),
       ended: false,
       finalized: false,
       idleTimer: undefined,
@@ -377,8 +385,10 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       const endReason: EndReasonName =
         (reason as { endReason?: EndReasonName } | undefined)?.endReason ??
         (isTaplineError(reason) && /expire/i.test(reason.message) ? 'grant_expired' : 'revoked');
-      endedKeys.set(key, endReason);
-      if (endedKeys.size > 10_000) endedKeys.delete(endedKeys.keys().next().value as string);
+      if (endReason === 'grant_expired' || endReason === 'revoked') {
+        endedKeys.set(key, endReason);
+        if (endedKeys.size > 10_000) endedKeys.delete(endedKeys.keys().next().value as string);
+      }
       void endSession(session, endReason, `session ended: ${endReason}`);
     };
     if (recorded.signal.aborted) queueMicrotask(onAbort);
@@ -409,6 +419,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       } catch {}
     }
     session.active.clear();
+    for (const socket of session.sockets) socket.destroy();
+    session.sockets.clear();
     session.finalized = true;
     session.recorded.closeStream(session.apiStreamId, { detail });
     try {
@@ -677,7 +689,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       writeRawStatus(socket, 502, 'BadGateway', 'the API server could not be reached');
       event.statusCode = 502;
       event.durationNs = session.recorded.now() - startedNs;
-      session.recorded.apiCall(event);
+      if (!session.finalized) session.recorded.apiCall(event);
       release();
     });
     upstreamRequest.on('response', (response) => {
@@ -702,7 +714,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         event.statusCode = response.statusCode ?? 0;
         event.durationNs = session.recorded.now() - startedNs;
         event.responseBytes = body.byteLength;
-        session.recorded.apiCall(event);
+        if (!session.finalized) session.recorded.apiCall(event);
         release();
       });
       response.on('error', () => {});
@@ -721,7 +733,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       socket.write(lines.join('\r\n'));
       event.statusCode = 101;
       event.durationNs = session.recorded.now() - startedNs;
-      session.recorded.apiCall(event);
+      if (!session.finalized) session.recorded.apiCall(event);
       release();
       const protocol = headerValue(response.headers['sec-websocket-protocol']) ?? '';
       relayWebSocket({
