@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +44,30 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** The tests drive the real kubectl; WebSocket streaming needs 1.31 or newer. */
+export function requireKubectl(): void {
+  let output: string;
+  try {
+    output = execFileSync('kubectl', ['version', '--client', '-o', 'json'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
+  } catch (cause) {
+    throw new Error('these tests need kubectl ≥ 1.31 on the PATH (kubectl version --client failed)', {
+      cause,
+    });
+  }
+  const minor = Number(/"minor":\s*"(\d+)/.exec(output)?.[1] ?? 0);
+  if (minor < 31)
+    throw new Error(
+      `these tests need kubectl ≥ 1.31 (WebSocket exec and port-forward); found minor ${minor}`,
+    );
+}
+
 export async function startHarness(
   overrides: Partial<KubeProxyOptions> = {},
   recorder: KubeRecorder = new MemoryRecorder(),
 ): Promise<Harness> {
+  requireKubectl();
   const pki = makePki();
   const echo = await startEchoServer();
   const api = await startFakeApiServer({
