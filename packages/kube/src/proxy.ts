@@ -587,6 +587,11 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       finish(502);
       return;
     }
+    if (finished) {
+      // The client left or the session ended while the API server was answering.
+      upstream.body.destroy();
+      return;
+    }
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
