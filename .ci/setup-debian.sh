@@ -2,7 +2,7 @@
 # Debian packages the tests drive as real peers. Idempotent: installs only
 # what is missing, so a machine that has them does not touch the network.
 set -euo pipefail
-packages=(openssh-client openssh-sftp-server tmux sudo less)
+packages=(openssh-client openssh-sftp-server tmux sudo less zsh busybox)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -88,8 +88,21 @@ export async function containerBench(report: Report, options: { quick: boolean }
       });
     }
   }
-  // Encoding alone (what the writer's hot path costs before compression), 64 B frames.
-  const frames = framesOf(text.subarray(0, 8 * MB), 64);
+  await encodeBench(report, { sabotage: false });
+}
+
+/**
+ * Frame encoding alone at 64 B frames (the writer's hot path before
+ * compression), against copying the payloads only. `sabotage` adds a
+ * per-frame copy of the payload, the kind of regression bench:ci must catch:
+ * it runs this way as the gate's control.
+ */
+export async function encodeBench(
+  report: Report,
+  options: { sabotage: boolean; group?: string },
+): Promise<void> {
+  const group = options.group ?? 'frame encode 64 B';
+  const frames = framesOf(terminalText(8 * MB), 64);
   const buffer = new FrameBuffer(SEGMENT_BYTES + 1024);
   const memcpy = Buffer.allocUnsafe(SEGMENT_BYTES + 1024);
   const copyOnly = await measure(() => {
@@ -101,7 +114,7 @@ export async function containerBench(report: Report, options: { quick: boolean }
     }
   }, 7);
   report.add({
-    group: 'frame encode 64 B',
+    group,
     name: 'copy payloads only',
     value: frames.length / copyOnly.seconds / 1e6,
     unit: 'M frames/s',
@@ -109,11 +122,16 @@ export async function containerBench(report: Report, options: { quick: boolean }
   const encode = await measure(() => {
     for (const frame of frames) {
       if (buffer.length > SEGMENT_BYTES) buffer.reset();
-      encodeFrameInto(buffer, frame);
+      encodeFrameInto(
+        buffer,
+        options.sabotage
+          ? { ...frame, data: { ...frame.data, bytes: Buffer.from(frame.data!.bytes!) } }
+          : frame,
+      );
     }
   }, 7);
   report.add({
-    group: 'frame encode 64 B',
+    group,
     name: 'encode into segment buffer',
     value: frames.length / encode.seconds / 1e6,
     unit: 'M frames/s',

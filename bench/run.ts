@@ -1,12 +1,70 @@
-// `pnpm bench` runs every benchmark and prints one table; `--append` adds the
-// table to bench/RESULTS.md; `--quick` shortens every run.
-import { containerBench } from './container.bench.js';
-import { Report } from './lib/harness.js';
+// `pnpm bench` runs every benchmark and prints one table.
+//   --quick        shorter runs
+//   --append       add the table to bench/RESULTS.md
+//   --only a,b     run only these suites
+//   --ci           quick mode, then compare each gated ratio with
+//                  bench/thresholds.json and exit 1 on a regression; a
+//                  deliberately slowed control run must trip the gate too
+//                  (proof the gate has teeth)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sftpBench } from '../packages/sftp/bench/throughput.js';
+import { containerBench, encodeBench } from './container.bench.js';
+import { Report, type Row } from './lib/harness.js';
+import { terminalBench } from './terminal.bench.js';
 
-const quick = process.argv.includes('--quick');
-const append = process.argv.includes('--append');
+type Suite = (report: Report, options: { quick: boolean }) => Promise<void>;
+const suites: Record<string, Suite> = {
+  container: containerBench,
+  sftp: sftpBench,
+  terminal: terminalBench,
+};
+
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const ci = args.includes('--ci');
+const quick = ci || args.includes('--quick');
+const append = args.includes('--append');
+const onlyArg = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const selected = onlyArg ? onlyArg.split(',') : Object.keys(suites);
+
 const report = new Report();
-await containerBench(report, { quick });
-report.publish(`pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`, {
-  append,
-});
+for (const name of selected) {
+  const suite = suites[name];
+  if (!suite) throw new Error(`unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+  console.error(`bench: ${name}${quick ? ' (quick)' : ''}`);
+  await suite(report, { quick });
+}
+report.publish(`pnpm bench${args.length ? ` ${args.join(' ')}` : ''}`, { append });
+
+if (ci) {
+  interface Threshold {
+    minRatio: number;
+  }
+  const thresholds = JSON.parse(readFileSync(join(import.meta.dirname, 'thresholds.json'), 'utf8')) as {
+    rows: Record<string, Threshold>;
+  };
+  const key = (row: Row) => `${row.group} | ${row.name}`;
+  const regressions = (rows: Row[]) =>
+    rows.flatMap((row) => {
+      const threshold = thresholds.rows[key(row)];
+      if (!threshold || row.ratio === undefined || row.ratio >= threshold.minRatio) return [];
+      return [`${key(row)}: ratio ${row.ratio.toFixed(3)} < ${threshold.minRatio}`];
+    });
+  const checked = report.rows.filter((row) => thresholds.rows[key(row)] !== undefined);
+  const failures = regressions(report.rows);
+  const missing = Object.keys(thresholds.rows).filter(
+    (name) =>
+      selected.some((suite) => name.startsWith(suite)) && !report.rows.some((row) => key(row) === name),
+  );
+  // The control: the same encode benchmark with a per-frame copy added must fail the same gate.
+  const control = new Report();
+  await encodeBench(control, { sabotage: true });
+  const controlCaught = regressions(control.rows).length > 0;
+  console.log(`bench:ci: ${checked.length} gated ratios checked, ${failures.length} regressions`);
+  for (const failure of failures) console.log(`  REGRESSION ${failure}`);
+  for (const name of missing) console.log(`  MISSING ${name}`);
+  console.log(
+    `bench:ci: control with a per-frame copy ${controlCaught ? 'was caught (the gate has teeth)' : 'was NOT caught'}`,
+  );
+  if (failures.length > 0 || !controlCaught) process.exit(1);
+}

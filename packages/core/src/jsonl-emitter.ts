@@ -17,6 +17,7 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
   const path = resolve(options.path);
   const fsync = options.fsync ?? true;
   let handle: Promise<FileHandle> | undefined;
+  let closed = false;
   // Appends are serialized so lines never interleave and order is kept.
   let tail: Promise<void> = Promise.resolve();
   const getHandle = () => {
@@ -26,6 +27,11 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
   return {
     name: options.name ?? 'jsonl',
     emit(event: MetadataEvent): Promise<void> {
+      if (closed) {
+        return Promise.reject(
+          coreError('TAPLINE_ERR_METADATA_CLOSED', 'emit() after close()', undefined, 'jsonl-emitter'),
+        );
+      }
       const line = `${JSON.stringify(event)}\n`;
       const done = tail.then(async () => {
         try {
@@ -40,6 +46,7 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
       return done;
     },
     async close(): Promise<void> {
+      closed = true;
       await tail;
       if (handle) await (await handle).close();
       handle = undefined;

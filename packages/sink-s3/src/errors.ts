@@ -1,0 +1,145 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TaplineError } from '@tapline/frames';
+
+/** Storage refused for a reason retrying cannot fix (AccessDenied, NoSuchBucket, KMS key disabled, ...). */
+export const SINK_PERMANENT = 'TAPLINE_ERR_SINK_PERMANENT';
+/**
+ * Storage kept failing with transient errors until the sink's retries ran out
+ * (an outage); reopen later from the last checkpoint.
+ */
+export const SINK_TRANSIENT = 'TAPLINE_ERR_SINK_TRANSIENT';
+/** The checkpoint handed to open() is not one this sink issued (or is corrupt). */
+export const SINK_CHECKPOINT = 'TAPLINE_ERR_SINK_CHECKPOINT';
+/** A segment arrived out of order (its index is not the next one expected). */
+export const SINK_ORDER = 'TAPLINE_ERR_SINK_ORDER';
+/** write() or close() after close() or abort(). */
+export const SINK_CLOSED = 'TAPLINE_ERR_SINK_CLOSED';
+/** A sink option is invalid (part size, queue size, SSE settings). */
+export const SINK_CONFIG = 'TAPLINE_ERR_SINK_CONFIG';
+/** The KMS key wrapper could not wrap a data key. */
+export const KEY_WRAP = 'TAPLINE_ERR_KEY_WRAP';
+/** The KMS key wrapper could not unwrap a data key (wrong key, wrong context, corrupt blob, KMS refused). */
+export const KEY_UNWRAP = 'TAPLINE_ERR_KEY_UNWRAP';
+
+interface AwsLikeError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $retryable?: unknown;
+}
+
+/** Error codes that are worth retrying even though S3 sent them with a 4xx status. */
+const TRANSIENT_CODES = new Set([
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'OperationAborted',
+  'ExpiredToken',
+  'TokenRefreshRequired',
+  'BadDigest',
+  'XAmzContentSHA256Mismatch',
+  'IncompleteBody',
+  'InternalError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeoutException',
+]);
+
+/** The S3 (or KMS) error code of an SDK error, or the Node network error code. */
+export function awsErrorCode(error: unknown): string | undefined {
+  const e = error as AwsLikeError | undefined;
+  if (!e || typeof e !== 'object') return undefined;
+  if (e.Code) return e.Code;
+  // An answer from S3: the SDK names the error after its code. No answer: the
+  // Node error code (ECONNREFUSED, ECONNRESET, ...) says more than "Error".
+  if (e.$metadata?.httpStatusCode !== undefined) return e.name;
+  return e.code ?? e.name;
+}
+
+export function httpStatusOf(error: unknown): number | undefined {
+  return (error as AwsLikeError | undefined)?.$metadata?.httpStatusCode;
+}
+
+/** True when retrying the same request may succeed. */
+export function isTransient(error: unknown): boolean {
+  const code = awsErrorCode(error);
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  const status = httpStatusOf(error);
+  // No HTTP status: the request never got an answer (refused, reset, timed out).
+  if (status === undefined) return true;
+  if (status === 408 || status === 429) return true;
+  return status >= 500;
+}
+
+export interface RetryOptions {
+  /** Attempts per request, the first included. @default 6 */
+  attempts?: number;
+  /** Base of the exponential backoff (full jitter). @default 200 */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay. @default 10000 */
+  maxDelayMs?: number;
+}
+
+export function toSinkError(
+  error: unknown,
+  operation: string,
+  details: Record<string, unknown> = {},
+): TaplineError {
+  if (error instanceof TaplineError) return error;
+  const s3Code = awsErrorCode(error);
+  const httpStatus = httpStatusOf(error);
+  const transient = isTransient(error);
+  return new TaplineError(
+    transient ? SINK_TRANSIENT : SINK_PERMANENT,
+    `S3 ${operation} failed${s3Code ? ` (${s3Code})` : ''}: ${(error as Error)?.message ?? String(error)}`,
+    {
+      component: 's3',
+      cause: error,
+      details: { ...details, operation, s3Code, httpStatus, retryable: transient },
+    },
+  );
+}
+
+/**
+ * Runs `operation` with bounded retries: exponential backoff with full jitter
+ * for transient failures, none for permanent ones (they reject at once with
+ * TAPLINE_ERR_SINK_PERMANENT so the recorder can report `recording.failed`).
+ */
+export async function withRetry<T>(
+  name: string,
+  operation: (attempt: number) => Promise<T>,
+  retry: RetryOptions,
+  signal?: AbortSignal,
+  details: Record<string, unknown> = {},
+): Promise<T> {
+  const attempts = Math.max(1, retry.attempts ?? 6);
+  const base = retry.baseDelayMs ?? 200;
+  const cap = retry.maxDelayMs ?? 10_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(signal.reason, name);
+      if (!isTransient(error) || attempt >= attempts)
+        throw toSinkError(error, name, { ...details, attempts: attempt });
+      const delay = Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
+      await sleep(delay, undefined, signal ? { signal } : undefined).catch(() => {
+        throw abortedError(signal?.reason, name);
+      });
+    }
+  }
+}
+
+export function abortedError(reason: unknown, operation: string): TaplineError {
+  return new TaplineError(SINK_CLOSED, `S3 ${operation} stopped: the recording was aborted`, {
+    component: 's3',
+    cause: reason,
+  });
+}

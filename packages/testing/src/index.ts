@@ -1,0 +1,70 @@
+export {
+  type AnnotationBody,
+  type ApiCallBody,
+  arbFrame,
+  arbFrameBody,
+  arbFrames,
+  arbMetadataEvent,
+  arbSessionContext,
+  type CommandBody,
+  type DataBody,
+  type FileOperationBody,
+  type FrameBodies,
+  type FrameBodyName,
+  type FrameObject,
+  type GrantBody,
+  type QueryBody,
+  type ResizeBody,
+  type SessionEndBody,
+  type SessionStartBody,
+  type StreamCloseBody,
+  type StreamOpenBody,
+} from './arbitraries.js';
+export {
+  assertDelivered,
+  type EmitterCheckName,
+  type EmitterSuiteOptions,
+  emitterCheckNames,
+  makeMetadataEvent,
+  runEmitterCheck,
+  testMetadataEmitter,
+} from './emitter-suite.js';
+export {
+  chunkBytes,
+  createSlowWritable,
+  createValve,
+  isPendingAfter,
+  type SlowWritable,
+  type SlowWritableOptions,
+  splitAtEveryOffset,
+  type Valve,
+} from './helpers.js';
+export { makeRecordedSegments, recordedSegmentMaker } from './recorded.js';
+export {
+  createMemoryMetadataEmitter,
+  createMemorySink,
+  type MemoryMetadataEmitter,
+  type MemorySink,
+  type MemorySinkOptions,
+} from './reference.js';
+export {
+  concatBytes,
+  createPrng,
+  describeMismatch,
+  type MakeSegmentsOptions,
+  makeRecordingInfo,
+  makeTestSegments,
+  readTestSegmentHeader,
+  TEST_SEGMENT_MAGIC,
+  TEST_SEGMENT_OVERHEAD,
+  type TestSegment,
+} from './segments.js';
+export {
+  runSinkCheck,
+  type SinkCheckName,
+  type SinkSuiteOptions,
+  sinkCheckNames,
+  summaryOf,
+  testSink,
+  writeSegments,
+} from './sink-suite.js';
