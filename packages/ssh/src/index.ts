@@ -1,0 +1,30 @@
+export {
+  type SftpOperationsOptions,
+  sftpOperations,
+  type TerminalCommandsOptions,
+  terminalCommands,
+} from './analyzers.js';
+export { SshErrorCode, type SshErrorCodeName } from './errors.js';
+export { createHostKeyVerifier, fingerprintOf, type HostKeyPin, type HostKeyVerifier } from './host-key.js';
+export { createSshProxy } from './proxy.js';
+export { generateHostKey, type SshCryptoInfo, sshCryptoInfo } from './ssh2-runtime.js';
+export type {
+  SessionRecorder,
+  SftpAnalyzer,
+  SftpAnalyzerContext,
+  SftpAnalyzerFactory,
+  SshAuthMethod,
+  SshAuthRequest,
+  SshClientPublicKey,
+  SshForwardRequest,
+  SshGrant,
+  SshProxy,
+  SshProxyEvent,
+  SshProxyOptions,
+  SshRemoteForwardRequest,
+  SshSessionInfo,
+  SshTarget,
+  TerminalAnalyzer,
+  TerminalAnalyzerContext,
+  TerminalAnalyzerFactory,
+} from './types.js';

@@ -1,0 +1,58 @@
+import type { RecordedSession } from '@tapline/core';
+import type { TaplineError } from '@tapline/frames';
+import type { Algorithms, Client } from 'ssh2';
+import type { ChannelBridge } from './bridge.js';
+import type {
+  SessionRecorder,
+  SftpAnalyzerFactory,
+  SshAuthMethod,
+  SshAuthRequest,
+  SshForwardRequest,
+  SshGrant,
+  SshProxyEvent,
+  SshRemoteForwardRequest,
+  TerminalAnalyzerFactory,
+} from './types.js';
+
+/** Options with their defaults applied. */
+export interface ResolvedOptions {
+  authorize(request: SshAuthRequest): SshGrant | null | undefined | Promise<SshGrant | null | undefined>;
+  recorder: SessionRecorder;
+  authMethods: readonly SshAuthMethod[];
+  keyboardInteractivePrompt: string;
+  loginGraceMs: number;
+  maxAuthTries: number;
+  targetConnectTimeoutMs: number;
+  targetKeepaliveIntervalMs: number;
+  localForwarding: boolean | ((request: SshForwardRequest) => boolean | Promise<boolean>);
+  remoteForwarding: boolean | ((request: SshRemoteForwardRequest) => boolean | Promise<boolean>);
+  recordForwardContent: boolean;
+  recordSftpContent: boolean;
+  terminalAnalyzer: TerminalAnalyzerFactory | undefined;
+  sftpAnalyzer: SftpAnalyzerFactory | undefined;
+  notifyGraceMs: number;
+  failedSessionGraceMs: number;
+  targetAlgorithms: Algorithms | undefined;
+  emit(event: SshProxyEvent): void;
+}
+
+/** What a channel handler needs from its connection. */
+export interface ChannelScope {
+  readonly options: ResolvedOptions;
+  /** The recording, once the session is live. */
+  readonly session: RecordedSession | undefined;
+  /** The target connection, once the session is live. */
+  readonly targetClient: Client | undefined;
+  /** Why new channels cannot be served (target failed, session ending), if so. */
+  unavailable(): TaplineError | undefined;
+  addBridge(bridge: ChannelBridge): void;
+  bridgeDone(bridge: ChannelBridge): void;
+  /** A request refused by policy: logged, and recorded as a "refused" annotation. */
+  refuse(request: string, message: string, details?: Record<string, string>): void;
+  /** A channel-level failure: recorded as an "error" annotation and reported. */
+  channelError(error: TaplineError, streamId?: number): void;
+  /** A recording call threw. */
+  recordingError(error: unknown): void;
+  /** A channel that only carried a failure message closed. */
+  failedChannelClosed(): void;
+}
