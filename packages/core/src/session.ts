@@ -27,7 +27,7 @@ import type {
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage, SessionTermination } from './errors.js';
 import { annotationKinds, directions, endReasons, fileOperationKinds, streamKinds } from './frames-build.js';
-import type { SpoolRecording } from './spool.js';
+import type { SpoolEnd, SpoolRecording } from './spool.js';
 
 /** Hooks that mask content before it is encoded. Return the input unchanged to keep it. */
 export interface RedactionHooks {
@@ -368,7 +368,7 @@ export class Session implements RecordedSession {
     const failed = this.#recordingFailed !== undefined || !last?.final;
     const chainHash = last?.hash ?? '';
     const signature = !failed && this.#host.sign ? this.#host.sign(this.sessionId, chainHash) : undefined;
-    const end = {
+    const end: SpoolEnd = {
       reason,
       ...(detail !== undefined ? { detail } : {}),
       ...(errorCodeForEnd ? { errorCode: errorCodeForEnd } : {}),
@@ -563,19 +563,7 @@ export class Session implements RecordedSession {
 
 export function endedEventData(
   context: ValidContext,
-  end: {
-    reason: EndReasonName;
-    detail?: string;
-    errorCode?: string;
-    complete: boolean;
-    incompleteReason?: string;
-    chainHash: string;
-    segments: number;
-    bytes: number;
-    endedAt: number;
-    summary?: SessionSummary;
-    signature?: RecordingSignature;
-  },
+  end: SpoolEnd,
   storage: Array<{ sink: string; location?: string }>,
 ): Record<string, unknown> {
   const summary = end.summary;
