@@ -216,7 +216,11 @@ export class Session implements RecordedSession {
     if (stream) {
       if (direction === 'client_to_target') stream.clientToTarget += length;
       else stream.targetToClient += length;
-      if (!stream.contentRecorded) return;
+      if (!stream.contentRecorded) {
+        // Counted, not recorded (forwards by default): SessionEnd says how much.
+        this.counts.bytesNotRecorded += length;
+        return;
+      }
     }
     if (this.#contentStopped !== undefined || this.#recordingFailed !== undefined) {
       this.counts.bytesNotRecorded += length;
