@@ -4,7 +4,6 @@ import {
   isTaplineError,
   type KeyWrapper,
   readSegments,
-  SegmentParser,
   type VerifyFailure,
 } from '@tapline/frames';
 
@@ -63,7 +62,7 @@ export function readRecordingFrames(source: ByteSource, options: ReadOptions = {
   const from = options.fromOffsetNs;
   async function* frames(): AsyncGenerator<DecodedFrame> {
     try {
-      const segments = readSegments(wholeSegments(source), {
+      const segments = readSegments(source, {
         ...(options.keyWrapper ? { keyWrapper: options.keyWrapper } : {}),
         ...(from !== undefined ? { fromOffsetNs: from } : {}),
       });
@@ -105,29 +104,4 @@ export function readRecordingFrames(source: ByteSource, options: ReadOptions = {
     }
   }
   return { frames: frames(), state };
-}
-
-/**
- * Re-chunks a byte stream into whole segments, one per chunk, so the reader
- * yields every good segment before the first damaged one: its parser throws
- * for a damaged segment before handing over the good segments that arrived in
- * the same chunk. Damage found here is thrown after those segments.
- */
-async function* wholeSegments(source: ByteSource): AsyncGenerator<Uint8Array> {
-  const parser = new SegmentParser();
-  const ready: Uint8Array[] = [];
-  const collect = (segment: { bytes: Uint8Array }) => ready.push(Buffer.from(segment.bytes));
-  const chunks = source instanceof Uint8Array ? [source] : (source as AsyncIterable<Uint8Array>);
-  for await (const chunk of chunks) {
-    let failure: unknown;
-    try {
-      parser.parse(chunk, collect);
-    } catch (error) {
-      failure = error;
-    }
-    for (const segment of ready) yield segment;
-    ready.length = 0;
-    if (failure !== undefined) throw failure;
-  }
-  parser.end();
 }
