@@ -63,6 +63,13 @@ export interface RecordingWriterOptions {
   endMarker?: boolean;
 }
 
+/**
+ * A segment buffer starts small and doubles as frames arrive, so a thousand
+ * idle sessions do not each hold a segment's worth of memory; busy sessions
+ * reuse their grown buffers.
+ */
+const INITIAL_BUFFER_BYTES = 16 * 1024;
+
 const CUT_SEGMENT: unique symbol = Symbol('tapline.cutSegment');
 
 interface PendingSegment {
@@ -135,7 +142,7 @@ export class RecordingWriter extends Transform {
         component: 'frames',
       });
     }
-    this.#current = new FrameBuffer(this.#segmentBytes + 1024);
+    this.#current = new FrameBuffer(INITIAL_BUFFER_BYTES);
   }
 
   /** Cuts the current segment now (the recorder does this on a timer so a crash loses little). */
@@ -247,7 +254,7 @@ export class RecordingWriter extends Transform {
     // The promise is awaited in order below; this keeps a rejection from being
     // reported as unhandled while earlier segments are still finishing.
     segment.compressed.catch(() => {});
-    this.#current = this.#spareBuffers.pop() ?? new FrameBuffer(this.#segmentBytes + 1024);
+    this.#current = this.#spareBuffers.pop() ?? new FrameBuffer(INITIAL_BUFFER_BYTES);
     this.#current.reset();
     this.#currentFirstSeq = this.#nextSeq;
     this.#currentCount = 0;
