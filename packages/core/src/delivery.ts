@@ -5,11 +5,15 @@ import { errorCode, errorMessage } from './errors.js';
 import type { SpoolRecording } from './spool.js';
 
 export interface RetryOptions {
-  /** Failed attempts in a row before the delivery is given up (until restart or `retryFailed()`). @default 8 */
+  /**
+   * Failed attempts in a row before the delivery is given up (until restart or
+   * `retryFailed()`). With the default delays this rides out about 2.5 to 5
+   * minutes of outage. @default 12
+   */
   maxAttempts?: number;
   /** @default 500 */
   initialDelayMs?: number;
-  /** @default 30000 */
+  /** @default 60000 */
   maxDelayMs?: number;
 }
 
@@ -73,9 +77,9 @@ export class Delivery {
     this.sink = sink;
     this.#events = events;
     this.#retry = {
-      maxAttempts: retry.maxAttempts ?? 8,
+      maxAttempts: retry.maxAttempts ?? 12,
       initialDelayMs: retry.initialDelayMs ?? 500,
-      maxDelayMs: retry.maxDelayMs ?? 30_000,
+      maxDelayMs: retry.maxDelayMs ?? 60_000,
     };
     this.done = this.#run();
   }

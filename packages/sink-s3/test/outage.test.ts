@@ -85,7 +85,10 @@ describe('S3 outage in the middle of an upload', () => {
   });
 
   it(`retries that outlast the outage (${OUTAGE_MS} ms) hide it from the caller`, async () => {
-    const sink = createS3Sink(options({ retry: { attempts: 100, baseDelayMs: 100, maxDelayMs: 250 } }));
+    const sink = createS3Sink(
+      // Enough attempts to outlast the outage however long it is set to be.
+      options({ retry: { attempts: 100 + Math.ceil(OUTAGE_MS / 100), baseDelayMs: 100, maxDelayMs: 250 } }),
+    );
     const recording = makeRecordingInfo();
     const segments = makeTestSegments(recording.sessionId, { sizes: Array.from({ length: 16 }, () => MiB) });
     const open = await sink.open(recording);
