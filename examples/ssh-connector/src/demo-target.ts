@@ -1,0 +1,256 @@
+// The embedded demo target: a small SSH server on 127.0.0.1 that runs REAL
+// programs as the user running the connector, so the example works on a fresh
+// machine without sshd. Not a hardened server: it listens on loopback only,
+// accepts one random password (which only the proxy knows) and exists to give
+// the proxy something real to record.
+//
+//   exec               -> bash -c <command> (stdout, stderr, exit status)
+//   shell with a pty   -> an interactive bash in a real pty, through util-linux
+//                         `script` (no native addon); window-change resizes the
+//                         pty with `stty -F`
+//   shell without pty  -> bash reading commands from stdin
+//   subsystem sftp     -> /usr/lib/openssh/sftp-server, when installed
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Connection, ServerChannel, Session } from 'ssh2';
+import { ssh2 } from './ssh2.js';
+
+/** Where Debian and Ubuntu put OpenSSH's sftp-server (openssh-sftp-server). */
+export const SFTP_SERVER_PATHS: readonly string[] = [
+  '/usr/lib/openssh/sftp-server',
+  '/usr/libexec/openssh/sftp-server',
+  '/usr/libexec/sftp-server',
+];
+
+export interface DemoTargetOptions {
+  /** Working directory of the programs it runs. @default the user's home directory */
+  cwd?: string;
+  /** The prompt of the interactive shell. @default '\\u@tapline-demo:\\w\\$ ' */
+  prompt?: string;
+}
+
+export interface DemoTarget {
+  host: string;
+  port: number;
+  /** The account the proxy logs in as (the OS user running the connector). */
+  username: string;
+  /** Random, generated at start: only the proxy gets it. */
+  password: string;
+  /** The target's host key, "ssh-ed25519 AAAA…": the proxy pins it. */
+  hostKey: string;
+  /** Whether `sftp` / `scp` work (sftp-server is installed). */
+  sftpServer: string | undefined;
+  close(): Promise<void>;
+}
+
+interface Pty {
+  term: string;
+  cols: number;
+  rows: number;
+}
+
+/** Single-quotes a word for sh. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Starts the demo target on 127.0.0.1 at a port the OS picks. */
+export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<DemoTarget> {
+  const keys = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = keys.public.split(' ').slice(0, 2).join(' ');
+  const password = randomBytes(24).toString('base64url');
+  const username = userInfo().username;
+  const cwd = options.cwd ?? homedir();
+  const prompt = options.prompt ?? '\\u@tapline-demo:\\w\\$ ';
+  const sftpServer = SFTP_SERVER_PATHS.find((path) => existsSync(path));
+  // Per-session files telling which pty `script` allocated (for window-change).
+  const scratch = mkdtempSync(join(tmpdir(), 'tapline-demo-target-'));
+  const running = new Set<ChildProcess>();
+  const connections = new Set<Connection>();
+  let sessionCount = 0;
+
+  const baseEnvironment = (pty: Pty | undefined, extra: Record<string, string>): NodeJS.ProcessEnv => ({
+    // Only what a login would set: the connector's own environment (target
+    // passwords, cloud credentials) never reaches the demo shell.
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: homedir(),
+    USER: username,
+    LOGNAME: username,
+    SHELL: '/bin/bash',
+    LANG: process.env.LANG ?? 'C.UTF-8',
+    ...(pty
+      ? { TERM: pty.term || 'xterm-256color', COLUMNS: String(pty.cols), LINES: String(pty.rows), PS1: prompt }
+      : {}),
+    // No history file: the demo shell leaves nothing in ~/.bash_history.
+    HISTFILE: '',
+    ...extra,
+  });
+
+  /** Runs `argv` for a channel: in a real pty through `script` when the client asked for one. */
+  const run = (channel: ServerChannel, argv: string[], pty: Pty | undefined, env: Record<string, string>) => {
+    const environment = baseEnvironment(pty, env);
+    let ttyFile: string | undefined;
+    let child: ChildProcess;
+    if (pty) {
+      ttyFile = join(scratch, `session-${++sessionCount}.tty`);
+      // `script` gives the program a real pty (util-linux, in every Debian
+      // install). The inner shell records the pty's name, sets its size and
+      // then becomes the program.
+      const inner = [
+        `tty > ${shellQuote(ttyFile)}`,
+        `stty cols ${pty.cols || 80} rows ${pty.rows || 24} 2>/dev/null`,
+        `exec ${argv.map(shellQuote).join(' ')}`,
+      ].join('; ');
+      child = spawn('script', ['-qfec', inner, '/dev/null'], {
+        cwd,
+        env: environment,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } else {
+      const [program, ...args] = argv;
+      child = spawn(program!, args, { cwd, env: environment, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    }
+    running.add(child);
+    channel.pipe(child.stdin!);
+    child.stdin!.on('error', () => {});
+    child.stdout!.pipe(channel, { end: false });
+    child.stderr!.pipe(channel.stderr, { end: false });
+    let finished = false;
+    child.once('error', (error) => {
+      finished = true;
+      running.delete(child);
+      channel.stderr.write(`demo target: cannot run ${argv[0]}: ${error.message}\r\n`);
+      channel.exit(127);
+      channel.end();
+    });
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      if (finished) return;
+      finished = true;
+      // sshd's order: the data, EOF, the exit status, CLOSE (ssh2 sends EOF and CLOSE on end()).
+      if (signal) channel.exit(signal.replace(/^SIG/, ''), false, '');
+      else channel.exit(code ?? 0);
+      channel.end();
+    });
+    channel.once('close', () => {
+      if (!finished) killGroup(child, 'SIGHUP');
+    });
+    return {
+      resize(cols: number, rows: number) {
+        if (!ttyFile) return;
+        let tty = '';
+        try {
+          tty = readFileSync(ttyFile, 'utf8').trim();
+        } catch {
+          return;
+        }
+        // Setting the size on the pty makes the kernel send SIGWINCH to its foreground job.
+        if (tty.startsWith('/dev/')) execFile('stty', ['-F', tty, 'cols', String(cols), 'rows', String(rows)], () => {});
+      },
+      signal(name: string) {
+        killGroup(child, `SIG${name}` as NodeJS.Signals);
+      },
+    };
+  };
+
+  const onSession = (session: Session) => {
+    let pty: Pty | undefined;
+    const env: Record<string, string> = {};
+    let program: ReturnType<typeof run> | undefined;
+    session.on('pty', (accept, _reject, info) => {
+      pty = { term: info.term, cols: info.cols, rows: info.rows };
+      accept?.();
+    });
+    session.on('env', (accept, reject, info) => {
+      if (/^(LANG|LC_[A-Z]+|TZ)$/.test(info.key)) {
+        env[info.key] = info.val;
+        accept?.();
+      } else reject?.();
+    });
+    session.on('window-change', (accept, _reject, info) => {
+      if (pty) {
+        pty.cols = info.cols;
+        pty.rows = info.rows;
+      }
+      program?.resize(info.cols, info.rows);
+      accept?.();
+    });
+    session.on('signal', (accept, _reject, info) => {
+      program?.signal(info.name);
+      accept?.();
+    });
+    session.on('shell', (accept) => {
+      const channel = accept();
+      program = run(channel, pty ? ['bash', '--norc', '--noprofile', '-i'] : ['bash', '--norc', '--noprofile', '-s'], pty, env);
+    });
+    session.on('exec', (accept, _reject, info) => {
+      const channel = accept();
+      program = run(channel, ['bash', '-c', info.command], pty, env);
+    });
+    session.on('subsystem', (accept, reject, info) => {
+      if (info.name !== 'sftp' || sftpServer === undefined) {
+        reject?.();
+        return;
+      }
+      program = run(accept(), [sftpServer], undefined, env);
+    });
+  };
+
+  const server = new ssh2.Server({ hostKeys: [keys.private] }, (connection) => {
+    connections.add(connection);
+    connection.once('close', () => connections.delete(connection));
+    connection.on('error', () => {});
+    connection.on('authentication', (context) => {
+      if (context.method === 'password' && context.username === username && sameSecret(context.password, password)) {
+        context.accept();
+      } else context.reject(['password']);
+    });
+    connection.on('ready', () => connection.on('session', (accept) => onSession(accept())));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    username,
+    password,
+    hostKey,
+    sftpServer,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const child of running) killGroup(child, 'SIGKILL');
+      for (const connection of connections) connection.end();
+      await closed;
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signals the program and everything it started (it leads its own process group). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {}
+  }
+}
