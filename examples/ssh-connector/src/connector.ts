@@ -14,10 +14,16 @@ import {
   type Recorder,
   type RecoveryReport,
 } from '@tapline/core';
-import { createSshProxy, generateHostKey, type SshProxy, type SshTarget } from '@tapline/ssh';
+import { createSshProxy, type SshProxy, type SshTarget } from '@tapline/ssh';
 import { type DemoTarget, startDemoTarget } from './demo-target.js';
 import { createDemoGrants, type DemoGrants, type DemoToken } from './grants.js';
-import { describeKey, type HostKey, knownHostsLine, loadOrCreateHostKey } from './host-key.js';
+import {
+  describeKey,
+  generateEd25519Key,
+  type HostKey,
+  knownHostsLine,
+  loadOrCreateHostKey,
+} from './host-key.js';
 import { ConfigError, type TargetConfig } from './target.js';
 
 export interface ConnectorOptions {
@@ -47,7 +53,13 @@ export interface ConnectorOptions {
 export type ConnectorEvent =
   | { type: 'token'; token: DemoToken }
   | { type: 'auth_failed'; username: string; clientAddress: string }
-  | { type: 'session_started'; sessionId: string; username: string; accessRequestId: string; clientAddress: string }
+  | {
+      type: 'session_started';
+      sessionId: string;
+      username: string;
+      accessRequestId: string;
+      clientAddress: string;
+    }
   | { type: 'session_failed'; code: string; message: string }
   | { type: 'session_ended'; sessionId: string; reason: string; commands: number | undefined }
   | { type: 'delivered'; sessionId: string; path: string; bytes: number; complete: boolean }
@@ -116,7 +128,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   try {
     const hostKey: HostKey =
       options.persistentHostKey === false
-        ? { ...describeKey(generateHostKey('ed25519')), created: true }
+        ? { ...describeKey(generateEd25519Key()), created: true }
         : loadOrCreateHostKey(join(stateDir, 'host_key'));
 
     let demoTarget: DemoTarget | undefined;
@@ -174,7 +186,12 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
     const grants = createDemoGrants({
       ttlMs: options.ttlMs,
       resource: demoTarget
-        ? { id: 'res-demo-target', type: 'ssh_server', name: 'embedded demo target', integration: 'tapline-example' }
+        ? {
+            id: 'res-demo-target',
+            type: 'ssh_server',
+            name: 'embedded demo target',
+            integration: 'tapline-example',
+          }
         : {
             id: `res-${target.host}`,
             type: 'ssh_server',

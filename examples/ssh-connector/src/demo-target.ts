@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Connection, ServerChannel, Session } from 'ssh2';
+import { describeKey, generateEd25519Key } from './host-key.js';
 import { ssh2 } from './ssh2.js';
 
 /** Where Debian and Ubuntu put OpenSSH's sftp-server (openssh-sftp-server). */
@@ -66,8 +67,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Starts the demo target on 127.0.0.1 at a port the OS picks. */
 export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<DemoTarget> {
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
-  const hostKey = keys.public.split(' ').slice(0, 2).join(' ');
+  const key = describeKey(generateEd25519Key('tapline-demo-target'));
   const password = randomBytes(24).toString('base64url');
   const username = userInfo().username;
   const cwd = options.cwd ?? homedir();
@@ -89,7 +89,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     SHELL: '/bin/bash',
     LANG: process.env.LANG ?? 'C.UTF-8',
     ...(pty
-      ? { TERM: pty.term || 'xterm-256color', COLUMNS: String(pty.cols), LINES: String(pty.rows), PS1: prompt }
+      ? { TERM: pty.term || 'xterm-256color', COLUMNS: String(pty.cols), LINES: String(pty.rows) }
       : {}),
     // No history file: the demo shell leaves nothing in ~/.bash_history.
     HISTFILE: '',
@@ -109,7 +109,8 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       const inner = [
         `tty > ${shellQuote(ttyFile)}`,
         `stty cols ${pty.cols || 80} rows ${pty.rows || 24} 2>/dev/null`,
-        `exec ${argv.map(shellQuote).join(' ')}`,
+        // PS1 through env: the non-interactive `sh -c` that script starts may drop it.
+        `exec env PS1=${shellQuote(prompt)} ${argv.map(shellQuote).join(' ')}`,
       ].join('; ');
       child = spawn('script', ['-qfec', inner, '/dev/null'], {
         cwd,
@@ -119,7 +120,12 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       });
     } else {
       const [program, ...args] = argv;
-      child = spawn(program!, args, { cwd, env: environment, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(program!, args, {
+        cwd,
+        env: environment,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     }
     running.add(child);
     channel.pipe(child.stdin!);
@@ -156,7 +162,8 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
           return;
         }
         // Setting the size on the pty makes the kernel send SIGWINCH to its foreground job.
-        if (tty.startsWith('/dev/')) execFile('stty', ['-F', tty, 'cols', String(cols), 'rows', String(rows)], () => {});
+        if (tty.startsWith('/dev/'))
+          execFile('stty', ['-F', tty, 'cols', String(cols), 'rows', String(rows)], () => {});
       },
       signal(name: string) {
         killGroup(child, `SIG${name}` as NodeJS.Signals);
@@ -192,7 +199,12 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     });
     session.on('shell', (accept) => {
       const channel = accept();
-      program = run(channel, pty ? ['bash', '--norc', '--noprofile', '-i'] : ['bash', '--norc', '--noprofile', '-s'], pty, env);
+      program = run(
+        channel,
+        pty ? ['bash', '--norc', '--noprofile', '-i'] : ['bash', '--norc', '--noprofile', '-s'],
+        pty,
+        env,
+      );
     });
     session.on('exec', (accept, _reject, info) => {
       const channel = accept();
@@ -207,12 +219,16 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     });
   };
 
-  const server = new ssh2.Server({ hostKeys: [keys.private] }, (connection) => {
+  const server = new ssh2.Server({ hostKeys: [key.privateKey] }, (connection) => {
     connections.add(connection);
     connection.once('close', () => connections.delete(connection));
     connection.on('error', () => {});
     connection.on('authentication', (context) => {
-      if (context.method === 'password' && context.username === username && sameSecret(context.password, password)) {
+      if (
+        context.method === 'password' &&
+        context.username === username &&
+        sameSecret(context.password, password)
+      ) {
         context.accept();
       } else context.reject(['password']);
     });
@@ -231,7 +247,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     port,
     username,
     password,
-    hostKey,
+    hostKey: key.publicKey,
     sftpServer,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,7 +2,7 @@
 // types (including a correction with Backspace), with the real OpenSSH `ssh`
 // in a real pty (tmux) when the machine has them, else with ssh2's client.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientChannel } from 'ssh2';
@@ -27,7 +27,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     command: 'echo hello world',
     expect: /^hello world\s*$/m,
   },
-  { keys: [{ text: 'ls -la /tmp | head -3' }, { key: 'Enter' }], command: 'ls -la /tmp | head -3', expect: /^total \d+/m },
+  {
+    keys: [{ text: 'ls -la /tmp | head -3' }, { key: 'Enter' }],
+    command: 'ls -la /tmp | head -3',
+    expect: /^total \d+/m,
+  },
   { keys: [{ text: 'pwd' }, { key: 'Enter' }], command: 'pwd', expect: /^\/\S*\s*$/m },
   { keys: [{ text: 'exit' }, { key: 'Enter' }], command: 'exit' },
 ];
@@ -58,7 +62,11 @@ function has(program: string, args: string[]): boolean {
 }
 
 /** Which client --demo can use here: OpenSSH (with tmux, and sshpass or SSH_ASKPASS) or ssh2. */
-export function availableClient(): { kind: DemoClientKind; reason: string; password: 'sshpass' | 'askpass' | '' } {
+export function availableClient(): {
+  kind: DemoClientKind;
+  reason: string;
+  password: 'sshpass' | 'askpass' | '';
+} {
   const missing: string[] = [];
   if (!has('tmux', ['-V'])) missing.push('tmux');
   const version = spawnSync('ssh', ['-V'], { encoding: 'utf8' });
@@ -66,7 +74,8 @@ export function availableClient(): { kind: DemoClientKind; reason: string; passw
   if (version.error || !match) missing.push('ssh (OpenSSH client)');
   let password: 'sshpass' | 'askpass' | '' = '';
   if (has('sshpass', ['-V'])) password = 'sshpass';
-  else if (match && (Number(match[1]) > 8 || (Number(match[1]) === 8 && Number(match[2]) >= 4))) password = 'askpass';
+  else if (match && (Number(match[1]) > 8 || (Number(match[1]) === 8 && Number(match[2]) >= 4)))
+    password = 'askpass';
   else missing.push('sshpass');
   if (missing.length > 0) return { kind: 'ssh2', reason: `no ${missing.join(', ')}`, password };
   return { kind: 'openssh', reason: 'OpenSSH ssh in a tmux pty', password };
@@ -89,7 +98,9 @@ async function until<T>(probe: () => T | undefined, timeoutMs: number, what: str
     const value = probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
-      throw new DemoError(`timed out after ${timeoutMs / 1000} s waiting for ${what}; the terminal showed:\n${screen()}`);
+      throw new DemoError(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}; the terminal showed:\n${screen()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 40));
   }
@@ -107,7 +118,11 @@ function stripEscapes(text: string): string {
   );
 }
 
-function openSshInTmux(connector: Connector, token: string, password: 'sshpass' | 'askpass'): {
+function openSshInTmux(
+  connector: Connector,
+  token: string,
+  password: 'sshpass' | 'askpass',
+): {
   terminal: Terminal;
   description: string;
 } {
@@ -115,7 +130,7 @@ function openSshInTmux(connector: Connector, token: string, password: 'sshpass' 
   const tokenFile = join(scratch, 'token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   const tmuxConfig = join(scratch, 'tmux.conf');
-  // Keep the pane after ssh exits, to read its exit status and last screen.
+  // Keep the pane after ssh exits, to read its last screen.
   writeFileSync(tmuxConfig, 'set -g remain-on-exit on\nset -g history-limit 2000\n');
   const address = connector.address;
   const sshArgs = [
@@ -147,7 +162,18 @@ function openSshInTmux(connector: Connector, token: string, password: 'sshpass' 
   const socket = `tapline-demo-${process.pid}`;
   const tmux = (...args: string[]): string =>
     execFileSync('tmux', ['-L', socket, '-f', tmuxConfig, ...args], { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'demo', '-x', '100', '-y', '30', command);
+  const statusFile = join(scratch, 'status');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'demo',
+    '-x',
+    '100',
+    '-y',
+    '30',
+    `${command}; echo $? > ${quote(statusFile)}`,
+  );
   const screen = (): string => {
     try {
       return tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', 'demo');
@@ -173,11 +199,11 @@ function openSshInTmux(connector: Connector, token: string, password: 'sshpass' 
         return now.startsWith(before) ? now.slice(before.length) : now;
       },
       exited() {
+        // The shell around the client writes its status (tmux 3.3 sometimes leaves a dead
+        // pane's process unreaped, with no #{pane_dead_status}).
         try {
-          const [dead, status] = tmux('display-message', '-p', '-t', 'demo', '#{pane_dead} #{pane_dead_status}')
-            .trim()
-            .split(' ');
-          return dead === '1' ? Number(status) : undefined;
+          const status = readFileSync(statusFile, 'utf8').trim();
+          return /^\d+$/.test(status) ? Number(status) : undefined;
         } catch {
           return undefined;
         }
@@ -194,7 +220,10 @@ function openSshInTmux(connector: Connector, token: string, password: 'sshpass' 
   };
 }
 
-async function ssh2Shell(connector: Connector, token: string): Promise<{ terminal: Terminal; description: string }> {
+async function ssh2Shell(
+  connector: Connector,
+  token: string,
+): Promise<{ terminal: Terminal; description: string }> {
   const client = new ssh2.Client();
   const address = connector.address;
   const expected = connector.hostKey.publicKey.split(' ')[1];
@@ -283,7 +312,8 @@ export async function driveDemoSession(
     await until(
       () => {
         const shown = terminal.since(first);
-        if (terminal.exited() !== undefined) throw new DemoError(`the client exited before the shell prompt:\n${shown}`);
+        if (terminal.exited() !== undefined)
+          throw new DemoError(`the client exited before the shell prompt:\n${shown}`);
         return PROMPT_AT_END.test(shown) ? true : undefined;
       },
       timeoutMs,

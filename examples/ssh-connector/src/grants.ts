@@ -39,7 +39,10 @@ export interface DemoGrants {
 function newToken(): DemoToken {
   return {
     // 20 random bytes, in groups for reading aloud: tl-xxxx-xxxx-...
-    value: `tl-${randomBytes(15).toString('base64url').match(/.{1,5}/g)!.join('-')}`,
+    value: `tl-${randomBytes(15)
+      .toString('base64url')
+      .match(/.{1,5}/g)!
+      .join('-')}`,
     accessRequestId: `ar-demo-${randomUUID().slice(0, 8)}`,
     issuedAt: Date.now(),
   };

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Connector, type ConnectorEvent, startConnector } from './connector.js';
 import { DEMO_STEPS, type DemoClientKind, DemoError, driveDemoSession } from './demo.js';
-import { readTimeline } from './timeline.js';
 import { ConfigError, TARGET_VARIABLES, targetFromEnv } from './target.js';
+import { readTimeline } from './timeline.js';
 
 const HELP = `Tapline example SSH connector: the SSH proxy, recording every session.
 
@@ -78,7 +78,9 @@ async function printTimeline(path: string): Promise<string[]> {
 async function runConnector(connector: Connector, ttlMs: number): Promise<void> {
   const { address, hostKey } = connector;
   out('Tapline example SSH connector: every session through it is recorded.');
-  out(`  proxy        ${address.address}:${address.port}, host key ${hostKey.fingerprint}${hostKey.created ? ' (new)' : ''}`);
+  out(
+    `  proxy        ${address.address}:${address.port}, host key ${hostKey.fingerprint}${hostKey.created ? ' (new)' : ''}`,
+  );
   out(`  target       ${connector.targetDescription}`);
   out(`  recordings   ${shown(connector.recordingsDir)}/<session id>.tapline`);
   out(`  metadata     ${shown(connector.eventsPath)}`);
@@ -106,7 +108,9 @@ function onEvent(connector: () => Connector | undefined) {
         out(`[${time()}] next one-time token (for a new connection): ${event.token.value}`);
         break;
       case 'auth_failed':
-        out(`[${time()}] login refused for ${event.username} from ${event.clientAddress}: wrong or used token`);
+        out(
+          `[${time()}] login refused for ${event.username} from ${event.clientAddress}: wrong or used token`,
+        );
         break;
       case 'session_started':
         out(
@@ -161,7 +165,9 @@ async function demo(options: {
     });
     const token = connector.grants.current;
     out('Tapline demo: an SSH proxy that records, on embedded defaults.');
-    out(`  proxy        ${connector.address.address}:${connector.address.port}, host key ${connector.hostKey.fingerprint}`);
+    out(
+      `  proxy        ${connector.address.address}:${connector.address.port}, host key ${connector.hostKey.fingerprint}`,
+    );
     out(`  target       ${connector.targetDescription}`);
     out(`  recordings   ${shown(connector.recordingsDir)}, metadata ${shown(connector.eventsPath)}`);
     out(
@@ -169,7 +175,8 @@ async function demo(options: {
     );
     out();
     const run = await driveDemoSession(connector, { client: options.client, log: out });
-    if (run.exitStatus !== 0) throw new DemoError(`the session ended with status ${run.exitStatus}:\n${run.screen}`);
+    if (run.exitStatus !== 0)
+      throw new DemoError(`the session ended with status ${run.exitStatus}:\n${run.screen}`);
 
     const deadline = Date.now() + 30_000;
     let sessionId: string | undefined;
@@ -181,16 +188,21 @@ async function demo(options: {
     if (failures.length > 0) throw new DemoError(`recording failed: ${failures.join('; ')}`);
     if (sessionId === undefined) throw new DemoError('the proxy never reported the end of the session');
     const recording = delivered.get(sessionId);
-    if (recording === undefined) throw new DemoError(`the recording of ${sessionId} was not delivered within 30 s`);
+    if (recording === undefined)
+      throw new DemoError(`the recording of ${sessionId} was not delivered within 30 s`);
     out();
-    out(`session ${sessionId} ended (${ended.get(sessionId)}); recording delivered: ${shown(recording.path)}`);
+    out(
+      `session ${sessionId} ended (${ended.get(sessionId)}); recording delivered: ${shown(recording.path)}`,
+    );
     out(`inspect it any time: ${inspectCommand(recording.path)}`);
     out();
     const commands = await printTimeline(recording.path);
     out();
     const timeline = await readTimeline(recording.path);
     if (!timeline.report.intact || !timeline.report.complete) {
-      throw new DemoError(`the recording does not verify: ${timeline.report.error?.code} ${timeline.report.error?.message}`);
+      throw new DemoError(
+        `the recording does not verify: ${timeline.report.error?.code} ${timeline.report.error?.message}`,
+      );
     }
     if (JSON.stringify(commands) !== JSON.stringify(EXPECTED_COMMANDS)) {
       throw new DemoError(
@@ -260,7 +272,8 @@ async function main(argv: string[]): Promise<number> {
   let port = 2222;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port: not a port: ${values.port}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError(`--port: not a port: ${values.port}`);
   }
   let connector: Connector | undefined;
   connector = await startConnector({
@@ -278,7 +291,9 @@ async function main(argv: string[]): Promise<number> {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
-        out(`${signal} again: exiting now; the spool keeps what was not delivered (recovered at the next start)`);
+        out(
+          `${signal} again: exiting now; the spool keeps what was not delivered (recovered at the next start)`,
+        );
         process.exit(1);
       }
       stopping = true;
@@ -294,6 +309,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// `… | head` closing the pipe is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -302,7 +323,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || error instanceof DemoError) {
       process.stderr.write(`${error instanceof DemoError ? 'demo FAILED' : 'error'}: ${error.message}\n`);
     } else {
-      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     process.exitCode = error instanceof DemoError ? 1 : 2;
   },

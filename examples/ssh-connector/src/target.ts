@@ -32,7 +32,8 @@ export const TARGET_VARIABLES: ReadonlyArray<[string, string]> = [
 /** Reads pins from a value that is either pins or a file of keys (known_hosts / ssh-keyscan / .pub lines). */
 function pins(value: string): string[] {
   let text = value;
-  if (!/^(SHA256:|ssh-|ecdsa-|sk-)/.test(value.trim()) && existsSync(value)) text = readFileSync(value, 'utf8');
+  if (!/^(SHA256:|ssh-|ecdsa-|sk-)/.test(value.trim()) && existsSync(value))
+    text = readFileSync(value, 'utf8');
   const result: string[] = [];
   for (const raw of text.split(/[\n,]/)) {
     const line = raw.trim();

@@ -71,8 +71,13 @@ export async function readTimeline(path: string): Promise<Timeline> {
     } else if (json.fileOperation) {
       const op = json.fileOperation as Json;
       const kind = enumName(op.kind, 'FILE_OPERATION_KIND_');
-      if (kind === 'read' || kind === 'write' || kind === 'stat' || kind === 'realpath' || kind === 'opendir') continue;
-      const bytes = op.bytesWritten ? ` ${op.bytesWritten} bytes written` : op.bytesRead ? ` ${op.bytesRead} bytes read` : '';
+      if (kind === 'read' || kind === 'write' || kind === 'stat' || kind === 'realpath' || kind === 'opendir')
+        continue;
+      const bytes = op.bytesWritten
+        ? ` ${op.bytesWritten} bytes written`
+        : op.bytesRead
+          ? ` ${op.bytesRead} bytes read`
+          : '';
       entries.push(
         `${at}  sftp ${kind} ${op.path ?? ''}${op.targetPath ? ` -> ${op.targetPath}` : ''}${bytes} (${op.status ?? 'ok'})`,
       );

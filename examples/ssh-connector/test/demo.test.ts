@@ -1,0 +1,78 @@
+// `--demo` as the README's main job runs it: a child process in a fresh
+// directory, exit 0, and the timeline shows the scripted commands.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startConnectorProcess } from './helpers.js';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+async function runDemo(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const directory = mkdtempSync(join(tmpdir(), 'tapline-demo-test-'));
+  directories.push(directory);
+  const child = startConnectorProcess(['--demo', ...args], directory, env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+  const exit = await child.exit;
+  clearTimeout(timer);
+  return { exit, stdout: child.stdout(), stderr: child.stderr(), directory };
+}
+
+/** The timeline's command lines, in order. */
+function timelineCommands(stdout: string): string[] {
+  const timeline = stdout.slice(stdout.indexOf('\ntimeline\n'));
+  return [...timeline.matchAll(/^ +\+\d+\.\d{3}s {2}\$ (.*)$/gm)].map((match) => match[1]!);
+}
+
+describe('examples/ssh-connector --demo', () => {
+  it('drives one session with OpenSSH in tmux, exits 0 and prints the timeline with the commands as run', async () => {
+    const { exit, stdout, stderr, directory } = await runDemo([]);
+    expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain('driving one session with the real OpenSSH client in a tmux pty');
+    expect(stdout).toContain('typed echo helo⌫lo world⏎');
+    // The typo and the Backspace are gone: the command as the shell ran it.
+    expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
+    expect(stdout).toMatch(/^integrity {3}intact, complete: \d+ segments/m);
+    expect(stdout).toMatch(/^approved by Grace Hopper \(demo approver\)/m);
+    expect(stdout).toContain('demo ok:');
+    // The recording stays in ./recordings of the directory it ran in.
+    const files = readdirSync(join(directory, 'recordings'));
+    expect(files.filter((name) => name.endsWith('.tapline'))).toHaveLength(1);
+    expect(files).toContain('events.jsonl');
+  }, 60_000);
+
+  it("falls back to ssh2's client (a machine without tmux or OpenSSH) with the same timeline", async () => {
+    const { exit, stdout, stderr } = await runDemo(['--demo-client', 'ssh2']);
+    expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain("driving one session with ssh2's client");
+    expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
+  }, 60_000);
+
+  it('picks ssh2 by itself on a machine without tmux, ssh and sshpass', async () => {
+    // A PATH with what a fresh Debian has (bash, util-linux script, coreutils) and no OpenSSH client or tmux.
+    const bin = mkdtempSync(join(tmpdir(), 'tapline-fresh-path-'));
+    directories.push(bin);
+    for (const tool of ['bash', 'sh', 'script', 'stty', 'tty', 'env', 'ls', 'head', 'cat']) {
+      const found = execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+      symlinkSync(found, join(bin, tool));
+    }
+    const { exit, stdout, stderr } = await runDemo([], { PATH: bin });
+    expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain(
+      "driving one session with ssh2's client (no tmux, ssh (OpenSSH client), sshpass;",
+    );
+    expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
+  }, 60_000);
+
+  it('fails with exit 1 and a clear message when it cannot drive the client asked for', async () => {
+    const { exit, stdout, stderr } = await runDemo(['--demo-client', 'openssh'], {
+      PATH: '/usr/bin/missing',
+    });
+    expect(exit.code, stdout).toBe(1);
+    expect(stderr).toMatch(/^demo FAILED: cannot drive OpenSSH here: no tmux, ssh \(OpenSSH client\)/m);
+  }, 60_000);
+});
