@@ -15,7 +15,7 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  * one TAPLINE_ERR_INVALID_CONTEXT error (`details.problems`), so an
  * integrator fixes them all at once.
  */
-export function validateContext(context: SessionContext, now = Date.now()): ValidContext {
+export function validateContext(context: SessionContext, now: number = Date.now()): ValidContext {
   const problems: string[] = [];
   if (typeof context !== 'object' || context === null) {
     throw new TaplineError('TAPLINE_ERR_INVALID_CONTEXT', 'session context must be an object', {

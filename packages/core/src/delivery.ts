@@ -28,6 +28,9 @@ export interface DeliveryEvents {
   progress(sink: string, segmentsWritten: number): void;
 }
 
+const CHECKPOINT_SEGMENTS = 16;
+const CHECKPOINT_INTERVAL_MS = 1000;
+
 /**
  * A sink failure that retrying cannot fix (access denied, no such bucket):
  * code TAPLINE_ERR_SINK_PERMANENT, or any error with `permanent: true` or
@@ -151,6 +154,8 @@ export class Delivery {
   async #feed(attempt: SinkRecording, checkpoint: SinkCheckpoint): Promise<DeliveryReceipt | undefined> {
     this.written = checkpoint.segments;
     let durable = checkpoint;
+    let saved = checkpoint;
+    let savedAt = Date.now();
     for (;;) {
       if (this.#stopping) return undefined;
       if (this.written < this.recording.segmentCount) {
@@ -172,9 +177,17 @@ export class Delivery {
           segmentIndex: index,
         });
         this.#events.progress(this.sink.name, this.written);
-        if (reached && reached.segments > durable.segments) {
-          durable = reached;
+        if (reached && reached.segments > durable.segments) durable = reached;
+        // Checkpoints are persisted at most every CHECKPOINT_SEGMENTS segments or
+        // CHECKPOINT_INTERVAL_MS: an older checkpoint only means a resume replays a
+        // few more segments, which every sink handles exactly once.
+        if (
+          durable.segments - saved.segments >= CHECKPOINT_SEGMENTS ||
+          (durable !== saved && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS)
+        ) {
           await this.recording.saveSinkProgress(this.sink.name, { checkpoint: durable });
+          saved = durable;
+          savedAt = Date.now();
         }
         continue;
       }

@@ -1,10 +1,21 @@
-import { channel } from 'node:diagnostics_channel';
+import { type Channel, channel } from 'node:diagnostics_channel';
+
+type ChannelName =
+  | 'sessionStart'
+  | 'sessionEnd'
+  | 'segmentSpooled'
+  | 'segmentDelivered'
+  | 'sinkFailure'
+  | 'recordingDelivered'
+  | 'recovery'
+  | 'quarantine'
+  | 'metadataFailure';
 
 /**
  * diagnostics_channel events, named `tapline:area:event`. Subscribers get
  * plain objects with ids and counts, never session content.
  */
-export const channels = {
+export const channels: Readonly<Record<ChannelName, Channel>> = {
   sessionStart: channel('tapline:session:start'),
   sessionEnd: channel('tapline:session:end'),
   segmentSpooled: channel('tapline:segment:spooled'),
@@ -14,4 +25,4 @@ export const channels = {
   recovery: channel('tapline:spool:recovery'),
   quarantine: channel('tapline:spool:quarantine'),
   metadataFailure: channel('tapline:metadata:failure'),
-} as const;
+};

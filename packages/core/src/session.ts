@@ -27,7 +27,7 @@ import type {
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage, SessionTermination } from './errors.js';
 import { annotationKinds, directions, endReasons, fileOperationKinds, streamKinds } from './frames-build.js';
-import type { SpoolRecording } from './spool.js';
+import type { SpoolEnd, SpoolRecording } from './spool.js';
 
 /** Hooks that mask content before it is encoded. Return the input unchanged to keep it. */
 export interface RedactionHooks {
@@ -216,7 +216,11 @@ export class Session implements RecordedSession {
     if (stream) {
       if (direction === 'client_to_target') stream.clientToTarget += length;
       else stream.targetToClient += length;
-      if (!stream.contentRecorded) return;
+      if (!stream.contentRecorded) {
+        // Counted, not recorded (forwards by default): SessionEnd says how much.
+        this.counts.bytesNotRecorded += length;
+        return;
+      }
     }
     if (this.#contentStopped !== undefined || this.#recordingFailed !== undefined) {
       this.counts.bytesNotRecorded += length;
@@ -368,7 +372,7 @@ export class Session implements RecordedSession {
     const failed = this.#recordingFailed !== undefined || !last?.final;
     const chainHash = last?.hash ?? '';
     const signature = !failed && this.#host.sign ? this.#host.sign(this.sessionId, chainHash) : undefined;
-    const end = {
+    const end: SpoolEnd = {
       reason,
       ...(detail !== undefined ? { detail } : {}),
       ...(errorCodeForEnd ? { errorCode: errorCodeForEnd } : {}),
@@ -563,19 +567,7 @@ export class Session implements RecordedSession {
 
 export function endedEventData(
   context: ValidContext,
-  end: {
-    reason: EndReasonName;
-    detail?: string;
-    errorCode?: string;
-    complete: boolean;
-    incompleteReason?: string;
-    chainHash: string;
-    segments: number;
-    bytes: number;
-    endedAt: number;
-    summary?: SessionSummary;
-    signature?: RecordingSignature;
-  },
+  end: SpoolEnd,
   storage: Array<{ sink: string; location?: string }>,
 ): Record<string, unknown> {
   const summary = end.summary;

@@ -30,10 +30,6 @@ export class TaplineError extends Error {
     this.details = options.details;
   }
 
-  get [kTaplineError](): true {
-    return true;
-  }
-
   static override [Symbol.hasInstance](value: unknown): boolean {
     return (
       typeof value === 'object' &&
@@ -42,6 +38,10 @@ export class TaplineError extends Error {
     );
   }
 }
+
+// The brand lives on the prototype, so errors from another installed copy of
+// this package (another prototype, same Symbol.for key) still pass instanceof.
+Object.defineProperty(TaplineError.prototype, kTaplineError, { value: true });
 
 /** True when `error` is a TaplineError with the given code. */
 export function isTaplineError(error: unknown, code?: string): error is TaplineError {

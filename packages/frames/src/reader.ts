@@ -46,12 +46,19 @@ export async function* readSegments(
   const ready: RawSegment[] = [];
   const collect = (segment: RawSegment) => ready.push(segment);
   for await (const chunk of chunksOf(source)) {
-    parser.parse(chunk, collect);
+    let damage: unknown;
+    try {
+      parser.parse(chunk, collect);
+    } catch (error) {
+      // Good segments that came in the same chunk as the damage go out first.
+      damage = error;
+    }
     for (const segment of ready) {
       chain.check(segment);
       yield await decodeSegment(segment, options, keys);
     }
     ready.length = 0;
+    if (damage !== undefined) throw damage;
   }
   parser.end();
 }

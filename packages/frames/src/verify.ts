@@ -77,7 +77,12 @@ export async function verifyRecording(
   const collect = (segment: RawSegment) => ready.push(segment);
   try {
     for await (const chunk of chunksOf(source)) {
-      parser.parse(chunk, collect);
+      let damage: unknown;
+      try {
+        parser.parse(chunk, collect);
+      } catch (error) {
+        damage = error;
+      }
       for (const segment of ready) {
         chain.check(segment);
         if (segment.header.encrypted) report.encrypted = true;
@@ -89,6 +94,7 @@ export async function verifyRecording(
         report.lastOffsetNs = segment.header.lastOffsetNs;
       }
       ready.length = 0;
+      if (damage !== undefined) throw damage;
     }
     parser.end();
     if (chain.segments === 0) {

@@ -57,6 +57,17 @@ describe('reader on bad input', () => {
     }
   });
 
+  it('yields every good segment before damage that arrives in the same chunk', async () => {
+    const damaged = Buffer.from(whole);
+    const lastStart = whole.length - good.at(-1)!.length;
+    damaged[lastStart + 100]! ^= 0xff;
+    const { frames, error } = await readAll([damaged]);
+    expect(frames).toBe(33 - good.at(-1)!.readUInt32BE(good.at(-1)!.length - TRAILER_LENGTH));
+    expect(error).toMatchObject({ code: 'TAPLINE_ERR_HASH_MISMATCH', segmentIndex: good.length - 1 });
+    const report = await verifyRecording(damaged);
+    expect(report).toMatchObject({ segments: good.length - 1, intact: false });
+  });
+
   it('reports a truncated recording with a coded error after every whole segment', async () => {
     const { frames, error } = await readAll([whole.subarray(0, whole.length - 5)]);
     expect(frames).toBe(33 - good.at(-1)!.readUInt32BE(good.at(-1)!.length - TRAILER_LENGTH));

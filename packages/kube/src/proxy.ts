@@ -1,0 +1,843 @@
+// The Kubernetes API audit proxy: an HTTPS front that authenticates the user
+// against a grant, forwards every request to the real API server with the
+// connector's own credentials (and impersonation), and records what happened.
+import { createHash } from 'node:crypto';
+import * as diagnostics from 'node:diagnostics_channel';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type {
+  ApiCallEvent,
+  EndReasonName,
+  RecordedSession,
+  SessionContext,
+  StreamKindName,
+} from '@tapline/core';
+import { isTaplineError, TaplineError } from '@tapline/frames';
+import { createCommandExtractor } from '@tapline/terminal';
+import { type Dispatcher, Pool } from 'undici';
+import { mutatingVerbs, recordRequestBody } from './body.js';
+import { KubeErrorCode, kubeError } from './errors.js';
+import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
+import { relayWebSocket } from './streams.js';
+
+/** What the client presented. */
+export interface KubeCredentials {
+  /** The bearer token from `Authorization: Bearer …`, if any. */
+  token?: string;
+  /** The client certificate, when the front asks for one (`tls.requestCert`) and the client sent it. */
+  certificate?: PeerCertificate;
+  /** True when the certificate chains to the front's `tls.ca`. */
+  certificateAuthorized?: boolean;
+  /** "203.0.113.7:51234" */
+  clientAddress: string;
+}
+
+/** The identity the upstream API server acts as for this user (impersonation headers). */
+export interface KubeImpersonation {
+  user: string;
+  groups?: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
+}
+
+/** What `authorize` returns for credentials it accepts. */
+export interface KubeGrant {
+  /** The grant behind the session; `protocol` defaults to "kubernetes". */
+  context: SessionContext;
+  /** Sent upstream as Impersonate-User / -Group / -Uid / -Extra-*. Omit to act as the connector itself. */
+  impersonate?: KubeImpersonation;
+}
+
+/** A request refused before it reached the API server. */
+export interface KubeRefusal {
+  /** Unix ms. */
+  time: number;
+  clientAddress: string;
+  method: string;
+  /** Path and query. */
+  path: string;
+  userAgent?: string;
+  /** "missing_credentials", "invalid_credentials", "session_ended", "spdy_unsupported", "authorize_failed". */
+  reason: string;
+  code: string;
+  statusCode: number;
+  /** The session the request belonged to, when it had one (spdy_unsupported). */
+  sessionId?: string;
+}
+
+/** The part of `@tapline/core`'s Recorder the proxy uses. */
+export interface KubeRecorder {
+  start(context: SessionContext): Promise<RecordedSession>;
+}
+
+/**
+ * A command extractor for tty streams: `@tapline/terminal`'s
+ * `createCommandExtractor` is the default; any object of this shape works.
+ */
+export interface TerminalCommandExtractor {
+  output(bytes: Uint8Array, offsetNs: number): unknown;
+  input(bytes: Uint8Array, offsetNs: number): unknown;
+  resize(cols: number, rows: number, offsetNs: number): void;
+  /** Flushes; events still due are given to `onEvent` before it resolves. */
+  end(offsetNs: number): unknown;
+  dispose?(): void;
+}
+
+/**
+ * The events the proxy records from an extractor: `command` and `fullscreen`
+ * become CommandEvents, `gap` an annotation. Others are ignored.
+ */
+export type TerminalExtractorEvent =
+  | { kind: 'command'; text: string; startedOffsetNs?: number; endedOffsetNs?: number }
+  | { kind: 'fullscreen'; program: string; text: string; startedOffsetNs?: number; endedOffsetNs?: number }
+  | { kind: 'gap'; droppedBytes: number; startedOffsetNs?: number; endedOffsetNs?: number };
+
+export type TerminalCommandExtractorFactory = (options: {
+  cols: number;
+  rows: number;
+  onEvent: (event: TerminalExtractorEvent) => void;
+}) => TerminalCommandExtractor;
+
+export interface KubeUpstreamOptions {
+  /** The API server, "https://10.0.0.1:6443". */
+  url: string;
+  /** PEM CA bundle that signs the API server's certificate. */
+  ca?: string | Uint8Array;
+  /** The connector's bearer token. */
+  token?: string;
+  /** The connector's client certificate and key (PEM). */
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+  /** TLS server name to verify. @default the URL's host name */
+  servername?: string;
+  /** Keep-alive connections to the API server. @default 16 */
+  connections?: number;
+}
+
+export interface KubeProxyOptions {
+  /** TLS options of the front (the connector's certificate): `cert`, `key`, and `ca` + `requestCert` for client certificates. */
+  tls: https.ServerOptions;
+  /** Resolves the client's credentials to a grant, or undefined to refuse (401). */
+  authorize: (credentials: KubeCredentials) => KubeGrant | undefined | Promise<KubeGrant | undefined>;
+  upstream: KubeUpstreamOptions;
+  recorder: KubeRecorder;
+  /** Request body bytes recorded for mutating verbs. @default 65536 */
+  maxRecordedBody?: number;
+  /** A session with no request or stream for this long ends (`client_closed`). @default 900000 (15 min) */
+  idleTimeoutMs?: number;
+  /** Largest WebSocket frame payload inspected; a larger frame ends that stream. @default 16 MiB */
+  maxFramePayload?: number;
+  /** Record port-forwarded bytes (true) or only count them. @default false */
+  recordPortForwardContent?: boolean;
+  /**
+   * Extracts typed commands from tty exec/attach streams. `false` records
+   * the bytes only. @default `@tapline/terminal`'s createCommandExtractor
+   */
+  commandExtractor?: TerminalCommandExtractorFactory | false;
+  /** Told about every request refused before reaching the API server (also on `tapline:kube:refused`). */
+  onRefused?: (refusal: KubeRefusal) => void;
+  /** Told about errors that ended a request or stream (also on `tapline:kube:error`). */
+  onError?: (error: TaplineError) => void;
+}
+
+export interface KubeProxy {
+  readonly server: https.Server;
+  /** Starts listening. @default port 0 on 127.0.0.1 */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** "https://127.0.0.1:PORT" once listening. */
+  readonly url: string;
+  /** Sessions currently live. */
+  readonly sessionCount: number;
+  /** Stops accepting, ends every session (`shutdown`), closes the upstream pool. */
+  close(): Promise<void>;
+}
+
+const refusedChannel = diagnostics.channel('tapline:kube:refused');
+const errorChannel = diagnostics.channel('tapline:kube:error');
+
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'http2-settings',
+]);
+
+/** Headers never sent upstream as the client sent them, and never recorded. */
+function isPrivateHeader(name: string): boolean {
+  return name === 'authorization' || name === 'cookie' || name.startsWith('impersonate-');
+}
+
+/** A live recorded session: one per authorized credential. */
+export interface LiveSession {
+  readonly key: string;
+  readonly recorded: RecordedSession;
+  readonly grant: KubeGrant;
+  readonly apiStreamId: number;
+  /** Closers of everything in flight (requests, streams). */
+  readonly active: Set<(error: TaplineError) => void>;
+  /** Client connections that carried this session's requests: closed with it. */
+  readonly sockets: Set<Socket>;
+  /** No new requests or streams once true. */
+  ended: boolean;
+  /** True once `recorded.end()` was called: nothing more may be recorded. */
+  finalized: boolean;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
+  if (!options?.upstream?.url || typeof options.authorize !== 'function' || !options.recorder) {
+    throw kubeError(
+      KubeErrorCode.INVALID_OPTIONS,
+      'createKubeProxy needs tls, authorize, upstream.url and recorder',
+    );
+  }
+  const upstreamUrl = new URL(options.upstream.url);
+  const upstreamTls = {
+    ca: options.upstream.ca as string | Buffer | undefined,
+    cert: options.upstream.cert as string | Buffer | undefined,
+    key: options.upstream.key as string | Buffer | undefined,
+    servername:
+      options.upstream.servername ?? (isIp(upstreamUrl.hostname) ? undefined : upstreamUrl.hostname),
+    rejectUnauthorized: true,
+  };
+  const pool = new Pool(upstreamUrl.origin, {
+    connections: options.upstream.connections ?? 16,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    connect: upstreamTls,
+  });
+  const upstreamAuthorization = options.upstream.token ? `Bearer ${options.upstream.token}` : undefined;
+  const maxRecordedBody = options.maxRecordedBody ?? 65536;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 900_000;
+  const commandExtractor: TerminalCommandExtractorFactory | undefined =
+    options.commandExtractor === false
+      ? undefined
+      : (options.commandExtractor ??
+        ((extractorOptions) =>
+          createCommandExtractor({
+            cols: extractorOptions.cols,
+            rows: extractorOptions.rows,
+            retainEvents: false,
+            onEvent: extractorOptions.onEvent,
+          })));
+
+  const sessions = new Map<string, Promise<LiveSession>>();
+  /** Credentials whose session the recorder ended (expiry, revoke): refused from then on. */
+  const endedKeys = new Map<string, EndReasonName>();
+  const sockets = new Set<Socket>();
+  let closing = false;
+
+  const server = https.createServer({ ...options.tls });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('secureConnection', (socket: TLSSocket) => socket.setNoDelay(true));
+  server.on('tlsClientError', () => {});
+  server.on('request', (req, res) => {
+    handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => {});
+    handleUpgrade(req, socket, head).catch((error) => {
+      reportError(asTaplineError(error));
+      socket.destroy();
+    });
+  });
+
+  function reportError(error: TaplineError): void {
+    if (errorChannel.hasSubscribers) errorChannel.publish({ error });
+    options.onError?.(error);
+  }
+
+  function refuse(
+    req: IncomingMessage,
+    reason: string,
+    code: string,
+    statusCode: number,
+    sessionId?: string,
+  ): KubeRefusal {
+    const refusal: KubeRefusal = {
+      time: Date.now(),
+      clientAddress: clientAddress(req),
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      reason,
+      code,
+      statusCode,
+    };
+    const userAgent = req.headers['user-agent'];
+    if (userAgent) refusal.userAgent = userAgent;
+    if (sessionId) refusal.sessionId = sessionId;
+    if (refusedChannel.hasSubscribers) refusedChannel.publish(refusal);
+    try {
+      options.onRefused?.(refusal);
+    } catch {}
+    return refusal;
+  }
+
+  function credentialsOf(req: IncomingMessage): { credentials: KubeCredentials; key: string | undefined } {
+    const credentials: KubeCredentials = { clientAddress: clientAddress(req) };
+    let key: string | undefined;
+    const authorization = req.headers.authorization;
+    if (authorization && /^bearer\s+/i.test(authorization)) {
+      const token = authorization.replace(/^bearer\s+/i, '').trim();
+      if (token) {
+        credentials.token = token;
+        key = `token:${createHash('sha256').update(token).digest('hex')}`;
+      }
+    }
+    const socket = req.socket as TLSSocket;
+    if (!key && typeof socket.getPeerCertificate === 'function') {
+      const certificate = socket.getPeerCertificate();
+      if (certificate && Object.keys(certificate).length > 0 && certificate.fingerprint256) {
+        credentials.certificate = certificate;
+        credentials.certificateAuthorized = socket.authorized;
+        key = `cert:${certificate.fingerprint256}`;
+      }
+    }
+    return { credentials, key };
+  }
+
+  /** Finds or starts the session for the request's credentials; undefined after answering a refusal. */
+  async function sessionFor(
+    req: IncomingMessage,
+    deny: (statusCode: number, reason: string, message: string) => void,
+  ): Promise<LiveSession | undefined> {
+    const { credentials, key } = credentialsOf(req);
+    if (!key) {
+      refuse(req, 'missing_credentials', KubeErrorCode.UNAUTHORIZED, 401);
+      deny(401, 'Unauthorized', 'Unauthorized: no bearer token or client certificate');
+      return undefined;
+    }
+    const ended = endedKeys.get(key);
+    if (ended) {
+      refuse(req, 'session_ended', KubeErrorCode.SESSION_ENDED, 401);
+      deny(401, 'Unauthorized', `Unauthorized: this access has ended (${ended})`);
+      return undefined;
+    }
+    let pending = sessions.get(key);
+    if (!pending) {
+      pending = startSession(key, credentials);
+      sessions.set(key, pending);
+      pending.catch(() => sessions.delete(key));
+    }
+    let session: LiveSession | undefined;
+    try {
+      session = await pending;
+    } catch (error) {
+      const refused = isTaplineError(error, KubeErrorCode.UNAUTHORIZED);
+      refuse(req, refused ? 'invalid_credentials' : 'authorize_failed', KubeErrorCode.UNAUTHORIZED, 401);
+      if (!refused) reportError(asTaplineError(error));
+      deny(401, 'Unauthorized', 'Unauthorized');
+      return undefined;
+    }
+    if (session.ended) return sessionFor(req, deny);
+    const socket = req.socket;
+    if (!session.sockets.has(socket)) {
+      session.sockets.add(socket);
+      socket.once('close', () => session.sockets.delete(socket));
+    }
+    return session;
+  }
+
+  async function startSession(key: string, credentials: KubeCredentials): Promise<LiveSession> {
+    if (closing) throw kubeError(KubeErrorCode.SESSION_ENDED, 'the proxy is closing');
+    const grant = await options.authorize(credentials);
+    if (!grant) throw kubeError(KubeErrorCode.UNAUTHORIZED, 'authorize refused the credentials');
+    const context: SessionContext = {
+      ...grant.context,
+      protocol: grant.context.protocol ?? 'kubernetes',
+      clientAddress: grant.context.clientAddress ?? credentials.clientAddress,
+      target: grant.context.target ?? upstreamUrl.host,
+    };
+    const recorded = await options.recorder.start(context);
+    const apiStreamId = recorded.openStream('kube_api', {
+      details: {
+        server: upstreamUrl.host,
+        ...(grant.impersonate ? { impersonate: grant.impersonate.user } : {}),
+      },
+    });
+    const session: LiveSession = {
+      key,
+      recorded,
+      grant,
+      apiStreamId,
+      active: new Set(),
+      sockets: new Set(),
+      ended: false,
+      finalized: false,
+      idleTimer: undefined,
+    };
+    const onAbort = (): void => {
+      const reason = recorded.signal.reason;
+      const endReason: EndReasonName =
+        (reason as { endReason?: EndReasonName } | undefined)?.endReason ??
+        (isTaplineError(reason) && /expire/i.test(reason.message) ? 'grant_expired' : 'revoked');
+      if (endReason === 'grant_expired' || endReason === 'revoked') {
+        endedKeys.set(key, endReason);
+        if (endedKeys.size > 10_000) endedKeys.delete(endedKeys.keys().next().value as string);
+      }
+      void endSession(session, endReason, `session ended: ${endReason}`);
+    };
+    if (recorded.signal.aborted) queueMicrotask(onAbort);
+    else recorded.signal.addEventListener('abort', onAbort, { once: true });
+    armIdle(session);
+    return session;
+  }
+
+  function armIdle(session: LiveSession): void {
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
+    if (session.ended || session.active.size > 0) return;
+    session.idleTimer = setTimeout(() => {
+      if (session.active.size === 0) void endSession(session, 'client_closed', 'idle timeout');
+    }, idleTimeoutMs);
+    session.idleTimer.unref();
+  }
+
+  async function endSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
+    if (session.ended) return;
+    session.ended = true;
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    sessions.delete(session.key);
+    const error = kubeError(KubeErrorCode.SESSION_ENDED, detail, { reason });
+    for (const close of [...session.active]) {
+      try {
+        close(error);
+      } catch {}
+    }
+    session.active.clear();
+    for (const socket of session.sockets) socket.destroy();
+    session.sockets.clear();
+    session.finalized = true;
+    session.recorded.closeStream(session.apiStreamId, { detail });
+    try {
+      await session.recorded.end(reason, detail);
+    } catch (endError) {
+      reportError(asTaplineError(endError));
+    }
+  }
+
+  /** Registers something in flight; returns its release function. */
+  function track(session: LiveSession, close: (error: TaplineError) => void): () => void {
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
+    session.active.add(close);
+    return () => {
+      session.active.delete(close);
+      armIdle(session);
+    };
+  }
+
+  function upstreamHeaders(
+    headers: IncomingHttpHeaders,
+    grant: KubeGrant,
+  ): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined || hopByHop.has(name) || isPrivateHeader(name)) continue;
+      out[name] = value;
+    }
+    if (upstreamAuthorization) out.authorization = upstreamAuthorization;
+    const impersonate = grant.impersonate;
+    if (impersonate) {
+      out['impersonate-user'] = impersonate.user;
+      if (impersonate.groups?.length) out['impersonate-group'] = impersonate.groups;
+      if (impersonate.uid) out['impersonate-uid'] = impersonate.uid;
+      for (const [extraKey, values] of Object.entries(impersonate.extra ?? {})) {
+        out[`impersonate-extra-${encodeURIComponent(extraKey)}`] = values;
+      }
+    }
+    return out;
+  }
+
+  function baseApiCall(info: KubeRequestInfo, req: IncomingMessage, session: LiveSession): ApiCallEvent {
+    const event: ApiCallEvent = {
+      streamId: session.apiStreamId,
+      verb: info.verb,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      statusCode: 0,
+    };
+    if (info.isResourceRequest) {
+      event.apiGroup = info.apiGroup ?? '';
+      if (info.apiVersion) event.apiVersion = info.apiVersion;
+      if (info.resource) event.resource = info.resource;
+      if (info.subresource) event.subresource = info.subresource;
+      if (info.namespace) event.namespace = info.namespace;
+      if (info.name) event.name = info.name;
+    }
+    const userAgent = req.headers['user-agent'];
+    if (userAgent) event.userAgent = userAgent;
+    return event;
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on('error', () => {});
+    const session = await sessionFor(req, (statusCode, reason, message) =>
+      sendStatus(res, statusCode, reason, message),
+    );
+    if (!session) return;
+    const startedNs = session.recorded.now();
+    const info = parseRequestInfo(req.method ?? 'GET', req.url ?? '/');
+    const event = baseApiCall(info, req, session);
+    const recordBody =
+      mutatingVerbs.has(info.verb) || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const abort = new AbortController();
+    let finished = false;
+    let requestBytes = 0;
+    let responseBytes = 0;
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let bodyComplete = true;
+    // Secrets are redacted from the parsed whole body, so keep up to 1 MiB to parse, record at most maxRecordedBody.
+    const inspectLimit = Math.max(maxRecordedBody, 1024 * 1024);
+
+    const release = track(session, (error) => {
+      abort.abort(error);
+      const statusCode = res.headersSent ? res.statusCode : 503;
+      if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
+      else res.destroy();
+      finish(statusCode);
+    });
+
+    const finish = (statusCode: number): void => {
+      if (finished) return;
+      finished = true;
+      release();
+      event.statusCode = statusCode;
+      event.durationNs = session.recorded.now() - startedNs;
+      event.requestBytes = requestBytes;
+      event.responseBytes = responseBytes;
+      if (recordBody && requestBytes > 0) {
+        const recorded = recordRequestBody(Buffer.concat(kept, keptBytes), bodyComplete, {
+          resource: info.resource,
+          apiGroup: info.apiGroup,
+          contentType: headerValue(req.headers['content-type']),
+          maxBytes: maxRecordedBody,
+        });
+        if (recorded.body) event.requestBody = recorded.body;
+        if (recorded.truncated) event.requestBodyTruncated = true;
+        if (recorded.redacted) {
+          session.recorded.annotation({
+            kind: 'redacted',
+            streamId: session.apiStreamId,
+            message: `request body of ${event.method} ${info.path}: secret values redacted`,
+          });
+        }
+      }
+      if (!session.finalized) session.recorded.apiCall(event);
+    };
+
+    let body: AsyncIterable<Buffer> | undefined;
+    if (hasBody) {
+      body = (async function* tap() {
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          requestBytes += chunk.byteLength;
+          if (recordBody) {
+            if (keptBytes + chunk.byteLength <= inspectLimit) {
+              kept.push(chunk);
+              keptBytes += chunk.byteLength;
+            } else bodyComplete = false;
+          }
+          yield chunk;
+        }
+      })();
+    }
+
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        abort.abort(kubeError(KubeErrorCode.SESSION_ENDED, 'the client went away'));
+        finish(res.headersSent ? res.statusCode : 499);
+      }
+    });
+
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await pool.request({
+        method: (req.method ?? 'GET') as 'GET',
+        path: req.url ?? '/',
+        headers: upstreamHeaders(req.headers, session.grant),
+        body: body ? Readable.from(body, { objectMode: false }) : null,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      if (finished) return;
+      const wrapped = kubeError(
+        KubeErrorCode.UPSTREAM,
+        `the API server request failed: ${(error as Error).message}`,
+        undefined,
+        error,
+      );
+      if (!abort.signal.aborted) reportError(wrapped);
+      sendStatus(res, 502, 'BadGateway', 'the API server could not be reached');
+      finish(502);
+      return;
+    }
+    if (finished) {
+      // The client left or the session ended while the API server was answering.
+      upstream.body.destroy();
+      return;
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(upstream.headers)) {
+      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
+    }
+    res.writeHead(upstream.statusCode, headers);
+    if (headers['content-length'] === undefined) res.flushHeaders();
+    const responseBody = upstream.body;
+    responseBody.on('data', (chunk: Buffer) => {
+      responseBytes += chunk.byteLength;
+      if (!res.write(chunk)) responseBody.pause();
+    });
+    res.on('drain', () => responseBody.resume());
+    responseBody.on('end', () => {
+      res.end();
+      finish(upstream.statusCode);
+    });
+    responseBody.on('error', (error) => {
+      if (!finished && !abort.signal.aborted) {
+        reportError(kubeError(KubeErrorCode.UPSTREAM, 'the API server response failed', undefined, error));
+      }
+      res.destroy();
+      finish(upstream.statusCode);
+    });
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    const deny = (statusCode: number, reason: string, message: string): void =>
+      writeRawStatus(socket, statusCode, reason, message);
+    const session = await sessionFor(req, deny);
+    if (!session) return;
+    const startedNs = session.recorded.now();
+    const info = parseRequestInfo(req.method ?? 'GET', req.url ?? '/');
+    const event = baseApiCall(info, req, session);
+    const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+    if (upgrade !== 'websocket') {
+      const spdy = upgrade.startsWith('spdy');
+      const message = spdy
+        ? 'This Tapline proxy streams exec, attach and port-forward over WebSockets only; SPDY is not supported. Use kubectl 1.31 or newer (and do not set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false or KUBECTL_PORT_FORWARD_WEBSOCKETS=false).'
+        : `unsupported upgrade "${upgrade}"`;
+      refuse(
+        req,
+        spdy ? 'spdy_unsupported' : 'unsupported_upgrade',
+        KubeErrorCode.SPDY_UNSUPPORTED,
+        400,
+        session.recorded.sessionId,
+      );
+      session.recorded.annotation({
+        kind: 'refused',
+        streamId: session.apiStreamId,
+        code: KubeErrorCode.SPDY_UNSUPPORTED,
+        message,
+      });
+      event.statusCode = 400;
+      event.durationNs = session.recorded.now() - startedNs;
+      session.recorded.apiCall(event);
+      writeRawStatus(socket, 400, 'BadRequest', message);
+      armIdle(session);
+      return;
+    }
+
+    let settled = false;
+    const upstreamRequest = https.request({
+      host: upstreamUrl.hostname,
+      port: upstreamUrl.port || 443,
+      method: req.method,
+      path: req.url,
+      headers: {
+        ...upstreamHeaders(req.headers, session.grant),
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+      },
+      agent: false,
+      ...upstreamTls,
+    });
+    const release = track(session, (error) => {
+      if (!settled) {
+        settled = true;
+        upstreamRequest.destroy(error);
+        writeRawStatus(socket, 503, 'ServiceUnavailable', error.message);
+      }
+    });
+    socket.on('close', () => {
+      if (!settled) {
+        settled = true;
+        upstreamRequest.destroy();
+        release();
+      }
+    });
+    upstreamRequest.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reportError(
+        kubeError(
+          KubeErrorCode.UPSTREAM,
+          `the API server upgrade failed: ${error.message}`,
+          undefined,
+          error,
+        ),
+      );
+      writeRawStatus(socket, 502, 'BadGateway', 'the API server could not be reached');
+      event.statusCode = 502;
+      event.durationNs = session.recorded.now() - startedNs;
+      if (!session.finalized) session.recorded.apiCall(event);
+      release();
+    });
+    upstreamRequest.on('response', (response) => {
+      // Not upgraded (403, 404, 400): pass the answer through whole.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size <= 1024 * 1024) chunks.push(chunk);
+      });
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        const body = Buffer.concat(chunks);
+        const lines = [`HTTP/1.1 ${response.statusCode} ${response.statusMessage ?? ''}`];
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value === undefined || hopByHop.has(name) || name === 'content-length') continue;
+          for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
+        }
+        lines.push(`content-length: ${body.byteLength}`, 'connection: close', '', '');
+        socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
+        event.statusCode = response.statusCode ?? 0;
+        event.durationNs = session.recorded.now() - startedNs;
+        event.responseBytes = body.byteLength;
+        if (!session.finalized) session.recorded.apiCall(event);
+        release();
+      });
+      response.on('error', () => {});
+    });
+    upstreamRequest.on('upgrade', (response, upstreamSocket: Socket, upstreamHead: Buffer) => {
+      if (settled) {
+        upstreamSocket.destroy();
+        return;
+      }
+      settled = true;
+      upstreamSocket.on('error', () => {});
+      const lines = [`HTTP/1.1 101 ${response.statusMessage || 'Switching Protocols'}`];
+      const raw = response.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) lines.push(`${raw[i]}: ${raw[i + 1]}`);
+      lines.push('', '');
+      socket.write(lines.join('\r\n'));
+      event.statusCode = 101;
+      event.durationNs = session.recorded.now() - startedNs;
+      if (!session.finalized) session.recorded.apiCall(event);
+      release();
+      const protocol = headerValue(response.headers['sec-websocket-protocol']) ?? '';
+      relayWebSocket({
+        session,
+        info,
+        query: new URLSearchParams((req.url ?? '').split('?')[1] ?? ''),
+        protocol,
+        client: socket,
+        clientHead: head,
+        upstream: upstreamSocket,
+        upstreamHead,
+        maxFramePayload: options.maxFramePayload,
+        recordPortForwardContent: options.recordPortForwardContent ?? false,
+        commandExtractor: commandExtractor,
+        track: (close) => track(session, close),
+        onError: reportError,
+      });
+    });
+    upstreamRequest.end();
+  }
+
+  let listenedUrl = '';
+  return {
+    server,
+    get url() {
+      return listenedUrl;
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise<AddressInfo>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          listenedUrl = `https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          resolve(address);
+        });
+      });
+    },
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const live = await Promise.allSettled([...sessions.values()]);
+      await Promise.all(
+        live.map((result) =>
+          result.status === 'fulfilled' ? endSession(result.value, 'shutdown', 'proxy closed') : undefined,
+        ),
+      );
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await pool.close();
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function clientAddress(req: IncomingMessage): string {
+  const socket = req.socket;
+  const address = socket.remoteAddress ?? '';
+  return address.includes(':') ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':') || host.startsWith('[');
+}
+
+function asTaplineError(error: unknown): TaplineError {
+  if (error instanceof TaplineError) return error;
+  return kubeError(KubeErrorCode.UPSTREAM, (error as Error)?.message ?? String(error), undefined, error);
+}
+
+/** A metav1.Status body, as the API server answers errors. */
+export function statusObject(code: number, reason: string, message: string): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+function sendStatus(res: ServerResponse, code: number, reason: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(statusObject(code, reason, message));
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function writeRawStatus(socket: Socket, code: number, reason: string, message: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify(statusObject(code, reason, message));
+  const text =
+    code === 401 ? 'Unauthorized' : code === 400 ? 'Bad Request' : code === 502 ? 'Bad Gateway' : 'Error';
+  socket.end(
+    `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+export type { StreamKindName };

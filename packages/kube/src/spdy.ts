@@ -1,0 +1,462 @@
+// SPDY/3.1 framing, as kubectl ≥ 1.31 tunnels it inside a WebSocket for
+// port-forward (subprotocol "SPDY/3.1+portforward.k8s.io"). No I/O: bytes in
+// through `parse(chunk, onFrame)`, plain frames out. Header blocks are zlib
+// streams primed with the SPDY/3 dictionary and shared by all frames of one
+// direction; they are inflated synchronously.
+import { inflateSync, constants as zlibConstants } from 'node:zlib';
+import { KubeErrorCode, kubeError } from './errors.js';
+
+/** Control frame types (SPDY/3 §2.6). */
+export const SpdyFrameType = {
+  synStream: 1,
+  synReply: 2,
+  rstStream: 3,
+  settings: 4,
+  ping: 6,
+  goAway: 7,
+  headers: 8,
+  windowUpdate: 9,
+} as const;
+
+export const kSpdyFlagFin = 0x01;
+
+export type SpdyFrame =
+  | { name: 'data'; streamId: number; fin: boolean; data: Uint8Array }
+  | {
+      name: 'syn_stream' | 'syn_reply' | 'headers';
+      streamId: number;
+      fin: boolean;
+      /** Lower-case names; values split on NUL. Undefined once header decoding gave up (budget). */
+      headers: Record<string, string[]> | undefined;
+    }
+  | { name: 'rst_stream'; streamId: number; status: number }
+  | { name: 'ping'; id: number }
+  | { name: 'goaway'; lastGoodStreamId: number; status: number }
+  | { name: 'window_update'; streamId: number; delta: number }
+  | { name: 'settings' }
+  | { name: 'control'; type: number };
+
+export interface SpdyParserOptions {
+  /** Largest frame body accepted. @default 16 MiB (the 24-bit maximum) */
+  maxFrameLength?: number;
+  /** Compressed header bytes a direction may send before decoding stops. @default 262144 */
+  maxHeaderBytes?: number;
+  /** Data payloads in memory the parser never writes again (see WebSocketParserOptions). @default false */
+  stablePayloads?: boolean;
+}
+
+const kEmpty = Buffer.alloc(0);
+
+// The SPDY/3 header dictionary (draft-mbelshe-httpbis-spdy-00 §2.6.10.1):
+// length-prefixed names, then a run of common values.
+const dictionaryNames =
+  'options head post put delete trace accept accept-charset accept-encoding accept-language accept-ranges age allow authorization cache-control connection content-base content-encoding content-language content-length content-location content-md5 content-range content-type date etag expect expires from host if-match if-modified-since if-none-match if-range if-unmodified-since last-modified location max-forwards pragma proxy-authenticate proxy-authorization range referer retry-after server te trailer transfer-encoding upgrade user-agent vary via warning www-authenticate method get status';
+const dictionaryTail =
+  '100101201202205206300302303304305306307402405406407408409410411412413414415416417502504505203 Non-Authoritative Information204 No Content301 Moved Permanently400 Bad Request401 Unauthorized403 Forbidden404 Not Found500 Internal Server Error501 Not Implemented503 Service UnavailableJan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec 00:00:00 Mon, Tue, Wed, Thu, Fri, Sat, Sun, GMTchunked,text/html,image/png,image/jpg,image/gif,application/xml,application/xhtml+xml,text/plain,text/javascript,publicprivatemax-age=gzip,deflate,sdchcharset=utf-8charset=iso-8859-1,utf-,*,enq=0.';
+
+/** The 1423-byte SPDY/3 zlib dictionary. */
+export const spdyDictionary: Buffer = (() => {
+  const words = [
+    ...dictionaryNames.split(' '),
+    '200 OK',
+    'version',
+    'HTTP/1.1',
+    'url',
+    'public',
+    'set-cookie',
+    'keep-alive',
+    'origin',
+  ];
+  const parts: Buffer[] = [];
+  for (const word of words) {
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32BE(word.length, 0);
+    parts.push(length, Buffer.from(word, 'latin1'));
+  }
+  parts.push(Buffer.from(dictionaryTail, 'latin1'));
+  return Buffer.concat(parts);
+})();
+
+/**
+ * The header decompressor of one direction. zlib keeps state across header
+ * blocks; Node has no synchronous streaming inflate, so the compressed bytes
+ * are kept and re-inflated whole, which is cheap for the few small blocks a
+ * port-forward connection sends and is bounded by `maxHeaderBytes`.
+ */
+class HeaderInflater {
+  private compressed: Buffer[] = [];
+  private compressedLength = 0;
+  private inflatedLength = 0;
+  exhausted = false;
+
+  constructor(private readonly maxHeaderBytes: number) {}
+
+  inflate(block: Uint8Array): Buffer | undefined {
+    if (this.exhausted) return undefined;
+    this.compressedLength += block.byteLength;
+    if (this.compressedLength > this.maxHeaderBytes) {
+      this.exhausted = true;
+      this.compressed = [];
+      return undefined;
+    }
+    this.compressed.push(Buffer.from(block));
+    let all: Buffer;
+    try {
+      all = inflateSync(Buffer.concat(this.compressed, this.compressedLength), {
+        dictionary: spdyDictionary,
+        finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      });
+    } catch (cause) {
+      throw kubeError(
+        KubeErrorCode.PORT_FORWARD_PROTOCOL,
+        'a SPDY header block that does not inflate',
+        undefined,
+        cause,
+      );
+    }
+    const fresh = all.subarray(this.inflatedLength);
+    this.inflatedLength = all.byteLength;
+    return fresh;
+  }
+}
+
+function decodeHeaderBlock(block: Buffer): Record<string, string[]> {
+  // +------------------------------------+
+  // | Number of Name/Value pairs (int32) |
+  // +------------------------------------+
+  // |     Length of name (int32)         |  then name, length of value, value
+  // +------------------------------------+
+  const fail = (): Error => kubeError(KubeErrorCode.PORT_FORWARD_PROTOCOL, 'a malformed SPDY header block');
+  if (block.byteLength < 4) throw fail();
+  const count = block.readUInt32BE(0);
+  let offset = 4;
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i < count; i++) {
+    if (offset + 4 > block.byteLength) throw fail();
+    const nameLength = block.readUInt32BE(offset);
+    offset += 4;
+    if (offset + nameLength + 4 > block.byteLength) throw fail();
+    const name = block.toString('latin1', offset, offset + nameLength).toLowerCase();
+    offset += nameLength;
+    const valueLength = block.readUInt32BE(offset);
+    offset += 4;
+    if (offset + valueLength > block.byteLength) throw fail();
+    const values = block.toString('latin1', offset, offset + valueLength).split('\0');
+    offset += valueLength;
+    const existing = headers[name];
+    if (existing) existing.push(...values);
+    else headers[name] = values;
+  }
+  if (offset !== block.byteLength) throw fail();
+  return headers;
+}
+
+/** Parses one direction of a SPDY/3.1 connection. */
+export class SpdyParser {
+  private buffer: Buffer = kEmpty;
+  private bufferOffset = 0;
+  private bufferLength = 0;
+  /** Wire length of the partial frame held, when its header has arrived: sizes the next allocation. */
+  private partialFrameLength = 0;
+  private failure: Error | undefined;
+  private readonly inflater: HeaderInflater;
+  private readonly maxFrameLength: number;
+  private readonly stablePayloads: boolean;
+
+  constructor(options: SpdyParserOptions = {}) {
+    this.maxFrameLength = options.maxFrameLength ?? 0xffffff;
+    this.stablePayloads = options.stablePayloads ?? false;
+    this.inflater = new HeaderInflater(options.maxHeaderBytes ?? 262144);
+  }
+
+  parse(chunk: Uint8Array, onFrame: (frame: SpdyFrame) => void): void {
+    if (this.failure) throw this.failure;
+    const input = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let source: Buffer;
+    let offset: number;
+    let end: number;
+    if (this.bufferLength === 0) {
+      source = input;
+      offset = 0;
+      end = input.byteLength;
+    } else {
+      this.append(input);
+      source = this.buffer;
+      offset = this.bufferOffset;
+      end = offset + this.bufferLength;
+    }
+    this.partialFrameLength = 0;
+    try {
+      while (end - offset >= 8) {
+        const length = source.readUIntBE(offset + 5, 3);
+        if (length > this.maxFrameLength) {
+          throw kubeError(
+            KubeErrorCode.PORT_FORWARD_PROTOCOL,
+            `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
+          );
+        }
+        if (end - offset < 8 + length) {
+          this.partialFrameLength = 8 + length;
+          break;
+        }
+        this.frame(source, offset, length, onFrame);
+        offset += 8 + length;
+      }
+    } catch (error) {
+      this.failure = error as Error;
+      this.buffer = kEmpty;
+      this.bufferLength = 0;
+      throw error;
+    }
+    const remaining = end - offset;
+    if (source === this.buffer && this.stablePayloads && offset > this.bufferOffset) {
+      const leftover = source.subarray(offset, end);
+      this.buffer = kEmpty;
+      this.bufferOffset = 0;
+      this.bufferLength = 0;
+      if (remaining > 0) this.append(leftover);
+    } else if (source === this.buffer) {
+      this.bufferOffset = remaining === 0 ? 0 : offset;
+      this.bufferLength = remaining;
+    } else if (remaining > 0) {
+      this.bufferOffset = 0;
+      this.bufferLength = 0;
+      this.append(input.subarray(offset, end));
+    }
+  }
+
+  private append(bytes: Buffer): void {
+    const newLength = this.bufferLength + bytes.byteLength;
+    if (this.bufferOffset + newLength > this.buffer.byteLength) {
+      let target = this.buffer;
+      if (newLength > this.buffer.byteLength) {
+        let size = Math.max(this.buffer.byteLength * 2, 4096, this.partialFrameLength);
+        while (size < newLength) size *= 2;
+        target = Buffer.allocUnsafe(size);
+      }
+      this.buffer.copy(target, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
+      this.buffer = target;
+      this.bufferOffset = 0;
+    }
+    bytes.copy(this.buffer, this.bufferOffset + this.bufferLength);
+    this.bufferLength = newLength;
+  }
+
+  private frame(source: Buffer, offset: number, length: number, onFrame: (frame: SpdyFrame) => void): void {
+    const flags = source[offset + 4]!;
+    const body = source.subarray(offset + 8, offset + 8 + length);
+    const fail = (what: string): Error => kubeError(KubeErrorCode.PORT_FORWARD_PROTOCOL, `SPDY: ${what}`);
+    if ((source[offset]! & 0x80) === 0) {
+      // +----------------------------------+
+      // |C|       Stream-ID (31bits)       |
+      // +----------------------------------+
+      // | Flags (8)  |  Length (24 bits)   |
+      // +----------------------------------+
+      onFrame({
+        name: 'data',
+        streamId: source.readUInt32BE(offset) & 0x7fffffff,
+        fin: (flags & kSpdyFlagFin) !== 0,
+        data: body,
+      });
+      return;
+    }
+    // +----------------------------------+
+    // |C| Version(15bits) | Type(16bits) |
+    // +----------------------------------+
+    // | flags (8)  |  Length (24 bits)   |
+    // +----------------------------------+
+    const version = source.readUInt16BE(offset) & 0x7fff;
+    if (version !== 3) throw fail(`unsupported version ${version}`);
+    const type = source.readUInt16BE(offset + 2);
+    const fin = (flags & kSpdyFlagFin) !== 0;
+    switch (type) {
+      case SpdyFrameType.synStream: {
+        // Stream-ID (31), Associated-To-Stream-ID (31), Pri (3) Unused (5) Slot (8), header block
+        if (length < 10) throw fail('short SYN_STREAM');
+        const streamId = body.readUInt32BE(0) & 0x7fffffff;
+        onFrame({ name: 'syn_stream', streamId, fin, headers: this.headers(body.subarray(10)) });
+        return;
+      }
+      case SpdyFrameType.synReply:
+      case SpdyFrameType.headers: {
+        // Stream-ID (31), header block
+        if (length < 4) throw fail('short SYN_REPLY/HEADERS');
+        const streamId = body.readUInt32BE(0) & 0x7fffffff;
+        const name = type === SpdyFrameType.synReply ? 'syn_reply' : 'headers';
+        onFrame({ name, streamId, fin, headers: this.headers(body.subarray(4)) });
+        return;
+      }
+      case SpdyFrameType.rstStream:
+        // Stream-ID (31), Status code (32)
+        if (length !== 8) throw fail('RST_STREAM must be 8 bytes');
+        onFrame({
+          name: 'rst_stream',
+          streamId: body.readUInt32BE(0) & 0x7fffffff,
+          status: body.readUInt32BE(4),
+        });
+        return;
+      case SpdyFrameType.ping:
+        if (length !== 4) throw fail('PING must be 4 bytes');
+        onFrame({ name: 'ping', id: body.readUInt32BE(0) });
+        return;
+      case SpdyFrameType.goAway:
+        // Last-good-stream-ID (31), Status code (32)
+        if (length !== 8) throw fail('GOAWAY must be 8 bytes');
+        onFrame({
+          name: 'goaway',
+          lastGoodStreamId: body.readUInt32BE(0) & 0x7fffffff,
+          status: body.readUInt32BE(4),
+        });
+        return;
+      case SpdyFrameType.windowUpdate:
+        if (length !== 8) throw fail('WINDOW_UPDATE must be 8 bytes');
+        onFrame({
+          name: 'window_update',
+          streamId: body.readUInt32BE(0) & 0x7fffffff,
+          delta: body.readUInt32BE(4) & 0x7fffffff,
+        });
+        return;
+      case SpdyFrameType.settings:
+        if (length < 4 || length !== 4 + 8 * body.readUInt32BE(0)) throw fail('malformed SETTINGS');
+        onFrame({ name: 'settings' });
+        return;
+      default:
+        onFrame({ name: 'control', type });
+    }
+  }
+
+  private headers(block: Buffer): Record<string, string[]> | undefined {
+    const inflated = this.inflater.inflate(block);
+    return inflated === undefined ? undefined : decodeHeaderBlock(inflated);
+  }
+}
+
+// --- Serializer (used by peers in tests and by tools; the proxy only relays) ---
+
+const kSyncFlushMarker = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.byteLength; i++) {
+    a = (a + data[i]!) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * The header compressor of one direction. It writes stored (uncompressed)
+ * deflate blocks: valid zlib that any SPDY peer inflates, with no state but
+ * "has the zlib header been sent".
+ */
+export class SpdyHeaderWriter {
+  private started = false;
+
+  block(headers: Record<string, string | string[]>): Buffer {
+    const pairs: Buffer[] = [];
+    const count = Buffer.allocUnsafe(4);
+    count.writeUInt32BE(Object.keys(headers).length, 0);
+    pairs.push(count);
+    for (const [name, value] of Object.entries(headers)) {
+      const nameBytes = Buffer.from(name.toLowerCase(), 'latin1');
+      const valueBytes = Buffer.from(Array.isArray(value) ? value.join('\0') : value, 'latin1');
+      const lengths = Buffer.allocUnsafe(4);
+      lengths.writeUInt32BE(nameBytes.byteLength, 0);
+      pairs.push(lengths, nameBytes);
+      const valueLength = Buffer.allocUnsafe(4);
+      valueLength.writeUInt32BE(valueBytes.byteLength, 0);
+      pairs.push(valueLength, valueBytes);
+    }
+    const raw = Buffer.concat(pairs);
+    const parts: Buffer[] = [];
+    if (!this.started) {
+      this.started = true;
+      // CMF 0x78 (deflate, 32K window); FLG with FDICT set and FCHECK making CMF*256+FLG a multiple of 31.
+      const header = Buffer.allocUnsafe(6);
+      header[0] = 0x78;
+      header[1] = 0x20 | (31 - ((0x78 * 256 + 0x20) % 31));
+      header.writeUInt32BE(adler32(spdyDictionary), 2);
+      parts.push(header);
+    }
+    for (let offset = 0; offset < raw.byteLength; offset += 0xffff) {
+      const piece = raw.subarray(offset, offset + 0xffff);
+      const stored = Buffer.allocUnsafe(5);
+      stored[0] = 0x00; // BFINAL=0, BTYPE=00 (stored)
+      stored.writeUInt16LE(piece.byteLength, 1);
+      stored.writeUInt16LE(~piece.byteLength & 0xffff, 3);
+      parts.push(stored, piece);
+    }
+    // An empty stored block, as zlib's Z_SYNC_FLUSH ends each header block:
+    // inflaters that flush output only at a block boundary (Go's) need it.
+    parts.push(kSyncFlushMarker);
+    return Buffer.concat(parts);
+  }
+}
+
+function controlFrame(type: number, flags: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(8 + body.byteLength);
+  out.writeUInt16BE(0x8003, 0);
+  out.writeUInt16BE(type, 2);
+  out.writeUInt32BE(body.byteLength, 4);
+  out[4] = flags;
+  body.copy(out, 8);
+  return out;
+}
+
+export function spdyDataFrame(streamId: number, data: Uint8Array, fin = false): Buffer {
+  const out = Buffer.allocUnsafe(8 + data.byteLength);
+  out.writeUInt32BE(streamId & 0x7fffffff, 0);
+  out.writeUInt32BE(data.byteLength, 4);
+  out[4] = fin ? kSpdyFlagFin : 0;
+  out.set(data, 8);
+  return out;
+}
+
+export function spdySynStreamFrame(
+  writer: SpdyHeaderWriter,
+  streamId: number,
+  headers: Record<string, string | string[]>,
+  fin = false,
+): Buffer {
+  const block = writer.block(headers);
+  const body = Buffer.alloc(10 + block.byteLength);
+  body.writeUInt32BE(streamId & 0x7fffffff, 0);
+  block.copy(body, 10);
+  return controlFrame(SpdyFrameType.synStream, fin ? kSpdyFlagFin : 0, body);
+}
+
+export function spdySynReplyFrame(
+  writer: SpdyHeaderWriter,
+  streamId: number,
+  headers: Record<string, string | string[]>,
+  fin = false,
+): Buffer {
+  const block = writer.block(headers);
+  const body = Buffer.allocUnsafe(4 + block.byteLength);
+  body.writeUInt32BE(streamId & 0x7fffffff, 0);
+  block.copy(body, 4);
+  return controlFrame(SpdyFrameType.synReply, fin ? kSpdyFlagFin : 0, body);
+}
+
+export function spdyRstStreamFrame(streamId: number, status: number): Buffer {
+  const body = Buffer.allocUnsafe(8);
+  body.writeUInt32BE(streamId & 0x7fffffff, 0);
+  body.writeUInt32BE(status, 4);
+  return controlFrame(SpdyFrameType.rstStream, 0, body);
+}
+
+export function spdyPingFrame(id: number): Buffer {
+  const body = Buffer.allocUnsafe(4);
+  body.writeUInt32BE(id >>> 0, 0);
+  return controlFrame(SpdyFrameType.ping, 0, body);
+}
+
+export function spdyGoAwayFrame(lastGoodStreamId: number, status = 0): Buffer {
+  const body = Buffer.allocUnsafe(8);
+  body.writeUInt32BE(lastGoodStreamId & 0x7fffffff, 0);
+  body.writeUInt32BE(status, 4);
+  return controlFrame(SpdyFrameType.goAway, 0, body);
+}

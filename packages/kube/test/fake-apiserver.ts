@@ -1,0 +1,715 @@
+// A test Kubernetes API server: HTTPS on 127.0.0.1:0, enough of the real API
+// for kubectl (discovery, namespaces and pods with watch, Status errors), and
+// exec/attach over WebSocket (v5/v4 channels) running real processes, and
+// port-forward (SPDY/3.1 tunnelled in a WebSocket, as kubectl ≥ 1.31 does) to
+// a local TCP server.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import * as net from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
+import {
+  SpdyHeaderWriter,
+  SpdyParser,
+  spdyDataFrame,
+  spdyPingFrame,
+  spdyRstStreamFrame,
+  spdySynReplyFrame,
+} from '../src/spdy.js';
+import { closePayload, serializeFrame, WebSocketOpcode, WebSocketParser } from '../src/websocket.js';
+
+export interface FakeApiServerOptions {
+  key: string;
+  cert: string;
+  /** CA for client certificates. */
+  ca: string;
+  /** Bearer tokens accepted (the connector's). */
+  tokens: string[];
+  /** Users (impersonated) refused with 403 everywhere. */
+  forbiddenUsers?: string[];
+  /** Namespaces where everyone gets 403. */
+  forbiddenNamespaces?: string[];
+  /** Where port-forward connects, whatever port the client names. */
+  forwardTo: number;
+}
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  clientCertificate: string | undefined;
+}
+
+export interface FakeApiServer {
+  url: string;
+  port: number;
+  requests: SeenRequest[];
+  /** Every child process started by exec, for cleanup checks. */
+  children: Set<ChildProcess>;
+  addPod(namespace: string, name: string): void;
+  /** Bytes of the `limitBytes` log of a pod handed to the socket so far. */
+  logWritten: Map<string, number>;
+  close(): Promise<void>;
+}
+
+type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown> & { name: string; namespace?: string };
+} & Record<string, unknown>;
+
+const PTY_HELPER = `
+import os, pty, sys, select, fcntl, termios, struct, signal
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+def setsize(cols, rows):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+setsize(80, 24)
+ctl = b''
+inputs = [0, fd, 3]
+while True:
+    try:
+        r, _, _ = select.select(inputs, [], [])
+    except InterruptedError:
+        continue
+    if fd in r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b''
+        if not data:
+            break
+        os.write(1, data)
+    if 0 in r:
+        data = os.read(0, 65536)
+        if not data:
+            inputs.remove(0)
+        else:
+            os.write(fd, data)
+    if 3 in r:
+        data = os.read(3, 4096)
+        if not data:
+            inputs.remove(3)
+        ctl += data
+        while b'\\n' in ctl:
+            line, ctl = ctl.split(b'\\n', 1)
+            cols, rows = line.split()
+            setsize(int(cols), int(rows))
+            os.kill(pid, signal.SIGWINCH)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else (status >> 8))
+`;
+
+/** The server side of one WebSocket connection, on the package's own parser. */
+class ServerWebSocket extends EventEmitter {
+  private readonly parser = new WebSocketParser({ from: 'client' });
+  private fragments: Buffer[] = [];
+  private closed = false;
+
+  constructor(readonly socket: Socket) {
+    super();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.parser.parse(chunk, (frame) => {
+          if (frame.opcode === WebSocketOpcode.ping) {
+            this.write(serializeFrame({ opcode: WebSocketOpcode.pong, payload: frame.payload }));
+          } else if (frame.opcode === WebSocketOpcode.close) {
+            this.close(frame.closeCode ?? 1000);
+          } else if (frame.opcode !== WebSocketOpcode.pong) {
+            this.fragments.push(Buffer.from(frame.payload));
+            if (frame.fin) {
+              const message =
+                this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
+              this.fragments = [];
+              this.emit('message', message);
+            }
+          }
+        });
+      } catch (error) {
+        if (process.env.TAPLINE_DEBUG) console.log('fake server websocket error', error);
+        this.emit('protocolError', error);
+        socket.destroy();
+      }
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.emit('close');
+    });
+    socket.on('error', () => {});
+  }
+
+  write(bytes: Buffer): boolean {
+    if (this.closed || this.socket.destroyed) return true;
+    return this.socket.write(bytes);
+  }
+
+  send(payload: Buffer): boolean {
+    return this.write(serializeFrame({ opcode: WebSocketOpcode.binary, payload }));
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end(serializeFrame({ opcode: WebSocketOpcode.close, payload: closePayload(code, reason) }));
+  }
+}
+
+export async function startFakeApiServer(options: FakeApiServerOptions): Promise<FakeApiServer> {
+  const requests: SeenRequest[] = [];
+  const children = new Set<ChildProcess>();
+  const store = new Map<string, KubeObject>();
+  let resourceVersion = 100;
+  const watchers = new Set<{
+    resource: string;
+    namespace: string | undefined;
+    name: string | undefined;
+    res: ServerResponse;
+  }>();
+  const sockets = new Set<Socket>();
+  const history: Array<{ resourceVersion: number; resource: string; type: string; object: KubeObject }> = [];
+  const logWritten = new Map<string, number>();
+
+  const keyOf = (resource: string, namespace: string | undefined, name: string): string =>
+    `${resource}/${namespace ?? ''}/${name}`;
+  const put = (resource: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void => {
+    resourceVersion++;
+    object.metadata.resourceVersion = String(resourceVersion);
+    const key = keyOf(resource, object.metadata.namespace, object.metadata.name);
+    if (type === 'DELETED') store.delete(key);
+    else store.set(key, object);
+    // Kept so a watch from an older resourceVersion replays what it missed, as the API server does.
+    history.push({ resourceVersion, resource, type, object: structuredClone(object) });
+    for (const watcher of watchers) {
+      if (watcher.resource !== resource) continue;
+      if (watcher.namespace && watcher.namespace !== object.metadata.namespace) continue;
+      if (watcher.name && watcher.name !== object.metadata.name) continue;
+      watcher.res.write(`${JSON.stringify({ type, object })}\n`);
+    }
+  };
+  const newObject = (
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    extra: Record<string, unknown> = {},
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind,
+    ...extra,
+    metadata: {
+      ...((extra.metadata as Record<string, unknown>) ?? {}),
+      name,
+      ...(namespace ? { namespace } : {}),
+      uid: randomUUID(),
+      creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    },
+  });
+  const addPod = (namespace: string, name: string): void => {
+    put(
+      'pods',
+      newObject('Pod', namespace, name, {
+        spec: { containers: [{ name: 'main', image: 'busybox' }] },
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'main',
+              ready: true,
+              restartCount: 0,
+              image: 'busybox',
+              imageID: '',
+              started: true,
+              state: { running: {} },
+            },
+          ],
+        },
+      }),
+      'ADDED',
+    );
+  };
+  for (const namespace of ['default', 'kube-system', 'forbidden'])
+    put('namespaces', newObject('Namespace', undefined, namespace, { status: { phase: 'Active' } }), 'ADDED');
+
+  const json = (res: ServerResponse, code: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const status = (
+    res: ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+    details?: unknown,
+  ): void =>
+    json(res, code, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+      ...(details ? { details } : {}),
+    });
+
+  const resources = [
+    {
+      name: 'namespaces',
+      singularName: 'namespace',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      shortNames: ['ns'],
+    },
+    {
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+    },
+    {
+      name: 'pods/exec',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodExecOptions',
+      verbs: ['create', 'get'],
+    },
+    {
+      name: 'pods/attach',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodAttachOptions',
+      verbs: ['create', 'get'],
+    },
+    {
+      name: 'pods/portforward',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodPortForwardOptions',
+      verbs: ['create', 'get'],
+    },
+    { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+  ];
+
+  /** Who the request acts as, or undefined (401). */
+  const identify = (req: IncomingMessage): string | undefined => {
+    const authorization = req.headers.authorization ?? '';
+    const socket = req.socket as TLSSocket;
+    const byToken = authorization.startsWith('Bearer ') && options.tokens.includes(authorization.slice(7));
+    const byCertificate = socket.authorized === true && Boolean(socket.getPeerCertificate()?.subject);
+    if (!byToken && !byCertificate) return undefined;
+    const impersonate = req.headers['impersonate-user'];
+    return typeof impersonate === 'string' ? impersonate : 'connector';
+  };
+
+  const forbidden = (user: string, namespace: string | undefined): boolean =>
+    (options.forbiddenUsers ?? []).includes(user) ||
+    (namespace !== undefined && (options.forbiddenNamespaces ?? []).includes(namespace));
+
+  const route = (
+    req: IncomingMessage,
+  ): { resource?: string; namespace?: string; name?: string; subresource?: string } | undefined => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] !== 'api' || parts[1] !== 'v1') return undefined;
+    let rest = parts.slice(2);
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const out: { resource?: string; namespace?: string; name?: string; subresource?: string } = {};
+    if (rest[0]) out.resource = rest[0];
+    if (rest[1]) out.name = rest[1];
+    if (rest[2]) out.subresource = rest[2];
+    if (namespace) out.namespace = namespace;
+    return out;
+  };
+
+  const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const user = identify(req);
+    if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const url = new URL(req.url ?? '/', 'https://x');
+    const path = url.pathname;
+    if (path === '/version')
+      return json(res, 200, {
+        major: '1',
+        minor: '32',
+        gitVersion: 'v1.32.0-tapline',
+        platform: 'linux/amd64',
+      });
+    if (path === '/api')
+      return json(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      });
+    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (path === '/api/v1') return json(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources });
+    const target = route(req);
+    if (!target?.resource || !['pods', 'namespaces'].includes(target.resource))
+      return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const { resource, namespace, name, subresource } = target;
+    const namespaceOf = resource === 'namespaces' ? name : namespace;
+    if (forbidden(user, namespaceOf)) {
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${resource} is forbidden: User "${user}" cannot ${req.method?.toLowerCase()} resource "${resource}" in API group "" in the namespace "${namespaceOf ?? ''}"`,
+        { kind: resource },
+      );
+    }
+    if (subresource === 'log' && req.method === 'GET' && url.searchParams.has('limitBytes')) {
+      // A large log written as fast as the connection takes it: for backpressure tests.
+      const total = Number(url.searchParams.get('limitBytes'));
+      const chunk = Buffer.alloc(65536, 0x6c);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      logWritten.set(name ?? '', 0);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < total) {
+          const piece = chunk.subarray(0, Math.min(chunk.byteLength, total - sent));
+          sent += piece.byteLength;
+          logWritten.set(name ?? '', sent);
+          if (!res.write(piece)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    if (subresource === 'log' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      let line = 0;
+      const follow = url.searchParams.get('follow') === 'true';
+      const timer = setInterval(() => {
+        res.write(`log line ${line++}\n`);
+        if (!follow && line >= 3) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 20);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    const kind = resource === 'pods' ? 'Pod' : 'Namespace';
+    if (req.method === 'GET' && name) {
+      const object = store.get(keyOf(resource, namespace, name));
+      if (!object)
+        return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      return json(res, 200, object);
+    }
+    if (req.method === 'GET') {
+      const fieldName = /metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      const items = [...store.entries()]
+        .filter(
+          ([key]) =>
+            key.startsWith(`${resource}/${namespace ?? ''}`) ||
+            (!namespace && key.startsWith(`${resource}/`)),
+        )
+        .map(([, object]) => object)
+        .filter((object) => !fieldName || object.metadata.name === fieldName);
+      if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
+        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+        res.flushHeaders();
+        const since = Number(url.searchParams.get('resourceVersion') ?? '0');
+        if (!since) for (const object of items) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+        else {
+          for (const event of history) {
+            if (event.resourceVersion <= since || event.resource !== resource) continue;
+            if (namespace && event.object.metadata.namespace !== namespace) continue;
+            if (fieldName && event.object.metadata.name !== fieldName) continue;
+            res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+          }
+        }
+        const watcher = { resource, namespace, name: fieldName, res };
+        watchers.add(watcher);
+        const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');
+        const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+        res.on('close', () => {
+          watchers.delete(watcher);
+          if (timer) clearTimeout(timer);
+        });
+        return;
+      }
+      return json(res, 200, {
+        kind: `${kind}List`,
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(resourceVersion) },
+        items,
+      });
+    }
+    if (req.method === 'POST' && !name) {
+      let body: KubeObject;
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8')) as KubeObject;
+      } catch {
+        return status(res, 400, 'BadRequest', 'the body is not JSON');
+      }
+      const objectName = body.metadata?.name;
+      if (!objectName) return status(res, 422, 'Invalid', 'metadata.name is required');
+      if (store.has(keyOf(resource, namespace, objectName))) {
+        return status(res, 409, 'AlreadyExists', `${resource} "${objectName}" already exists`, {
+          name: objectName,
+          kind: resource,
+        });
+      }
+      const object = newObject(kind, namespace, objectName, body);
+      if (kind === 'Pod') object.status = { phase: 'Running' };
+      put(resource, object, 'ADDED');
+      return json(res, 201, object);
+    }
+    if (req.method === 'DELETE' && name) {
+      await readBody(req);
+      const object = store.get(keyOf(resource, namespace, name));
+      if (!object)
+        return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      put(resource, object, 'DELETED');
+      return json(res, 200, object);
+    }
+    return status(res, 405, 'MethodNotAllowed', 'method not allowed');
+  };
+
+  const upgrade = (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    socket.on('error', () => {});
+    const raw = (code: number, text: string, body: object): void => {
+      const payload = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', ...body, code });
+      socket.end(
+        `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+      );
+    };
+    const user = identify(req);
+    if (user === undefined)
+      return raw(401, 'Unauthorized', { reason: 'Unauthorized', message: 'Unauthorized' });
+    const target = route(req);
+    if (forbidden(user, target?.namespace))
+      return raw(403, 'Forbidden', {
+        reason: 'Forbidden',
+        message: `pods "${target?.name}" is forbidden: User "${user}" cannot create resource "pods/${target?.subresource}"`,
+      });
+    if (!target?.name || !store.has(keyOf('pods', target.namespace, target.name))) {
+      return raw(404, 'Not Found', { reason: 'NotFound', message: `pods "${target?.name}" not found` });
+    }
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'SPDY is not served here' });
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const isPortForward = target.subresource === 'portforward';
+    const supported = isPortForward
+      ? ['SPDY/3.1+portforward.k8s.io', 'portforward.k8s.io']
+      : ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+    const protocol = supported.find((p) => offered.includes(p));
+    if (!protocol)
+      return raw(400, 'Bad Request', { reason: 'BadRequest', message: 'no supported subprotocol' });
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
+    );
+    const ws = new ServerWebSocket(socket);
+    if (head.byteLength > 0) socket.unshift(head);
+    const query = new URL(req.url ?? '/', 'https://x').searchParams;
+    if (isPortForward && protocol === 'portforward.k8s.io') serveChannelPortForward(ws, query);
+    else if (isPortForward) servePortForward(ws);
+    else serveExec(ws, protocol, new URL(req.url ?? '/', 'https://x').searchParams);
+  };
+
+  const serveExec = (ws: ServerWebSocket, protocol: string, query: URLSearchParams): void => {
+    const command = query.getAll('command');
+    const tty = query.get('tty') === 'true';
+    const argv = command.length > 0 ? command : ['sh'];
+    const child = tty
+      ? spawn('python3', ['-c', PTY_HELPER, ...argv], {
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          env: { ...process.env, TERM: 'xterm', PS1: '$ ' },
+        })
+      : spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    const control = tty ? (child.stdio[3] as NodeJS.WritableStream) : undefined;
+    child.stdin?.on('error', () => {});
+    const decoder = new RemoteCommandDecoder({ protocol });
+    ws.on('message', (message: Buffer) => {
+      decoder.frame({ opcode: WebSocketOpcode.binary, fin: true, payload: message }, (decoded) => {
+        if (decoded.name === 'data' && decoded.channel === 0) child.stdin?.write(Buffer.from(decoded.data));
+        else if (decoded.name === 'resize') control?.write(`${decoded.cols} ${decoded.rows}\n`);
+        else if (decoded.name === 'close' && decoded.channel === 0) child.stdin?.end();
+      });
+    });
+    ws.on('close', () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    // Backpressure: stop reading the process when the WebSocket is full.
+    const forward = (stream: NodeJS.ReadableStream | null, channel: number): void => {
+      stream?.on('data', (chunk: Buffer) => {
+        if (!ws.send(encodeChannelMessage(channel, chunk))) {
+          stream.pause();
+          ws.socket.once('drain', () => stream.resume());
+        }
+      });
+    };
+    forward(child.stdout, 1);
+    forward(child.stderr, 2);
+    let exited = false;
+    child.on('error', () => {});
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      if (exited) return;
+      exited = true;
+      const exitCode = code ?? (signal ? 128 : 1);
+      const statusBody =
+        exitCode === 0
+          ? { metadata: {}, status: 'Success' }
+          : {
+              metadata: {},
+              status: 'Failure',
+              message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${exitCode}`,
+              reason: 'NonZeroExitCode',
+              details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
+            };
+      ws.send(encodeChannelMessage(3, JSON.stringify(statusBody)));
+      ws.close(1000);
+    });
+  };
+
+  // portforward.k8s.io over channels: port i uses data channel 2i and error channel 2i+1;
+  // the first message on each channel carries the port, little-endian.
+  const serveChannelPortForward = (ws: ServerWebSocket, query: URLSearchParams): void => {
+    const ports = (query.get('ports') ?? '').split(',').filter(Boolean).map(Number);
+    const connections = ports.map((port, index) => {
+      const prefix = Buffer.from([port & 0xff, port >> 8]);
+      ws.send(Buffer.concat([Buffer.from([2 * index]), prefix]));
+      ws.send(Buffer.concat([Buffer.from([2 * index + 1]), prefix]));
+      const connection = net.connect(options.forwardTo, '127.0.0.1');
+      connection.on('error', () => ws.send(encodeChannelMessage(2 * index + 1, 'connection refused')));
+      connection.on('data', (chunk: Buffer) => ws.send(encodeChannelMessage(2 * index, chunk)));
+      return connection;
+    });
+    ws.on('message', (message: Buffer) => {
+      const channel = message[0]!;
+      const connection = connections[channel >> 1];
+      if (connection && (channel & 1) === 0) connection.write(message.subarray(1));
+    });
+    ws.on('close', () => {
+      for (const connection of connections) connection.destroy();
+    });
+  };
+
+  const servePortForward = (ws: ServerWebSocket): void => {
+    const parser = new SpdyParser();
+    const writer = new SpdyHeaderWriter();
+    const connections = new Map<number, Socket>();
+    ws.on('message', (message: Buffer) => {
+      parser.parse(message, (frame) => {
+        if (frame.name === 'syn_stream') {
+          ws.send(spdySynReplyFrame(writer, frame.streamId, {}));
+          if (frame.headers?.streamtype?.[0] === 'data') {
+            const connection = net.connect(options.forwardTo, '127.0.0.1');
+            connection.on('error', () => ws.send(spdyRstStreamFrame(frame.streamId, 6)));
+            connection.on('data', (chunk: Buffer) => ws.send(spdyDataFrame(frame.streamId, chunk)));
+            connection.on('end', () => ws.send(spdyDataFrame(frame.streamId, Buffer.alloc(0), true)));
+            connections.set(frame.streamId, connection);
+          }
+        } else if (frame.name === 'data') {
+          const connection = connections.get(frame.streamId);
+          if (connection && frame.data.byteLength > 0) connection.write(Buffer.from(frame.data));
+          if (connection && frame.fin) connection.end();
+        } else if (frame.name === 'rst_stream') {
+          connections.get(frame.streamId)?.destroy();
+        } else if (frame.name === 'ping') {
+          ws.send(spdyPingFrame(frame.id));
+        }
+      });
+    });
+    ws.on('close', () => {
+      for (const connection of connections.values()) connection.destroy();
+    });
+  };
+
+  const server = https.createServer({
+    key: options.key,
+    cert: options.cert,
+    ca: options.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const certificate = (req.socket as TLSSocket).getPeerCertificate?.();
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      clientCertificate: certificate?.subject?.CN as string | undefined,
+    });
+    handle(req, res).catch((error) => status(res, 500, 'InternalError', String(error)));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const certificate = (req.socket as TLSSocket).getPeerCertificate?.();
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      clientCertificate: certificate?.subject?.CN as string | undefined,
+    });
+    upgrade(req, socket, head);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    requests,
+    children,
+    addPod,
+    logWritten,
+    async close() {
+      for (const watcher of watchers) watcher.res.end();
+      for (const child of children) child.kill('SIGKILL');
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A TCP echo server on 127.0.0.1:0. */
+export async function startEchoServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { inflateSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  KubeErrorCode,
+  type SpdyFrame,
+  SpdyHeaderWriter,
+  SpdyParser,
+  spdyDataFrame,
+  spdyDictionary,
+  spdyGoAwayFrame,
+  spdyPingFrame,
+  spdyRstStreamFrame,
+  spdySynReplyFrame,
+  spdySynStreamFrame,
+} from '../src/index.js';
+
+const plain = (frame: SpdyFrame): Record<string, unknown> =>
+  frame.name === 'data' ? { ...frame, data: Buffer.from(frame.data).toString() } : { ...frame };
+
+function parseAll(chunks: Uint8Array[], parser = new SpdyParser()): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const chunk of chunks) parser.parse(chunk, (frame) => out.push(plain(frame)));
+  return out;
+}
+
+// A port-forward connection as kubectl opens it: error stream, data stream, data, FINs.
+function connection(): Buffer {
+  const writer = new SpdyHeaderWriter();
+  return Buffer.concat([
+    spdySynStreamFrame(writer, 1, { streamtype: 'error', port: '8080', requestid: '0' }),
+    spdyDataFrame(1, Buffer.alloc(0), true),
+    spdySynStreamFrame(writer, 3, { streamtype: 'data', port: '8080', requestid: '0' }),
+    spdyDataFrame(3, Buffer.from('GET / HTTP/1.1\r\n\r\n')),
+    spdyPingFrame(7),
+    spdyDataFrame(3, Buffer.alloc(0), true),
+    spdyRstStreamFrame(3, 5),
+    spdyGoAwayFrame(3),
+  ]);
+}
+
+const expected = [
+  {
+    name: 'syn_stream',
+    streamId: 1,
+    fin: false,
+    headers: { streamtype: ['error'], port: ['8080'], requestid: ['0'] },
+  },
+  { name: 'data', streamId: 1, fin: true, data: '' },
+  {
+    name: 'syn_stream',
+    streamId: 3,
+    fin: false,
+    headers: { streamtype: ['data'], port: ['8080'], requestid: ['0'] },
+  },
+  { name: 'data', streamId: 3, fin: false, data: 'GET / HTTP/1.1\r\n\r\n' },
+  { name: 'ping', id: 7 },
+  { name: 'data', streamId: 3, fin: true, data: '' },
+  { name: 'rst_stream', streamId: 3, status: 5 },
+  { name: 'goaway', lastGoodStreamId: 3, status: 0 },
+];
+
+describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
+  it('uses the 1423-byte SPDY/3 dictionary whose zlib id kubectl sends (0xe3c6a7c2)', () => {
+    expect(spdyDictionary.byteLength).toBe(1423);
+    // A header block as kubectl 1.32 compressed it (captured), inflated with our dictionary.
+    const captured = Buffer.from(
+      '78f9e3c6a7c202253a703a2b294a4dcc8516' +
+        '25aca9a08086' +
+        '14cb45e01c606160' +
+        '61c0c0c0c05904' +
+        '89c64c50f2663400' +
+        '0000ffff',
+      'hex',
+    );
+    const headers = inflateSync(captured, { dictionary: spdyDictionary, finishFlush: 2 });
+    expect(headers.toString('latin1')).toContain('streamtype');
+  });
+
+  it('decodes frames and header blocks that share one zlib stream', () => {
+    expect(parseAll([connection()])).toEqual(expected);
+  });
+
+  it('decodes the same when split at every offset', () => {
+    const bytes = connection();
+    for (let offset = 0; offset <= bytes.byteLength; offset++) {
+      expect(parseAll([bytes.subarray(0, offset), bytes.subarray(offset)])).toEqual(expected);
+    }
+  });
+
+  it('decodes SYN_REPLY, and a byte-at-a-time feed', () => {
+    const writer = new SpdyHeaderWriter();
+    const bytes = Buffer.concat([
+      spdySynReplyFrame(writer, 1, {}),
+      spdySynReplyFrame(writer, 3, { a: ['1', '2'] }),
+    ]);
+    const chunks = [...bytes].map((b) => Buffer.from([b]));
+    expect(parseAll(chunks)).toEqual([
+      { name: 'syn_reply', streamId: 1, fin: false, headers: {} },
+      { name: 'syn_reply', streamId: 3, fin: false, headers: { a: ['1', '2'] } },
+    ]);
+  });
+
+  it('with stablePayloads, data payloads stay intact after later chunks', () => {
+    const wire = Buffer.concat([
+      spdyDataFrame(1, Buffer.alloc(3000, 0x41)),
+      spdyDataFrame(3, Buffer.alloc(3000, 0x42)),
+      spdyDataFrame(5, Buffer.alloc(3000, 0x43)),
+    ]);
+    const kept: Uint8Array[] = [];
+    const parser = new SpdyParser({ stablePayloads: true });
+    for (let offset = 0; offset < wire.byteLength; offset += 1001) {
+      parser.parse(wire.subarray(offset, offset + 1001), (frame) => {
+        if (frame.name === 'data') kept.push(frame.data);
+      });
+    }
+    expect(
+      kept.map((data) =>
+        Buffer.from(data)
+          .toString('latin1')
+          .replace(/(.)\1+/, '$1'),
+      ),
+    ).toEqual(['A', 'B', 'C']);
+  });
+
+  it('holds a truncated frame', () => {
+    const frame = spdyDataFrame(3, Buffer.from('abcdef'));
+    expect(parseAll([frame.subarray(0, frame.byteLength - 1)])).toEqual([]);
+  });
+
+  it('refuses oversized, malformed and garbage input with coded errors', () => {
+    const tooBig = spdyDataFrame(3, Buffer.alloc(2048));
+    expect(() => parseAll([tooBig], new SpdyParser({ maxFrameLength: 1024 }))).toThrow(
+      expect.objectContaining({ code: KubeErrorCode.PORT_FORWARD_PROTOCOL }),
+    );
+    const badVersion = Buffer.from([0x80, 0x02, 0x00, 0x06, 0, 0, 0, 4, 0, 0, 0, 1]);
+    const shortPing = Buffer.from([0x80, 0x03, 0x00, 0x06, 0, 0, 0, 2, 0, 0]);
+    const badHeaders = Buffer.from([
+      0x80, 0x03, 0x00, 0x01, 0, 0, 0, 14, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4,
+    ]);
+    for (const bytes of [badVersion, shortPing, badHeaders]) {
+      expect(() => parseAll([bytes])).toThrow(
+        expect.objectContaining({ code: KubeErrorCode.PORT_FORWARD_PROTOCOL }),
+      );
+    }
+  });
+
+  it('stops decoding headers past its budget but keeps relaying frames', () => {
+    const writer = new SpdyHeaderWriter();
+    const parser = new SpdyParser({ maxHeaderBytes: 40 });
+    const frames = parseAll(
+      [
+        spdySynStreamFrame(writer, 1, { streamtype: 'data', port: '80', requestid: '0' }),
+        spdyDataFrame(1, Buffer.from('x')),
+      ],
+      parser,
+    );
+    expect(frames[0]).toMatchObject({ name: 'syn_stream', headers: undefined });
+    expect(frames[1]).toMatchObject({ name: 'data', data: 'x' });
+  });
+
+  it('turns garbage into frames or a coded error (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          parseAll([bytes], new SpdyParser({ maxFrameLength: 4096 }));
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe(KubeErrorCode.PORT_FORWARD_PROTOCOL);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips data frames however they are chunked (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            streamId: fc.integer({ min: 1, max: 0x7fffffff }),
+            data: fc.uint8Array({ maxLength: 100 }),
+            fin: fc.boolean(),
+          }),
+          { maxLength: 10 },
+        ),
+        fc.integer({ min: 1, max: 50 }),
+        (frames, step) => {
+          const bytes = Buffer.concat(frames.map((f) => spdyDataFrame(f.streamId, f.data, f.fin)));
+          const chunks: Buffer[] = [];
+          for (let i = 0; i < bytes.byteLength; i += step) chunks.push(bytes.subarray(i, i + step));
+          expect(parseAll(chunks)).toEqual(
+            frames.map((f) => ({
+              name: 'data',
+              streamId: f.streamId,
+              fin: f.fin,
+              data: Buffer.from(f.data).toString(),
+            })),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
