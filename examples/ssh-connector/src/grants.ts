@@ -36,13 +36,14 @@ export interface DemoGrants {
   readonly ttlMs: number;
 }
 
+// No look-alikes (0/o, 1/l/i) and no "-", which separates the groups.
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
 function newToken(): DemoToken {
+  // 20 characters of 31 (~99 bits), in groups for reading aloud: tl-xxxxx-xxxxx-xxxxx-xxxxx.
+  const characters = [...randomBytes(20)].map((byte) => ALPHABET[byte % ALPHABET.length]).join('');
   return {
-    // 20 random bytes, in groups for reading aloud: tl-xxxx-xxxx-...
-    value: `tl-${randomBytes(15)
-      .toString('base64url')
-      .match(/.{1,5}/g)!
-      .join('-')}`,
+    value: `tl-${characters.match(/.{5}/g)!.join('-')}`,
     accessRequestId: `ar-demo-${randomUUID().slice(0, 8)}`,
     issuedAt: Date.now(),
   };

@@ -4,5 +4,5 @@ export { availableClient, DEMO_STEPS, type DemoRun, driveDemoSession } from './d
 export { type DemoTarget, type DemoTargetOptions, startDemoTarget } from './demo-target.js';
 export { createDemoGrants, type DemoGrants, type DemoToken } from './grants.js';
 export { describeKey, type HostKey, knownHostsLine, loadOrCreateHostKey } from './host-key.js';
+export { commandsOf, inspectCommand, inspectFile, printInspect } from './inspect.js';
 export { ConfigError, type TargetConfig, targetFromEnv } from './target.js';
-export { readTimeline, type Timeline } from './timeline.js';

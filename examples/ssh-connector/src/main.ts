@@ -1,19 +1,18 @@
 // The example connector's command line. See README.md.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Connector, type ConnectorEvent, startConnector } from './connector.js';
 import { DEMO_STEPS, type DemoClientKind, DemoError, driveDemoSession } from './demo.js';
+import { commandsOf, inspectCommand, inspectFile, printInspect, shown } from './inspect.js';
 import { ConfigError, TARGET_VARIABLES, targetFromEnv } from './target.js';
-import { readTimeline } from './timeline.js';
 
 const HELP = `Tapline example SSH connector: the SSH proxy, recording every session.
 
 usage: bash scripts/start.sh [options]          run the connector (Ctrl-C stops it)
        bash scripts/start.sh --demo             one scripted session end to end, then exit
-       bash scripts/start.sh inspect FILE       print a recording's timeline
+       pnpm exec tapline inspect FILE           a recording's header and timeline (@tapline/cli)
 
 options:
   --port N             proxy port (default 2222; a free port if 2222 is taken)
@@ -47,17 +46,6 @@ function baseDirectory(): string {
   return viaScript && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
 }
 
-function shown(path: string): string {
-  const fromHere = relative(process.cwd(), path);
-  return fromHere !== '' && !fromHere.startsWith('..') && !isAbsolute(fromHere) ? fromHere : path;
-}
-
-/** The command that prints a recording's timeline. */
-export function inspectCommand(path: string): string {
-  const launcher = fileURLToPath(new URL('../bin/connector.mjs', import.meta.url));
-  return `node ${shown(launcher)} inspect ${shown(path)}`;
-}
-
 function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!match) throw new ConfigError(`--ttl: not a duration: ${text} (try 90s, 30m, 1h)`);
@@ -67,12 +55,6 @@ function parseDuration(text: string): number {
 
 function time(): string {
   return new Date().toISOString().slice(11, 19);
-}
-
-async function printTimeline(path: string): Promise<string[]> {
-  const timeline = await readTimeline(path);
-  for (const line of timeline.lines) out(line);
-  return timeline.commands;
 }
 
 async function runConnector(connector: Connector, ttlMs: number): Promise<void> {
@@ -196,14 +178,15 @@ async function demo(options: {
     );
     out(`inspect it any time: ${inspectCommand(recording.path)}`);
     out();
-    const commands = await printTimeline(recording.path);
+    out(`$ tapline inspect ${shown(recording.path)}`);
+    const inspected = await printInspect(recording.path);
     out();
-    const timeline = await readTimeline(recording.path);
-    if (!timeline.report.intact || !timeline.report.complete) {
-      throw new DemoError(
-        `the recording does not verify: ${timeline.report.error?.code} ${timeline.report.error?.message}`,
-      );
+    const report = await inspectFile(recording.path);
+    if (inspected !== 0 || !report.recording.intact || !report.recording.complete) {
+      const error = report.recording.error;
+      throw new DemoError(`the recording does not verify${error ? `: ${error.code}: ${error.message}` : ''}`);
     }
+    const commands = commandsOf(report);
     if (JSON.stringify(commands) !== JSON.stringify(EXPECTED_COMMANDS)) {
       throw new DemoError(
         `the recording holds the commands ${JSON.stringify(commands)}, expected ${JSON.stringify(EXPECTED_COMMANDS)}`,
@@ -247,14 +230,6 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) {
     out(HELP);
     return 0;
-  }
-  if (positionals[0] === 'inspect') {
-    if (positionals.length !== 2) {
-      process.stderr.write('usage: inspect FILE\n');
-      return 2;
-    }
-    const commands = await printTimeline(resolve(positionals[1]!));
-    return commands === undefined ? 1 : 0;
   }
   if (positionals.length > 0) {
     process.stderr.write(`unknown argument: ${positionals[0]}\n\n${HELP}`);

@@ -152,14 +152,15 @@ describe('examples/ssh-connector with OpenSSH', () => {
       .map((event) => event.type);
     expect(types).toEqual(['session.started', 'session.ended', 'recording.delivered']);
 
-    // The printed inspect command works and shows the commands.
+    // The printed inspect command (the tapline CLI) works from where the connector was started.
     const [node, launcher, , file] = inspect[1]!.split(' ');
-    const timeline = execFileSync(node === 'node' ? process.execPath : node!, [launcher!, 'inspect', file!], {
+    expect(node).toBe('node'); // outside the workspace: node <repo>/packages/cli/bin/tapline.mjs inspect <path>
+    const timeline = execFileSync(process.execPath, [launcher!, 'inspect', file!], {
       cwd: directory,
       encoding: 'utf8',
     });
-    expect(timeline).toContain('$ echo hello world');
-    expect(timeline).toMatch(/integrity {3}intact, complete/);
+    expect(timeline).toMatch(/\[1\] \$ echo hello world \(terminal echo\)$/m);
+    expect(timeline).toMatch(/^Recording {4}complete, intact$/m);
   }, 60_000);
 
   it('a token opens one connection; exec keeps stdout, stderr and the exit status; sftp works', async () => {

@@ -24,8 +24,11 @@ async function runDemo(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 /** The timeline's command lines, in order. */
 function timelineCommands(stdout: string): string[] {
-  const timeline = stdout.slice(stdout.indexOf('\ntimeline\n'));
-  return [...timeline.matchAll(/^ +\+\d+\.\d{3}s {2}\$ (.*)$/gm)].map((match) => match[1]!);
+  // tapline inspect:   +00:00.187  [1] $ echo hello world (terminal echo)
+  const timeline = stdout.slice(stdout.indexOf('\nTimeline\n'));
+  return [...timeline.matchAll(/^ +\+\d\d:\d\d\.\d{3} {2}\[\d+\] \$ (.*) \(terminal \S*\)$/gm)].map(
+    (match) => match[1]!,
+  );
 }
 
 describe('examples/ssh-connector --demo', () => {
@@ -36,8 +39,9 @@ describe('examples/ssh-connector --demo', () => {
     expect(stdout).toContain('typed echo helo⌫lo world⏎');
     // The typo and the Backspace are gone: the command as the shell ran it.
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
-    expect(stdout).toMatch(/^integrity {3}intact, complete: \d+ segments/m);
-    expect(stdout).toMatch(/^approved by Grace Hopper \(demo approver\)/m);
+    expect(stdout).toMatch(/^Recording {4}complete, intact$/m);
+    expect(stdout).toMatch(/^Approvers {4}Grace Hopper \(demo approver\)/m);
+    expect(stdout).toMatch(/^Access flow {2}Demo: one-hour SSH access \(af-demo\)$/m);
     expect(stdout).toContain('demo ok:');
     // The recording stays in ./recordings of the directory it ran in.
     const files = readdirSync(join(directory, 'recordings'));
