@@ -148,7 +148,9 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       };
     }
     const targetDescription = demoTarget
-      ? `embedded demo target (${target.username}@${target.host}:${target.port}, real bash and sftp-server)`
+      ? `embedded demo target (${target.username}@${target.host}:${target.port}: real bash, ` +
+        `${demoTarget.ptyLauncher ? `pty via ${demoTarget.ptyLauncher}` : 'NO pty (install util-linux or python3)'}, ` +
+        `${demoTarget.sftpServer ? 'sftp-server' : 'no sftp (install openssh-sftp-server)'})`
       : `${target.username}@${target.host}:${target.port ?? 22}`;
 
     // Metadata goes to a JSONL file; the wrapper also tells us when a recording is delivered.

@@ -6,11 +6,11 @@
 //
 //   exec               -> bash -c <command> (stdout, stderr, exit status)
 //   shell with a pty   -> an interactive bash in a real pty, through util-linux
-//                         `script` (no native addon); window-change resizes the
-//                         pty with `stty -F`
+//                         `script` or else python3's pty module (no native
+//                         addon); window-change resizes the pty with `stty -F`
 //   shell without pty  -> bash reading commands from stdin
 //   subsystem sftp     -> /usr/lib/openssh/sftp-server, when installed
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +45,8 @@ export interface DemoTarget {
   hostKey: string;
   /** Whether `sftp` / `scp` work (sftp-server is installed). */
   sftpServer: string | undefined;
+  /** What gives shells a real pty: "script", "python3", or undefined (no pty). */
+  ptyLauncher: string | undefined;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,27 @@ interface Pty {
 /** Single-quotes a word for sh. */
 function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+// python3's pty module, when util-linux `script` is missing (its exit code is the program's).
+const PYTHON_PTY = [
+  'import os, pty, sys',
+  "status = pty.spawn(['/bin/sh', '-c', sys.argv[1]])",
+  "sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else status >> 8)",
+].join('\n');
+
+type PtyLauncher = (inner: string) => [string, string[]];
+
+/** How to give a program a real pty without a native addon here, if at all. */
+export function findPtyLauncher(): { name: string; launch: PtyLauncher } | undefined {
+  // util-linux script (Debian's bsdutils, always installed); busybox's lacks --version and -e.
+  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0) {
+    return { name: 'script', launch: (inner) => ['script', ['-qfec', inner, '/dev/null']] };
+  }
+  if (spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0) {
+    return { name: 'python3', launch: (inner) => ['python3', ['-c', PYTHON_PTY, inner]] };
+  }
+  return undefined;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -73,7 +96,8 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   const cwd = options.cwd ?? homedir();
   const prompt = options.prompt ?? '\\u@tapline-demo:\\w\\$ ';
   const sftpServer = SFTP_SERVER_PATHS.find((path) => existsSync(path));
-  // Per-session files telling which pty `script` allocated (for window-change).
+  const ptyLauncher = findPtyLauncher();
+  // Per-session files telling which pty was allocated (for window-change).
   const scratch = mkdtempSync(join(tmpdir(), 'tapline-demo-target-'));
   const running = new Set<ChildProcess>();
   const connections = new Set<Connection>();
@@ -101,24 +125,25 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     const environment = baseEnvironment(pty, env);
     let ttyFile: string | undefined;
     let child: ChildProcess;
-    if (pty) {
+    if (pty && ptyLauncher) {
       ttyFile = join(scratch, `session-${++sessionCount}.tty`);
-      // `script` gives the program a real pty (util-linux, in every Debian
-      // install). The inner shell records the pty's name, sets its size and
-      // then becomes the program.
+      // The inner shell records the pty's name, sets its size and then becomes the program.
       const inner = [
         `tty > ${shellQuote(ttyFile)}`,
         `stty cols ${pty.cols || 80} rows ${pty.rows || 24} 2>/dev/null`,
-        // PS1 through env: the non-interactive `sh -c` that script starts may drop it.
+        // PS1 through env: the non-interactive `sh -c` in between may drop it.
         `exec env PS1=${shellQuote(prompt)} ${argv.map(shellQuote).join(' ')}`,
       ].join('; ');
-      child = spawn('script', ['-qfec', inner, '/dev/null'], {
+      const [program, args] = ptyLauncher.launch(inner);
+      child = spawn(program, args, {
         cwd,
         env: environment,
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
     } else {
+      if (pty)
+        channel.stderr.write('demo target: no pty here (install util-linux or python3); no terminal\r\n');
       const [program, ...args] = argv;
       child = spawn(program!, args, {
         cwd,
@@ -249,6 +274,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     password,
     hostKey: key.publicKey,
     sftpServer,
+    ptyLauncher: ptyLauncher?.name,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const child of running) killGroup(child, 'SIGKILL');

@@ -56,19 +56,37 @@ describe('examples/ssh-connector --demo', () => {
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
   }, 60_000);
 
-  it('picks ssh2 by itself on a machine without tmux, ssh and sshpass', async () => {
-    // A PATH with what a fresh Debian has (bash, util-linux script, coreutils) and no OpenSSH client or tmux.
+  /** A PATH holding only `tools` (symlinks to this machine's). */
+  function pathWith(tools: string[]): string {
     const bin = mkdtempSync(join(tmpdir(), 'tapline-fresh-path-'));
     directories.push(bin);
-    for (const tool of ['bash', 'sh', 'script', 'stty', 'tty', 'env', 'ls', 'head', 'cat']) {
-      const found = execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    for (const tool of tools) {
+      const found =
+        tool === 'python3'
+          ? execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim()
+          : execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
       symlinkSync(found, join(bin, tool));
     }
-    const { exit, stdout, stderr } = await runDemo([], { PATH: bin });
+    return bin;
+  }
+  const freshDebian = ['bash', 'sh', 'script', 'stty', 'tty', 'env', 'ls', 'head', 'cat'];
+
+  it('picks ssh2 by itself on a machine without tmux, ssh and sshpass', async () => {
+    // What a fresh Debian has (bash, util-linux script, coreutils), no OpenSSH client, no tmux.
+    const { exit, stdout, stderr } = await runDemo([], { PATH: pathWith(freshDebian) });
     expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
     expect(stdout).toContain(
       "driving one session with ssh2's client (no tmux, ssh (OpenSSH client), sshpass;",
     );
+    expect(stdout).toContain('pty via script');
+    expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
+  }, 60_000);
+
+  it("gives the shell its pty through python3's pty module when util-linux script is missing", async () => {
+    const tools = [...freshDebian.filter((tool) => tool !== 'script'), 'python3'];
+    const { exit, stdout, stderr } = await runDemo([], { PATH: pathWith(tools) });
+    expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
+    expect(stdout).toContain('pty via python3');
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
   }, 60_000);
 
