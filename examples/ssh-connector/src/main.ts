@@ -138,6 +138,7 @@ async function demo(options: {
       port: 0,
       persistentHostKey: false,
       ttlMs: options.ttlMs,
+      target: targetFromEnv(), // TAPLINE_TARGET_* set: the demo session runs on your sshd
       onEvent(event) {
         if (event.type === 'session_ended') ended.set(event.sessionId, event.reason);
         if (event.type === 'delivered') delivered.set(event.sessionId, event);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConnectorProcess } from './helpers.js';
 
@@ -12,10 +13,20 @@ afterEach(() => {
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-async function runDemo(args: string[], env: NodeJS.ProcessEnv = {}) {
+const START_SH = fileURLToPath(new URL('../../../scripts/start.sh', import.meta.url));
+
+/** `--demo` through bin/connector.mjs, or through scripts/start.sh exactly as the README says. */
+async function runDemo(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  via: 'launcher' | 'start.sh' = 'launcher',
+) {
   const directory = mkdtempSync(join(tmpdir(), 'tapline-demo-test-'));
   directories.push(directory);
-  const child = startConnectorProcess(['--demo', ...args], directory, env);
+  const child =
+    via === 'launcher'
+      ? startConnectorProcess(['--demo', ...args], directory, env)
+      : startConnectorProcess(['--demo', ...args], directory, env, ['bash', START_SH]);
   const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   const exit = await child.exit;
   clearTimeout(timer);
@@ -32,8 +43,8 @@ function timelineCommands(stdout: string): string[] {
 }
 
 describe('examples/ssh-connector --demo', () => {
-  it('drives one session with OpenSSH in tmux, exits 0 and prints the timeline with the commands as run', async () => {
-    const { exit, stdout, stderr, directory } = await runDemo([]);
+  it('bash scripts/start.sh --demo: one session with OpenSSH in tmux, exit 0, the timeline with the commands as run', async () => {
+    const { exit, stdout, stderr, directory } = await runDemo([], {}, 'start.sh');
     expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
     expect(stdout).toContain('driving one session with the real OpenSSH client in a tmux pty');
     expect(stdout).toContain('typed echo helo⌫lo world⏎');
@@ -89,6 +100,24 @@ describe('examples/ssh-connector --demo', () => {
     expect(stdout).toContain('pty via python3');
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
   }, 60_000);
+
+  it('--help lists the options and the target variables; a wrong option exits 2', async () => {
+    const help = startConnectorProcess(['--help'], tmpdir());
+    expect(await help.exit).toEqual({ code: 0, signal: null });
+    for (const option of [
+      '--port N',
+      '--recordings DIR',
+      '--state-dir DIR',
+      '--ttl DURATION',
+      '--demo',
+      'TAPLINE_TARGET_HOST_KEY',
+    ]) {
+      expect(help.stdout()).toContain(option);
+    }
+    const wrong = startConnectorProcess(['--prot', '22'], tmpdir());
+    expect(await wrong.exit).toEqual({ code: 2, signal: null });
+    expect(wrong.stderr()).toContain("Unknown option '--prot'");
+  }, 30_000);
 
   it('fails with exit 1 and a clear message when it cannot drive the client asked for', async () => {
     const { exit, stdout, stderr } = await runDemo(['--demo-client', 'openssh'], {

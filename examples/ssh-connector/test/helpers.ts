@@ -42,15 +42,17 @@ export interface RunningConnector {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Starts `node bin/connector.mjs ARGS` in `cwd` (no pnpm-script variables, so the cwd is the base). */
+/** Starts `node bin/connector.mjs ARGS` (or `command ARGS`) in `cwd` (no pnpm-script variables: the cwd is the base). */
 export function startConnectorProcess(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  command: string[] = [process.execPath, LAUNCHER],
 ): RunningConnector {
   const environment: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const name of ['INIT_CWD', 'npm_lifecycle_event', 'npm_package_name']) delete environment[name];
-  const child = spawn(process.execPath, [LAUNCHER, ...args], {
+  const [program, ...before] = command;
+  const child = spawn(program!, [...before, ...args], {
     cwd,
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
