@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   if (config.target) {
     target = config.target;
   } else {
-    demoTarget = await startDemoTarget();
+    demoTarget = await startDemoTarget({ scratchDir: join(config.stateDir, 'demo-target') });
     target = {
       host: demoTarget.host,
       port: demoTarget.port,

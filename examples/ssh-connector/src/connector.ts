@@ -137,7 +137,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       const { hostKey: pins, ...rest } = options.target;
       target = { ...rest, hostKey: pins };
     } else {
-      demoTarget = await startDemoTarget();
+      demoTarget = await startDemoTarget({ scratchDir: join(stateDir, 'demo-target') });
       cleanup.push(() => demoTarget?.close());
       target = {
         host: demoTarget.host,

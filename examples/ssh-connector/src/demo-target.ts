@@ -12,7 +12,7 @@
 //   subsystem sftp     -> /usr/lib/openssh/sftp-server, when installed
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export interface DemoTargetOptions {
   cwd?: string;
   /** The prompt of the interactive shell. @default '\\u@tapline-demo:\\w\\$ ' */
   prompt?: string;
+  /** A directory of its own for small per-session files (emptied at start). @default a new temp directory */
+  scratchDir?: string;
 }
 
 export interface DemoTarget {
@@ -98,7 +100,12 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   const sftpServer = SFTP_SERVER_PATHS.find((path) => existsSync(path));
   const ptyLauncher = findPtyLauncher();
   // Per-session files telling which pty was allocated (for window-change).
-  const scratch = mkdtempSync(join(tmpdir(), 'tapline-demo-target-'));
+  let scratch: string;
+  if (options.scratchDir) {
+    scratch = options.scratchDir;
+    rmSync(scratch, { recursive: true, force: true }); // what a crashed run left
+    mkdirSync(scratch, { recursive: true, mode: 0o700 });
+  } else scratch = mkdtempSync(join(tmpdir(), 'tapline-demo-target-'));
   const running = new Set<ChildProcess>();
   const connections = new Set<Connection>();
   let sessionCount = 0;

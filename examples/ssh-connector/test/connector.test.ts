@@ -34,8 +34,10 @@ function workDirectory(): string {
 function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): RunningConnector {
   const connector = startConnectorProcess(args, cwd, env);
   cleanups.push(async () => {
-    connector.kill('SIGKILL');
+    connector.kill('SIGTERM'); // graceful when still running (a no-op once it exited)
+    const timer = setTimeout(() => connector.kill('SIGKILL'), 10_000);
     await connector.exit;
+    clearTimeout(timer);
   });
   return connector;
 }

@@ -261,6 +261,7 @@ export async function startSshd(): Promise<
     clientKeyFile: join(directory, 'client_key'),
     stop() {
       child.kill('SIGKILL');
+      rmSync(directory, { recursive: true, force: true });
     },
   };
 }
