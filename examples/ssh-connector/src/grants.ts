@@ -69,7 +69,7 @@ export function createDemoGrants(options: DemoGrantOptions): DemoGrants {
       return {
         user: { id: `user-${username}`, name: username },
         approvers: [{ id: 'u-approver-1', name: 'Grace Hopper (demo approver)', approvedAt: used.issuedAt }],
-        accessFlow: { id: 'af-demo', name: 'Demo: one-hour SSH access' },
+        accessFlow: { id: 'af-demo', name: 'Demo: just-in-time SSH access' },
         accessRequestId: used.accessRequestId,
         accessRequestStatus: 'approved',
         resource: options.resource,

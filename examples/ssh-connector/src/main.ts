@@ -57,7 +57,7 @@ function time(): string {
   return new Date().toISOString().slice(11, 19);
 }
 
-async function runConnector(connector: Connector, ttlMs: number): Promise<void> {
+async function printBanner(connector: Connector, ttlMs: number): Promise<void> {
   const { address, hostKey } = connector;
   out('Tapline example SSH connector: every session through it is recorded.');
   out(
@@ -70,7 +70,7 @@ async function runConnector(connector: Connector, ttlMs: number): Promise<void> 
     out(`  recovered    ${connector.recovery.recovered.length} recording(s) a crash left in the spool`);
   }
   out(
-    `  grant        approved by Grace Hopper (demo approver), access flow "Demo: one-hour SSH access", ${Math.round(ttlMs / 60_000)} min from login`,
+    `  grant        approved by Grace Hopper (demo approver), access flow "Demo: just-in-time SSH access", ${Math.round(ttlMs / 60_000)} min from login`,
   );
   out();
   out('Connect from another terminal; the password is a ONE-TIME token (one connection):');
@@ -262,7 +262,7 @@ async function main(argv: string[]): Promise<number> {
     target: targetFromEnv(),
     onEvent: onEvent(() => connector),
   });
-  await runConnector(connector, ttlMs);
+  await printBanner(connector, ttlMs);
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -291,7 +291,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(
+// `pnpm start -- --port 2200` forwards the "--" itself.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
+
+main(args).then(
   (code) => {
     process.exitCode = code;
   },

@@ -52,7 +52,7 @@ describe('examples/ssh-connector --demo', () => {
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
     expect(stdout).toMatch(/^Recording {4}complete, intact$/m);
     expect(stdout).toMatch(/^Approvers {4}Grace Hopper \(demo approver\)/m);
-    expect(stdout).toMatch(/^Access flow {2}Demo: one-hour SSH access \(af-demo\)$/m);
+    expect(stdout).toMatch(/^Access flow {2}Demo: just-in-time SSH access \(af-demo\)$/m);
     expect(stdout).toContain('demo ok:');
     // The recording stays in ./recordings of the directory it ran in.
     const files = readdirSync(join(directory, 'recordings'));
