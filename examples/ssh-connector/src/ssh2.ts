@@ -1,0 +1,7 @@
+// ssh2 is CommonJS; load it once, typed.
+import { createRequire } from 'node:module';
+import type * as Ssh2 from 'ssh2';
+
+const require = createRequire(import.meta.url);
+
+export const ssh2: typeof Ssh2 = require('ssh2');
