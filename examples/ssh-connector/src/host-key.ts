@@ -1,10 +1,9 @@
 // The proxy's own host key: generated once, kept in a file, so users' `ssh`
 // sees the same key on every start (a new key on every start would teach
 // people to ignore host key warnings).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fingerprintOf } from '@tapline/ssh';
+import { fingerprintOf, generateHostKey } from '@tapline/ssh';
 import { ssh2 } from './ssh2.js';
 
 export interface HostKey {
@@ -54,44 +53,7 @@ export function knownHostsLine(host: string, port: number, publicKey: string): s
   return `${port === 22 ? host : `[${host}]:${port}`} ${publicKey}`;
 }
 
-function sshString(bytes: Uint8Array | string): Buffer {
-  const body = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(body.length);
-  return Buffer.concat([length, body]);
-}
-
-/**
- * A new Ed25519 private key in OpenSSH format, from node:crypto.
- * (ssh2 1.17's generateKeyPairSync('ed25519') drops leading zero bytes of the
- * public key, about one key in a few hundred, and then cannot parse its own key.)
- */
+/** A new Ed25519 private key in OpenSSH format (see `generateHostKey` in @tapline/ssh). */
 export function generateEd25519Key(comment = 'tapline-example'): string {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const seed = Buffer.from(jwk.d!, 'base64url');
-  const publicKey = Buffer.from(jwk.x!, 'base64url');
-  const type = 'ssh-ed25519';
-  const check = randomBytes(4);
-  let secret = Buffer.concat([
-    check,
-    check,
-    sshString(type),
-    sshString(publicKey),
-    sshString(Buffer.concat([seed, publicKey])),
-    sshString(comment),
-  ]);
-  const padding = (8 - (secret.length % 8)) % 8;
-  secret = Buffer.concat([secret, Buffer.from([1, 2, 3, 4, 5, 6, 7].slice(0, padding))]);
-  const body = Buffer.concat([
-    Buffer.from('openssh-key-v1\0'),
-    sshString('none'), // cipher
-    sshString('none'), // kdf
-    sshString(''), // kdf options
-    Buffer.from([0, 0, 0, 1]), // one key
-    sshString(Buffer.concat([sshString(type), sshString(publicKey)])),
-    sshString(secret),
-  ]);
-  const lines = body.toString('base64').match(/.{1,70}/g)!;
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+  return generateHostKey('ed25519', comment);
 }

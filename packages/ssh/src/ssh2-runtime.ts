@@ -1,6 +1,7 @@
 // The one place that loads ssh2. It reports which crypto path ssh2 uses and
 // installs the pty-req fix (see pty-request.ts) into ssh2's message handler
 // table, once per process.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Ssh2 from 'ssh2';
 import { parseChannelRequestHeader, parsePtyRequestData } from './pty-request.js';
@@ -111,8 +112,46 @@ export function sshCryptoInfo(): SshCryptoInfo {
  * production, load a persistent key so clients can pin it).
  * @default type "ed25519"
  */
-export function generateHostKey(type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): string {
+export function generateHostKey(type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519', comment = 'tapline'): string {
   if (type === 'rsa') return ssh2.utils.generateKeyPairSync('rsa', { bits: 3072 }).private;
   if (type === 'ecdsa') return ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }).private;
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  // Not ssh2's generator: ssh2 1.17 drops leading zero bytes of Ed25519 public
+  // keys (a few keys in a thousand) and then cannot parse its own key.
+  return ed25519OpenSshKey(comment);
+}
+
+const sshString = (value: string | Buffer): Buffer => {
+  const body = typeof value === 'string' ? Buffer.from(value) : value;
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length);
+  return Buffer.concat([length, body]);
+};
+
+/** A fresh Ed25519 key from node:crypto, encoded as an unencrypted "openssh-key-v1" private key. */
+function ed25519OpenSshKey(comment: string): string {
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const seed = Buffer.from(jwk.d!, 'base64url');
+  const publicKey = Buffer.from(jwk.x!, 'base64url');
+  const type = 'ssh-ed25519';
+  const check = randomBytes(4);
+  const secret = Buffer.concat([
+    check,
+    check,
+    sshString(type),
+    sshString(publicKey),
+    sshString(Buffer.concat([seed, publicKey])),
+    sshString(comment),
+  ]);
+  const padding = Buffer.from([1, 2, 3, 4, 5, 6, 7].slice(0, (8 - (secret.length % 8)) % 8));
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'),
+    sshString('none'), // cipher
+    sshString('none'), // kdf
+    sshString(''), // kdf options
+    Buffer.from([0, 0, 0, 1]), // one key
+    sshString(Buffer.concat([sshString(type), sshString(publicKey)])),
+    sshString(Buffer.concat([secret, padding])),
+  ]);
+  const lines = body.toString('base64').match(/.{1,70}/g)!;
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }
