@@ -34,8 +34,10 @@ describe('crash safety', () => {
           buffered = buffered.slice(newline + 1);
           newline = buffered.indexOf('\n');
         }
-        // Kill it mid-stream, while emits are in flight.
-        if (durable.length >= 300) {
+        // Kill it mid-stream, while emits are in flight. Once: output already
+        // buffered keeps arriving after the kill, and must not remove the
+        // 'exit' listener awaited below.
+        if (durable.length >= 300 && !child.killed) {
           child.removeAllListeners('exit');
           child.kill('SIGKILL');
           resolve();
