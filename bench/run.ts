@@ -8,16 +8,23 @@
 //                  (proof the gate has teeth)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sftpBench } from '../packages/sftp/bench/throughput.js';
 import { containerBench, encodeBench } from './container.bench.js';
 import { Report, type Row } from './lib/harness.js';
+import { memoryBench } from './memory.bench.js';
+import { parsersBench } from './parsers.bench.js';
+import { kubeBench, sshBench } from './proxies.bench.js';
+import { sinksBench } from './sinks.bench.js';
 import { terminalBench } from './terminal.bench.js';
 
 type Suite = (report: Report, options: { quick: boolean }) => Promise<void>;
 const suites: Record<string, Suite> = {
-  container: containerBench,
-  sftp: sftpBench,
+  parsers: parsersBench,
   terminal: terminalBench,
+  container: containerBench,
+  sinks: sinksBench,
+  ssh: sshBench,
+  kube: kubeBench,
+  memory: memoryBench,
 };
 
 const args = process.argv.slice(2).filter((arg) => arg !== '--');

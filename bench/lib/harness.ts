@@ -13,6 +13,7 @@ export interface Row {
   unit: string;
   /** Name of the baseline row in the same group this row is compared to. */
   baseline?: string;
+  /** Computed from the baseline row when not given (pair-wise measurements give their own). */
   ratio?: number;
   goal?: string;
   lowerIsBetter?: boolean;
@@ -36,13 +37,71 @@ export async function measure(fn: () => unknown, runs = 5, warmup = 1): Promise<
   return { seconds: times[Math.floor(times.length / 2)]!, runs: times };
 }
 
+/**
+ * Times `baseline` and `subject` alternately (warm-up, then `runs` pairs), so
+ * a load change on a shared machine hits both alike. `ratio` is the median of
+ * the per-pair ratios subject/baseline in throughput terms (baseline time ÷
+ * subject time): above 1 the subject is faster.
+ */
+export async function comparePair(
+  baseline: () => unknown,
+  subject: () => unknown,
+  runs = 5,
+  warmup = 1,
+  /** When one run of each does different amounts of work (repetitions calibrated apart): ratio per unit. */
+  units: { baseline: number; subject: number } = { baseline: 1, subject: 1 },
+): Promise<{ baseline: Measurement; subject: Measurement; ratio: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await baseline();
+    await subject();
+  }
+  const baseTimes: number[] = [];
+  const subjectTimes: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const a = await time(baseline);
+    const b = await time(subject);
+    baseTimes.push(a);
+    subjectTimes.push(b);
+    ratios.push(a / units.baseline / (b / units.subject));
+  }
+  return { baseline: summarize(baseTimes), subject: summarize(subjectTimes), ratio: median(ratios) };
+}
+
+/**
+ * How many repetitions of `fn` make one timed run last at least `minSeconds`
+ * (from a warm-up and one probe), so fast code is not timed at the clock's
+ * resolution and the machine's jitter.
+ */
+export async function repetitionsFor(fn: () => unknown, minSeconds: number): Promise<number> {
+  await fn();
+  const probe = await time(fn);
+  return Math.max(1, Math.ceil(minSeconds / Math.max(probe, 1e-6)));
+}
+
+async function time(fn: () => unknown): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function summarize(times: number[]): Measurement {
+  const runs = [...times].sort((a, b) => a - b);
+  return { seconds: median(runs), runs };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 export const MB = 1_000_000;
 
 export class Report {
   readonly rows: Row[] = [];
 
   add(row: Row): Row {
-    if (row.baseline !== undefined) {
+    if (row.baseline !== undefined && row.ratio === undefined) {
       const base = this.rows.find((r) => r.group === row.group && r.name === row.baseline);
       if (base) row.ratio = row.lowerIsBetter ? base.value / row.value : row.value / base.value;
     }
@@ -51,13 +110,19 @@ export class Report {
   }
 
   table(): string {
+    const isBaseline = (row: Row) =>
+      this.rows.some((other) => other.group === row.group && other.baseline === row.name);
     const lines = [
       '| group | benchmark | figure | vs baseline | goal |',
       '| --- | --- | ---: | ---: | --- |',
       ...this.rows.map(
         (r) =>
           `| ${r.group} | ${r.name} | ${format(r.value)} ${r.unit} | ${
-            r.ratio === undefined ? '(baseline)' : `${r.ratio.toFixed(2)}× ${r.baseline}`
+            r.ratio !== undefined
+              ? `${r.ratio.toFixed(2)}× ${r.baseline}`
+              : isBaseline(r)
+                ? '(baseline)'
+                : '—'
           } | ${r.goal ?? ''} |`,
       ),
     ];

@@ -67,11 +67,11 @@ export function streamsOf(frames: readonly DecodedFrame[]): StreamInfo[] {
     .map((frame) => {
       const open = frame.streamOpen!;
       return {
-        streamId: open.streamId,
-        kind: streamKindName(open.kind),
-        cols: open.cols,
-        rows: open.rows,
-        details: { ...(open.details as Record<string, string>) },
+        streamId: open.streamId ?? 0,
+        kind: streamKindName(open.kind ?? 0),
+        cols: open.cols ?? 0,
+        rows: open.rows ?? 0,
+        details: { ...((open.details ?? {}) as Record<string, string>) },
       };
     });
 }
@@ -88,6 +88,20 @@ export interface DataChunk {
   bytes: Uint8Array;
 }
 
+/** A Data frame's body with its defaults filled in; undefined for other frames and empty payloads. */
+export function payloadOf(
+  frame: DecodedFrame,
+): { streamId: number; direction: number; channel: number; bytes: Uint8Array } | undefined {
+  const data = frame.data;
+  if (!data?.bytes || data.bytes.length === 0) return undefined;
+  return {
+    streamId: data.streamId ?? 0,
+    direction: data.direction ?? 0,
+    channel: data.channel ?? 0,
+    bytes: data.bytes,
+  };
+}
+
 /** The Data frames of a recording, optionally of one stream and direction. */
 export function dataOf(
   frames: readonly DecodedFrame[],
@@ -96,8 +110,8 @@ export function dataOf(
   const kinds = new Map(streamsOf(frames).map((stream) => [stream.streamId, stream.kind]));
   const chunks: DataChunk[] = [];
   for (const frame of frames) {
-    const data = frame.data;
-    if (!data || data.bytes.length === 0) continue;
+    const data = payloadOf(frame);
+    if (!data) continue;
     if (filter.streamId !== undefined && data.streamId !== filter.streamId) continue;
     if (filter.direction !== undefined && data.direction !== filter.direction) continue;
     if (filter.kind !== undefined && kinds.get(data.streamId) !== filter.kind) continue;
@@ -138,9 +152,10 @@ export function semanticSummary(frames: readonly DecodedFrame[]): SemanticSummar
   const apiCalls: SemanticSummary['apiCalls'] = [];
   let endReason = 'none';
   for (const frame of frames) {
-    if (frame.streamOpen) streams.set(frame.streamOpen.streamId, { kind: streamKindName(frame.streamOpen.kind) });
+    if (frame.streamOpen)
+      streams.set(frame.streamOpen.streamId ?? 0, { kind: streamKindName(frame.streamOpen.kind ?? 0) });
     if (frame.streamClose) {
-      const stream = streams.get(frame.streamClose.streamId);
+      const stream = streams.get(frame.streamClose.streamId ?? 0);
       if (stream) {
         // `exitStatus` is proto3 optional: present only when the program exited with a status.
         if (Object.hasOwn(frame.streamClose, 'exitStatus') && frame.streamClose.exitStatus != null)
@@ -150,30 +165,30 @@ export function semanticSummary(frames: readonly DecodedFrame[]): SemanticSummar
     }
     if (frame.command) {
       commands.push({
-        text: frame.command.text,
-        source: frame.command.source,
+        text: frame.command.text ?? '',
+        source: frame.command.source ?? '',
         ...(frame.command.program ? { program: frame.command.program } : {}),
       });
     }
     if (frame.fileOperation) {
       fileOperations.push({
-        kind: (tapline.v1.FileOperationKind[frame.fileOperation.kind] ?? 'unknown')
+        kind: (tapline.v1.FileOperationKind[frame.fileOperation.kind ?? 0] ?? 'unknown')
           .replace('FILE_OPERATION_KIND_', '')
           .toLowerCase(),
-        path: frame.fileOperation.path,
-        status: frame.fileOperation.status,
+        path: frame.fileOperation.path ?? '',
+        status: frame.fileOperation.status ?? '',
       });
     }
     if (frame.apiCall) {
       apiCalls.push({
-        verb: frame.apiCall.verb,
-        resource: frame.apiCall.resource,
-        subresource: frame.apiCall.subresource,
-        statusCode: frame.apiCall.statusCode,
+        verb: frame.apiCall.verb ?? '',
+        resource: frame.apiCall.resource ?? '',
+        subresource: frame.apiCall.subresource ?? '',
+        statusCode: frame.apiCall.statusCode ?? 0,
       });
     }
     if (frame.sessionEnd) {
-      endReason = (tapline.v1.EndReason[frame.sessionEnd.reason] ?? 'unknown')
+      endReason = (tapline.v1.EndReason[frame.sessionEnd.reason ?? 0] ?? 'unknown')
         .replace('END_REASON_', '')
         .toLowerCase();
     }
@@ -189,7 +204,11 @@ export async function encodeRecording(
   frames: readonly DecodedFrame[],
   options: { sessionId: string; level?: number },
 ): Promise<Buffer> {
-  const writer = createRecordingWriter({ sessionId: options.sessionId, codec: 'gzip', level: options.level ?? 6 });
+  const writer = createRecordingWriter({
+    sessionId: options.sessionId,
+    codec: 'gzip',
+    level: options.level ?? 6,
+  });
   const segments: Buffer[] = [];
   writer.on('data', (segment: Buffer) => segments.push(segment));
   const done = new Promise<void>((resolve, reject) => {

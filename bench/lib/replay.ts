@@ -6,8 +6,9 @@
 // until the target has sent about as much output as it had at that point of
 // the recording, so a compressed replay does not type ahead of the shell.
 import type { DecodedFrame } from '@tapline/frames';
-import { Client, type ClientChannel } from 'ssh2';
-import { CLIENT_TO_TARGET, streamsOf, TARGET_TO_CLIENT } from './recording.js';
+import type { ClientChannel } from 'ssh2';
+import { CLIENT_TO_TARGET, payloadOf, streamsOf, TARGET_TO_CLIENT } from './recording.js';
+import { ssh2 } from './ssh2.js';
 
 export interface ReplayTarget {
   host: string;
@@ -69,15 +70,17 @@ export function replayEvents(frames: readonly DecodedFrame[], streamId: number):
   let lastOutputNs = 0;
   for (const frame of frames) {
     const offsetNs = Number(frame.offsetNs);
-    if (frame.data && frame.data.streamId === streamId) {
-      if (frame.data.direction === TARGET_TO_CLIENT) {
-        outputBefore += frame.data.bytes.length;
+    const data = payloadOf(frame);
+    if (data && data.streamId === streamId) {
+      if (data.direction === TARGET_TO_CLIENT) {
+        outputBefore += data.bytes.length;
         lastOutputNs = offsetNs;
-      } else if (frame.data.direction === CLIENT_TO_TARGET && frame.data.bytes.length > 0)
-        events.push({ kind: 'input', offsetNs, bytes: frame.data.bytes, outputBefore, lastOutputNs });
+      } else if (data.direction === CLIENT_TO_TARGET)
+        events.push({ kind: 'input', offsetNs, bytes: data.bytes, outputBefore, lastOutputNs });
     }
     if (frame.resize && frame.resize.streamId === streamId) {
-      const { cols, rows } = frame.resize;
+      const cols = frame.resize.cols ?? 0;
+      const rows = frame.resize.rows ?? 0;
       events.push({ kind: 'resize', offsetNs, cols, rows, outputBefore, lastOutputNs });
     }
   }
@@ -104,7 +107,7 @@ export async function replaySshSession(
   const maxSyncWaitMs = options.maxSyncWaitMs ?? 5000;
   const started = performance.now();
 
-  const client = new Client();
+  const client = new ssh2.Client();
   const result: ReplayResult = { inputBytes: 0, outputBytes: 0, seconds: 0, syncTimeouts: 0 };
   try {
     await new Promise<void>((resolve, reject) => {

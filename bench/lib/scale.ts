@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRecordingWriter, type DecodedFrame, type Frame } from '@tapline/frames';
-import { CLIENT_TO_TARGET, loadFrames } from './recording.js';
+import { CLIENT_TO_TARGET, loadFrames, payloadOf } from './recording.js';
 
 export interface ScaleOptions {
   /** Payload bytes of Data frames to produce, at least (whole passes of the source). */
@@ -32,13 +32,14 @@ function layoutOf(frames: readonly DecodedFrame[]): Layout {
   let lastData = -1;
   let bytesPerPass = 0;
   for (const [index, frame] of frames.entries()) {
-    if (!frame.data || frame.data.bytes.length === 0) continue;
+    const data = payloadOf(frame);
+    if (!data) continue;
     if (firstData === -1) firstData = index;
     lastData = index;
-    bytesPerPass += frame.data.bytes.length;
+    bytesPerPass += data.bytes.length;
   }
   if (firstData === -1) throw new Error('the recording has no Data frames to scale');
-  const dataFrames = frames.slice(firstData, lastData + 1).filter((frame) => frame.data);
+  const dataFrames = frames.slice(firstData, lastData + 1).filter((frame) => payloadOf(frame));
   const span = Number(frames[lastData]!.offsetNs) - Number(frames[firstData]!.offsetNs);
   const meanGap = dataFrames.length > 1 ? span / (dataFrames.length - 1) : 1_000_000;
   return { firstData, lastData, bytesPerPass, passSpanNs: Math.max(1, Math.round(span + meanGap)) };
@@ -63,15 +64,9 @@ export function* scaledData(
     const shift = pass * layout.passSpanNs;
     for (let index = layout.firstData; index <= layout.lastData; index++) {
       const frame = frames[index]!;
-      const data = frame.data;
-      if (!data || data.bytes.length === 0) continue;
-      yield {
-        streamId: data.streamId,
-        direction: data.direction,
-        channel: data.channel,
-        offsetNs: Number(frame.offsetNs) + shift,
-        bytes: data.bytes,
-      };
+      const data = payloadOf(frame);
+      if (!data) continue;
+      yield { ...data, offsetNs: Number(frame.offsetNs) + shift };
     }
   }
 }
@@ -95,7 +90,8 @@ export function* scaleFrames(frames: readonly DecodedFrame[], options: ScaleOpti
   // Before and during the first pass: every frame as recorded.
   for (let index = 0; index <= layout.lastData; index++) {
     const frame = frames[index]!;
-    if (frame.data) count(frame.data);
+    const data = payloadOf(frame);
+    if (data) count(data);
     yield { ...frame, seq: seq++, offsetNs: Number(frame.offsetNs) };
   }
   // Further passes: the Data frames only.
@@ -103,8 +99,9 @@ export function* scaleFrames(frames: readonly DecodedFrame[], options: ScaleOpti
     const shift = pass * layout.passSpanNs;
     for (let index = layout.firstData; index <= layout.lastData; index++) {
       const frame = frames[index]!;
-      if (!frame.data || frame.data.bytes.length === 0) continue;
-      count(frame.data);
+      const data = payloadOf(frame);
+      if (!data) continue;
+      count(data);
       yield { seq: seq++, offsetNs: Number(frame.offsetNs) + shift, data: frame.data };
     }
   }
@@ -115,7 +112,7 @@ export function* scaleFrames(frames: readonly DecodedFrame[], options: ScaleOpti
     const frame = frames[index]!;
     const shifted: Frame = { ...frame, seq: seq++, offsetNs: Number(frame.offsetNs) + tailShift };
     if (frame.streamClose) {
-      const totals = streamBytes.get(frame.streamClose.streamId) ?? [0, 0];
+      const totals = streamBytes.get(frame.streamClose.streamId ?? 0) ?? [0, 0];
       shifted.streamClose = {
         ...frame.streamClose,
         bytesClientToTarget: totals[0],
