@@ -73,6 +73,9 @@ export async function containerBench(report: Report, options: { quick: boolean }
   const total = options.quick ? 16 * MB : 64 * MB;
   const runs = options.quick ? 3 : 5;
   const text = await corpusOutput(total);
+  report.note(
+    `container groups: ${total / MB} MB of corpus output (build-log + bulk-cat, target→client), 1 MiB segments, gzip level 1`,
+  );
   for (const payload of [64, 1024, 32 * 1024]) {
     const group = `container ${size(payload)} frames (corpus output)`;
     const frames = framesOf(text, payload);
@@ -122,7 +125,10 @@ export async function containerBench(report: Report, options: { quick: boolean }
       }
     }
     const joined = Buffer.concat(frames.map((frame) => frame.data!.bytes!));
-    const group = `container, recorded frames (bulk-cat + build-log, ${Math.round(bytes / 1024 / frames.length)} KiB avg)`;
+    const group = 'container, recorded frames (bulk-cat + build-log)';
+    report.note(
+      `recorded frames: ${frames.length} Data frames as the SSH proxy cut them, ${(bytes / MB).toFixed(0)} MB, ${Math.round(bytes / frames.length)} B average`,
+    );
     const pair = await comparePair(
       () => rawGzipRoundTrip(joined),
       () => writeAndRead(frames),

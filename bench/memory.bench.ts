@@ -32,7 +32,10 @@ async function longSession(report: Report, options: { quick: boolean }): Promise
   const half = result.samples.filter(([fed]) => fed >= bytes * 0.5);
   const earlyRss = Math.max(...early.map(([, rss]) => rss)) / MiB;
   const peakRss = Math.max(...rest.map(([, rss]) => rss)) / MiB;
-  const group = `memory: one recorded session, ${bytes >= 1024 * MiB ? `${bytes / 1024 / MiB} GiB` : `${bytes / MiB} MiB`} of bulk-cat output (recorder, spool, file sink; ${result.samples.length} RSS samples)`;
+  const group = 'memory: one long recorded session (recorder, spool, file sink)';
+  report.note(
+    `long session: ${(bytes / 1024 / MiB).toFixed(0)} GiB of the bulk-cat recording's Data scaled, ${result.samples.length} RSS samples (200 ms), ${result.frames} frames, nothing dropped`,
+  );
   report.add({ group, name: 'RSS, first quarter (max)', value: earlyRss, unit: 'MiB', lowerIsBetter: true });
   report.add({
     group,
@@ -69,7 +72,10 @@ async function idleSessions(report: Report, options: { quick: boolean }): Promis
   try {
     const bare = await measureIdleSessions(sshd, 'bare', count);
     const tapline = await measureIdleSessions(sshd, 'tapline', count);
-    const group = `memory: ${count} idle recorded SSH shells (ssh2 clients, pty, real sshd; proxy process RSS)`;
+    const group = 'memory: idle recorded SSH shells (proxy process RSS)';
+    report.note(
+      `idle sessions: ${count} ssh2 clients with a pty shell each (prompt shown, then idle) to a real sshd; RSS before ${tapline.rssBeforeMiB.toFixed(0)} MiB (bare ${bare.rssBeforeMiB.toFixed(0)} MiB), opened in ${tapline.openSeconds.toFixed(1)} s (bare ${bare.openSeconds.toFixed(1)} s)`,
+    );
     report.add({
       group,
       name: 'bare ssh2 relay, per session',
@@ -88,10 +94,10 @@ async function idleSessions(report: Report, options: { quick: boolean }): Promis
     });
     report.add({
       group,
-      name: `Tapline proxy process RSS with ${count} sessions`,
+      name: 'Tapline proxy process RSS, all sessions open',
       value: tapline.rssAfterMiB,
       unit: 'MiB',
-      ...(count >= 1000 ? { goal: '≤ 1024 MiB' } : {}),
+      ...(count >= 1000 ? { goal: '≤ 1024 MiB at 1,000' } : {}),
     });
     report.add({
       group,

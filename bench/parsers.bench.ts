@@ -85,7 +85,10 @@ export async function parsersBench(report: Report, options: { quick: boolean }):
     };
     passes = await repetitionsFor(track, minSeconds);
     const copies = await repetitionsFor(() => copyAll(chunks), minSeconds);
-    const group = `parse SFTP (recorded sftp -b upload, 4 MiB, ${chunks.length} chunks)`;
+    const group = 'parse SFTP (recorded sftp -b upload)';
+    report.note(
+      `SFTP: the 4 MiB upload, ${chunks.length} chunks as the proxy saw them; tracker ×${passes}, memcpy ×${copies} per timed run`,
+    );
     const pair = await comparePair(
       () => {
         for (let pass = 0; pass < copies; pass++) copyAll(chunks);
@@ -154,7 +157,10 @@ export async function parsersBench(report: Report, options: { quick: boolean }):
     const perChannel: number[] = [];
     const walk = () => walkWebSocket(once, perChannel);
     const walks = await repetitionsFor(walk, minSeconds);
-    const group = `parse kube channel frames (recorded kubectl exec, ${wire.length} frames, ${(once.length / MB).toFixed(2)} MB)`;
+    const group = 'parse kube channel frames (recorded kubectl exec)';
+    report.note(
+      `kube: ${wire.length} server→client WebSocket frames (${(once.length / MB).toFixed(2)} MB on the wire) of the recorded exec streams, 16 KiB chunks; parser ×${passes}, plain loop ×${walks} per timed run`,
+    );
     const pair = await comparePair(
       () => {
         perChannel.length = 0;

@@ -63,7 +63,8 @@ async function fileSinkBench(report: Report, options: { quick: boolean }): Promi
       await rm(path);
     };
     const pair = await comparePair(plain, viaSink, options.quick ? 3 : 5);
-    const group = `file sink (${count} × 1 MiB segments, fsync each)`;
+    const group = 'file sink (1 MiB segments, fsync each)';
+    report.note(`file sink: ${count} segments of corpus output per run, ${tmpdir()}`);
     report.add({
       group,
       name: 'plain write + fdatasync loop',
@@ -118,7 +119,8 @@ async function s3SinkBench(report: Report, options: { quick: boolean }): Promise
       subject: { seconds: median(sinkTimes) },
       ratio: median(ratios),
     };
-    const group = `S3 sink (s3rver, ${mib} MiB, 8 MiB parts, 4 in flight)`;
+    const group = 'S3 sink (s3rver, 8 MiB parts, 4 in flight)';
+    report.note(`S3: ${mib} MiB of corpus output per upload, s3rver 3.7.1 in its own process`);
     report.add({
       group,
       name: 'lib-storage Upload',

@@ -86,7 +86,10 @@ export async function terminalBench(report: Report, options: { quick: boolean })
       throw new Error(
         `${name}: expected ${commandsPerPass * work.passes} commands, the extractor found ${found}`,
       );
-    const group = `terminal extraction (${label}, ${(work.outputBytes / MB).toFixed(1)} MB)`;
+    const group = `terminal extraction (${label})`;
+    report.note(
+      `${name}: ${(work.outputBytes / MB).toFixed(1)} MB of output, ${work.events.length} events (${work.passes} passes), ${work.cols}×${work.rows}`,
+    );
     report.add({
       group,
       name: 'bare @xterm/headless',

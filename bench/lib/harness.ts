@@ -6,6 +6,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface Row {
+  /** The suite that added the row (set by the Report). */
+  suite?: string;
+  /** Stable across runs and modes: `group | name` is the key bench/thresholds.json uses. */
   group: string;
   name: string;
   /** The figure, in `unit`. Higher is better unless `lowerIsBetter`. */
@@ -99,8 +102,17 @@ export const MB = 1_000_000;
 
 export class Report {
   readonly rows: Row[] = [];
+  /** Sizes, counts, ciphers: what the figures were measured on (kept out of the row keys). */
+  readonly notes: string[] = [];
+  /** The suite now running; stamped on every row added. */
+  suite: string | undefined;
+
+  note(text: string): void {
+    this.notes.push(this.suite ? `${this.suite}: ${text}` : text);
+  }
 
   add(row: Row): Row {
+    if (this.suite !== undefined && row.suite === undefined) row.suite = this.suite;
     if (row.baseline !== undefined && row.ratio === undefined) {
       const base = this.rows.find((r) => r.group === row.group && r.name === row.baseline);
       if (base) row.ratio = row.lowerIsBetter ? base.value / row.value : row.value / base.value;
@@ -126,6 +138,7 @@ export class Report {
           } | ${r.goal ?? ''} |`,
       ),
     ];
+    if (this.notes.length > 0) lines.push('', ...this.notes.map((note) => `- ${note}`));
     return lines.join('\n');
   }
 
@@ -138,7 +151,7 @@ export class Report {
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     writeFileSync(
       join(benchDir, 'out', 'results.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), machine, command, rows: this.rows }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, command, rows: this.rows, notes: this.notes }, null, 2)}\n`,
     );
     if (options.append) {
       appendFileSync(
