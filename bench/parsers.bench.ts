@@ -56,9 +56,9 @@ function walkWebSocket(wire: Buffer, perChannel: number[]): number {
 }
 
 export async function parsersBench(report: Report, options: { quick: boolean }): Promise<void> {
-  const runs = options.quick ? 5 : 7;
-  // Every timed run of the faster side lasts at least this long.
-  const minSeconds = options.quick ? 0.05 : 0.15;
+  const runs = options.quick ? 7 : 9;
+  // Every timed run of each side lasts at least this long.
+  const minSeconds = options.quick ? 0.1 : 0.2;
 
   // SFTP: the recorded upload, replayed through a fresh tracker per pass.
   {

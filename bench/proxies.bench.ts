@@ -53,7 +53,7 @@ interface SshSummary {
 
 export async function sshBench(report: Report, options: { quick: boolean }): Promise<void> {
   const mib = options.quick ? 64 : 256;
-  const runs = options.quick ? 3 : 5;
+  const runs = 5;
   // The payload must be readable by the target user that sshd runs `cat` as.
   const directory = mkdtempSync(join(tmpdir(), 'tapline-bench-ssh-'));
   chmodSync(directory, 0o755);

@@ -69,7 +69,7 @@ async function bareXterm(work: Workload): Promise<void> {
 }
 
 export async function terminalBench(report: Report, options: { quick: boolean }): Promise<void> {
-  const runs = options.quick ? 3 : 5;
+  const runs = options.quick ? 5 : 7;
   const cases: Array<[CorpusName, string, number, number | undefined]> = [
     ['build-log', 'fast build log', options.quick ? 6 * MB : 24 * MB, undefined],
     ['bulk-cat', 'bulk cat of C headers', options.quick ? 6 * MB : 24 * MB, undefined],

@@ -95,7 +95,9 @@ function median(values: number[]): number {
 const workDirectory = mkdtempSync(join(tmpdir(), 'tapline-ssh-bench-'));
 chmodSync(workDirectory, 0o755);
 /** `--source file:PATH` sends that (world-readable) file, which must be exactly `--mib` MiB. */
-const payload = sourceKind.startsWith('file:') ? sourceKind.slice('file:'.length) : join(workDirectory, 'payload.bin');
+const payload = sourceKind.startsWith('file:')
+  ? sourceKind.slice('file:'.length)
+  : join(workDirectory, 'payload.bin');
 if (!sourceKind.startsWith('file:')) {
   const fd = openSync(payload, 'w', 0o644);
   const block = sourceKind === 'zero' ? Buffer.alloc(MIB) : randomBytes(MIB);
