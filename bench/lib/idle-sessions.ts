@@ -85,21 +85,24 @@ export async function measureIdleSessions(
   const hostKey = keygen(join(directory, 'proxy_host_key'));
   const userKey = keygen(join(directory, 'user_key'));
   const privateKey = readFileSync(join(directory, 'user_key'));
-  const { child, port } = await startProxy({
-    kind,
-    hostKey: hostKey.privateKey,
-    userPublicKey: userKey.publicKey.split(' ').slice(0, 2).join(' '),
-    target: {
-      host: '127.0.0.1',
-      port: sshd.port,
-      username: TEST_USER,
-      privateKey: sshd.targetPrivateKey,
-      hostKey: sshd.hostPublicKey,
-    },
-    directory: join(directory, 'recorder'),
-  });
   const clients: Client[] = [];
+  let child: ChildProcess | undefined;
   try {
+    const proxy = await startProxy({
+      kind,
+      hostKey: hostKey.privateKey,
+      userPublicKey: userKey.publicKey.split(' ').slice(0, 2).join(' '),
+      target: {
+        host: '127.0.0.1',
+        port: sshd.port,
+        username: TEST_USER,
+        privateKey: sshd.targetPrivateKey,
+        hostKey: sshd.hostPublicKey,
+      },
+      directory: join(directory, 'recorder'),
+    });
+    child = proxy.child;
+    const port = proxy.port;
     // One session first, closed again: code paths loaded and JIT-warmed before the baseline.
     (await openShell(port, privateKey)).end();
     await sleep(500);
@@ -129,7 +132,7 @@ export async function measureIdleSessions(
   } finally {
     for (const client of clients) client.end();
     await sleep(500);
-    child.kill('SIGKILL');
+    child?.kill('SIGKILL');
     rmSync(directory, { recursive: true, force: true });
   }
 }
