@@ -1,6 +1,7 @@
 // Request latency and exec stdout throughput through the proxy vs straight to
 // the test API server, in the same run. `pnpm --filter @tapline/kube bench`
-// (options: --requests=N, --exec-mib=N, --rounds=N, --recorder=memory|null|file).
+// (options: --requests=N, --exec-mib=N, --rounds=N, --recorder=memory|null|file, --json).
+// `--json` also prints the figures as one `BENCH_JSON {...}` line (the root harness, bench/run.ts, reads it).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,6 +208,19 @@ async function main(): Promise<void> {
     console.log(
       `through the proxy      ${median(results.proxy!).toFixed(0)} MiB/s   (${(median(results.proxy!) / median(results.direct!)).toFixed(2)}× direct)`,
     );
+    if (args.json === 'true') {
+      const latency = (s: number[]) => ({ p50: percentile(s, 50), p99: percentile(s, 99), count: s.length });
+      console.log(
+        `BENCH_JSON ${JSON.stringify({
+          recorder: recorderKind,
+          direct: latency(directSamples),
+          proxy: latency(proxySamples),
+          execMiB,
+          execDirectMiBps: median(results.direct!),
+          execProxyMiBps: median(results.proxy!),
+        })}`,
+      );
+    }
   } finally {
     await direct.close();
     await proxied.close();

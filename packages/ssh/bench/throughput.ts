@@ -7,7 +7,8 @@
 // MiB (this process = the relay, incl. the recorder's thread pool; plus the
 // client: ssh and wc), the ratios to (b), and the negotiated ciphers.
 //
-//   pnpm --filter @tapline/ssh bench [--mib 256] [--runs 3] [--source random|zero] [--cipher NAME]
+//   pnpm --filter @tapline/ssh bench [--mib 256] [--runs 3] [--source random|zero|file:PATH] [--cipher NAME] [--json]
+// `--json` also prints the summary as one `BENCH_JSON {...}` line (the root harness, bench/run.ts, reads it).
 // Needs what .ci/setup-ssh.sh installs; runs as root (it starts sshd).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -93,8 +94,11 @@ function median(values: number[]): number {
 
 const workDirectory = mkdtempSync(join(tmpdir(), 'tapline-ssh-bench-'));
 chmodSync(workDirectory, 0o755);
-const payload = join(workDirectory, 'payload.bin');
-{
+/** `--source file:PATH` sends that (world-readable) file, which must be exactly `--mib` MiB. */
+const payload = sourceKind.startsWith('file:')
+  ? sourceKind.slice('file:'.length)
+  : join(workDirectory, 'payload.bin');
+if (!sourceKind.startsWith('file:')) {
   const fd = openSync(payload, 'w', 0o644);
   const block = sourceKind === 'zero' ? Buffer.alloc(MIB) : randomBytes(MIB);
   for (let index = 0; index < sizeMiB; index++) {
@@ -366,4 +370,7 @@ if (bare && recorded && proxyOnlyRow) {
     `\nc/b throughput ${(recorded.mibPerSecond / bare.mibPerSecond).toFixed(2)}, c/b relay CPU per MiB ${(recorded.relayMs / bare.relayMs).toFixed(2)}; ` +
       `c0/b throughput ${(proxyOnlyRow.mibPerSecond / bare.mibPerSecond).toFixed(2)}, c0/b relay CPU per MiB ${(proxyOnlyRow.relayMs / bare.relayMs).toFixed(2)}`,
   );
+}
+if (process.argv.includes('--json')) {
+  console.log(`BENCH_JSON ${JSON.stringify({ sizeMiB, runs, source: sourceKind, crypto, summary })}`);
 }
