@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: system packages the tests drive as
 # real peers (sshd, sftp-server, ...), pnpm, dependencies, then lint,
-# typecheck and every package's tests. Exits non-zero on any failure.
+# typecheck, a build of every package, every test, then the quick benchmark
+# gate (bench:ci). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for setup in .ci/setup-*.sh; do
@@ -11,3 +12,5 @@ for setup in .ci/setup-*.sh; do
 done
 bash scripts/bootstrap.sh
 pnpm test
+# The benchmark gate: ratios against committed thresholds (bench/README.md).
+pnpm bench:ci
