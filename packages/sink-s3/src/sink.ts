@@ -112,11 +112,7 @@ export interface S3Sink extends Sink {
 
 class Slots {
   #free: number;
-  #waiters: Array<{
-    resolve: () => void;
-    reject: (error: unknown) => void;
-    signal: AbortSignal | undefined;
-  }> = [];
+  #waiters: Array<{ grant: () => void }> = [];
   constructor(count: number) {
     this.#free = count;
   }
@@ -127,24 +123,26 @@ class Slots {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject, signal };
-      this.#waiters.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) {
-            this.#waiters.splice(index, 1);
-            reject(signal.reason);
-          }
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        reject(signal!.reason);
+      };
+      // The abort listener goes as soon as the slot is granted: one listener per
+      // waiting part, not one per part ever uploaded.
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   release(): void {
     const next = this.#waiters.shift();
-    if (next) next.resolve();
+    if (next) next.grant();
     else this.#free++;
   }
 }
