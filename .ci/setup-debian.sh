@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests drive as real peers. Idempotent: installs only
-# what is missing, so a machine that has them does not touch the network.
+# Debian packages the tests drive as real peers (asciinema plays what
+# `tapline export` writes; zsh and busybox are extra shells for the terminal
+# tests). Idempotent: installs only what is missing, so a machine that has
+# them does not touch the network.
 set -euo pipefail
-packages=(openssh-client openssh-sftp-server tmux sudo less zsh busybox)
+packages=(openssh-client openssh-sftp-server tmux sudo less zsh busybox asciinema)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

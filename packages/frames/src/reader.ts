@@ -5,8 +5,8 @@ import { type DecodedFrame, decodeFrames } from './frame-codec.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { HEADER_LENGTH } from './layout.js';
 import { tapline } from './schema.js';
-import { ChainChecker, type RawSegment, SegmentParser } from './segment-parser.js';
-import { type ByteSource, chunksOf } from './source.js';
+import { ChainChecker, type RawSegment, rawSegments, SegmentParser } from './segment-parser.js';
+import type { ByteSource } from './source.js';
 
 export interface ReadOptions {
   /** Unwraps data keys of encrypted recordings. */
@@ -43,24 +43,10 @@ export async function* readSegments(
   );
   const chain = new ChainChecker();
   const keys = new KeyCache(options.keyWrapper);
-  const ready: RawSegment[] = [];
-  const collect = (segment: RawSegment) => ready.push(segment);
-  for await (const chunk of chunksOf(source)) {
-    let damage: unknown;
-    try {
-      parser.parse(chunk, collect);
-    } catch (error) {
-      // Good segments that came in the same chunk as the damage go out first.
-      damage = error;
-    }
-    for (const segment of ready) {
-      chain.check(segment);
-      yield await decodeSegment(segment, options, keys);
-    }
-    ready.length = 0;
-    if (damage !== undefined) throw damage;
+  for await (const segment of rawSegments(source, parser)) {
+    chain.check(segment);
+    yield await decodeSegment(segment, options, keys);
   }
-  parser.end();
 }
 
 /** Reads every frame of a recording, in order. See {@link readSegments}. */

@@ -10,6 +10,7 @@ import {
   TRAILER_HASHED_PREFIX,
   TRAILER_LENGTH,
 } from './layout.js';
+import { type ByteSource, chunksOf } from './source.js';
 
 /** One whole segment as it came off the wire, checked against its own hash. */
 export interface RawSegment {
@@ -213,4 +214,27 @@ export class ChainChecker {
     this.segments++;
     this.frames += trailer.frameCount;
   }
+}
+
+/**
+ * The whole segments of a byte source, each checked against its own hash. A
+ * segment's bytes stay valid until the consumer asks for the next one. Good
+ * segments that arrive in the same chunk as damage are yielded before the
+ * damage is thrown; leftover bytes at the end throw TAPLINE_ERR_TRUNCATED.
+ */
+export async function* rawSegments(source: ByteSource, parser: SegmentParser): AsyncGenerator<RawSegment> {
+  const ready: RawSegment[] = [];
+  const collect = (segment: RawSegment) => ready.push(segment);
+  for await (const chunk of chunksOf(source)) {
+    let damage: unknown;
+    try {
+      parser.parse(chunk, collect);
+    } catch (error) {
+      damage = error;
+    }
+    for (const segment of ready) yield segment;
+    ready.length = 0;
+    if (damage !== undefined) throw damage;
+  }
+  parser.end();
 }

@@ -1,8 +1,8 @@
 import { TaplineError } from './errors.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { decodeBody, KeyCache } from './reader.js';
-import { ChainChecker, type RawSegment, SegmentParser } from './segment-parser.js';
-import { type ByteSource, chunksOf } from './source.js';
+import { ChainChecker, rawSegments, SegmentParser } from './segment-parser.js';
+import type { ByteSource } from './source.js';
 
 export interface VerifyOptions {
   /** Lets verify also decrypt and decode encrypted bodies (hashes are checked without it). */
@@ -73,30 +73,17 @@ export async function verifyRecording(
     bodiesDecoded: decode,
     error: undefined,
   };
-  const ready: RawSegment[] = [];
-  const collect = (segment: RawSegment) => ready.push(segment);
   try {
-    for await (const chunk of chunksOf(source)) {
-      let damage: unknown;
-      try {
-        parser.parse(chunk, collect);
-      } catch (error) {
-        damage = error;
-      }
-      for (const segment of ready) {
-        chain.check(segment);
-        if (segment.header.encrypted) report.encrypted = true;
-        if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
-        else if (decode) report.bodiesDecoded = false;
-        report.segments = chain.segments;
-        report.frames = chain.frames;
-        report.bytes += segment.bytes.length;
-        report.lastOffsetNs = segment.header.lastOffsetNs;
-      }
-      ready.length = 0;
-      if (damage !== undefined) throw damage;
+    for await (const segment of rawSegments(source, parser)) {
+      chain.check(segment);
+      if (segment.header.encrypted) report.encrypted = true;
+      if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
+      else if (decode) report.bodiesDecoded = false;
+      report.segments = chain.segments;
+      report.frames = chain.frames;
+      report.bytes += segment.bytes.length;
+      report.lastOffsetNs = segment.header.lastOffsetNs;
     }
-    parser.end();
     if (chain.segments === 0) {
       throw new TaplineError('TAPLINE_ERR_EMPTY', 'the recording holds no segment', {
         component: 'frames',
