@@ -3,8 +3,10 @@
 // through `parse(chunk, onFrame)`, plain frames out. Header blocks are zlib
 // streams primed with the SPDY/3 dictionary and shared by all frames of one
 // direction; they are inflated synchronously.
+
 import { inflateSync, constants as zlibConstants } from 'node:zlib';
 import { KubeErrorCode, kubeError } from './errors.js';
+import { FrameStreamParser } from './frame-stream.js';
 
 /** Control frame types (SPDY/3 §2.6). */
 export const SpdyFrameType = {
@@ -44,8 +46,6 @@ export interface SpdyParserOptions {
   /** Data payloads in memory the parser never writes again (see WebSocketParserOptions). @default false */
   stablePayloads?: boolean;
 }
-
-const kEmpty = Buffer.alloc(0);
 
 // The SPDY/3 header dictionary (draft-mbelshe-httpbis-spdy-00 §2.6.10.1):
 // length-prefixed names, then a run of common values.
@@ -152,96 +152,39 @@ function decodeHeaderBlock(block: Buffer): Record<string, string[]> {
 }
 
 /** Parses one direction of a SPDY/3.1 connection. */
-export class SpdyParser {
-  private buffer: Buffer = kEmpty;
-  private bufferOffset = 0;
-  private bufferLength = 0;
-  /** Wire length of the partial frame held, when its header has arrived: sizes the next allocation. */
-  private partialFrameLength = 0;
-  private failure: Error | undefined;
+export class SpdyParser extends FrameStreamParser<SpdyFrame> {
   private readonly inflater: HeaderInflater;
   private readonly maxFrameLength: number;
-  private readonly stablePayloads: boolean;
 
   constructor(options: SpdyParserOptions = {}) {
+    super(options.stablePayloads ?? false);
     this.maxFrameLength = options.maxFrameLength ?? 0xffffff;
-    this.stablePayloads = options.stablePayloads ?? false;
     this.inflater = new HeaderInflater(options.maxHeaderBytes ?? 262144);
   }
 
-  parse(chunk: Uint8Array, onFrame: (frame: SpdyFrame) => void): void {
-    if (this.failure) throw this.failure;
-    const input = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let source: Buffer;
-    let offset: number;
-    let end: number;
-    if (this.bufferLength === 0) {
-      source = input;
-      offset = 0;
-      end = input.byteLength;
-    } else {
-      this.append(input);
-      source = this.buffer;
-      offset = this.bufferOffset;
-      end = offset + this.bufferLength;
-    }
-    this.partialFrameLength = 0;
-    try {
-      while (end - offset >= 8) {
-        const length = source.readUIntBE(offset + 5, 3);
-        if (length > this.maxFrameLength) {
-          throw kubeError(
-            KubeErrorCode.PORT_FORWARD_PROTOCOL,
-            `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
-          );
-        }
-        if (end - offset < 8 + length) {
-          this.partialFrameLength = 8 + length;
-          break;
-        }
-        this.frame(source, offset, length, onFrame);
-        offset += 8 + length;
+  protected override parseFrames(
+    source: Buffer,
+    start: number,
+    end: number,
+    onFrame: (frame: SpdyFrame) => void,
+  ): number {
+    let offset = start;
+    while (end - offset >= 8) {
+      const length = source.readUIntBE(offset + 5, 3);
+      if (length > this.maxFrameLength) {
+        throw kubeError(
+          KubeErrorCode.PORT_FORWARD_PROTOCOL,
+          `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
+        );
       }
-    } catch (error) {
-      this.failure = error as Error;
-      this.buffer = kEmpty;
-      this.bufferLength = 0;
-      throw error;
-    }
-    const remaining = end - offset;
-    if (source === this.buffer && this.stablePayloads && offset > this.bufferOffset) {
-      const leftover = source.subarray(offset, end);
-      this.buffer = kEmpty;
-      this.bufferOffset = 0;
-      this.bufferLength = 0;
-      if (remaining > 0) this.append(leftover);
-    } else if (source === this.buffer) {
-      this.bufferOffset = remaining === 0 ? 0 : offset;
-      this.bufferLength = remaining;
-    } else if (remaining > 0) {
-      this.bufferOffset = 0;
-      this.bufferLength = 0;
-      this.append(input.subarray(offset, end));
-    }
-  }
-
-  private append(bytes: Buffer): void {
-    const newLength = this.bufferLength + bytes.byteLength;
-    if (this.bufferOffset + newLength > this.buffer.byteLength) {
-      let target = this.buffer;
-      if (newLength > this.buffer.byteLength) {
-        let size = Math.max(this.buffer.byteLength * 2, 4096, this.partialFrameLength);
-        while (size < newLength) size *= 2;
-        target = Buffer.allocUnsafe(size);
+      if (end - offset < 8 + length) {
+        this.partialFrameLength = 8 + length;
+        break;
       }
-      this.buffer.copy(target, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
-      this.buffer = target;
-      this.bufferOffset = 0;
+      this.frame(source, offset, length, onFrame);
+      offset += 8 + length;
     }
-    bytes.copy(this.buffer, this.bufferOffset + this.bufferLength);
-    this.bufferLength = newLength;
+    return offset;
   }
 
   private frame(source: Buffer, offset: number, length: number, onFrame: (frame: SpdyFrame) => void): void {

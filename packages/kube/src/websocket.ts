@@ -1,7 +1,9 @@
 // RFC 6455 framing, for relaying and inspecting WebSocket traffic. No I/O: bytes
 // in through `parse(chunk, onFrame)`, plain frame objects out.
+
 import { randomFillSync } from 'node:crypto';
 import { KubeErrorCode, kubeError } from './errors.js';
+import { FrameStreamParser } from './frame-stream.js';
 
 /** Frame opcodes (RFC 6455 §5.2). */
 export const WebSocketOpcode = {
@@ -65,102 +67,25 @@ export function isValidCloseCode(code: number): boolean {
  * place; only a trailing partial frame is copied, so the caller may relay the
  * same chunk untouched (the parser never writes into it).
  */
-export class WebSocketParser {
-  private buffer: Buffer = kEmpty;
-  private bufferOffset = 0;
-  private bufferLength = 0;
-  /** Wire length of the partial frame held, when its header has arrived: sizes the next allocation. */
-  private partialFrameLength = 0;
+export class WebSocketParser extends FrameStreamParser<WebSocketFrame> {
   private scratch: Buffer = kEmpty;
   private inMessage = false;
-  private failure: Error | undefined;
   private readonly from: 'client' | 'server' | undefined;
   private readonly maxFramePayload: number;
-  private readonly stablePayloads: boolean;
 
   constructor(options: WebSocketParserOptions = {}) {
+    super(options.stablePayloads ?? false);
     this.from = options.from;
     this.maxFramePayload = options.maxFramePayload ?? kDefaultMaxFramePayload;
-    this.stablePayloads = options.stablePayloads ?? false;
   }
 
-  /** Bytes held waiting for the rest of a frame. */
-  get pendingBytes(): number {
-    return this.bufferLength;
-  }
-
-  /** Parses `chunk`, calling `onFrame` for each whole frame. Throws a coded TaplineError on bad input; the parser stays failed. */
-  parse(chunk: Uint8Array, onFrame: (frame: WebSocketFrame) => void): void {
-    if (this.failure) throw this.failure;
-    const input = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let source: Buffer;
-    let offset: number;
-    let end: number;
-    if (this.bufferLength === 0) {
-      source = input;
-      offset = 0;
-      end = input.byteLength;
-    } else {
-      this.append(input);
-      source = this.buffer;
-      offset = this.bufferOffset;
-      end = this.bufferOffset + this.bufferLength;
-    }
-    try {
-      offset = this.parseFrames(source, offset, end, onFrame);
-    } catch (error) {
-      this.failure = error as Error;
-      this.buffer = kEmpty;
-      this.bufferOffset = 0;
-      this.bufferLength = 0;
-      throw error;
-    }
-    const remaining = end - offset;
-    if (source === this.buffer && this.stablePayloads && offset > this.bufferOffset) {
-      // Frames were handed out from our buffer: leave it to them.
-      const leftover = source.subarray(offset, end);
-      this.buffer = kEmpty;
-      this.bufferOffset = 0;
-      this.bufferLength = 0;
-      if (remaining > 0) this.append(leftover);
-    } else if (source === this.buffer) {
-      this.bufferOffset = remaining === 0 ? 0 : offset;
-      this.bufferLength = remaining;
-    } else if (remaining > 0) {
-      // Keep only the partial frame, in our own buffer.
-      this.bufferOffset = 0;
-      this.bufferLength = 0;
-      this.append(input.subarray(offset, end));
-    }
-  }
-
-  private append(bytes: Buffer): void {
-    const newLength = this.bufferLength + bytes.byteLength;
-    if (this.bufferOffset + newLength > this.buffer.byteLength) {
-      let target = this.buffer;
-      if (newLength > this.buffer.byteLength) {
-        let size = Math.max(this.buffer.byteLength * 2, 4096, this.partialFrameLength);
-        while (size < newLength) size *= 2;
-        target = Buffer.allocUnsafe(size);
-      }
-      this.buffer.copy(target, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
-      this.buffer = target;
-      this.bufferOffset = 0;
-    }
-    bytes.copy(this.buffer, this.bufferOffset + this.bufferLength);
-    this.bufferLength = newLength;
-  }
-
-  private parseFrames(
+  protected override parseFrames(
     source: Buffer,
     start: number,
     end: number,
     onFrame: (frame: WebSocketFrame) => void,
   ): number {
     let offset = start;
-    this.partialFrameLength = 0;
     while (end - offset >= 2) {
       // 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 ...
       // |F|R|R|R| opcode|M| Payload len |  Extended payload length (16/64)  |
