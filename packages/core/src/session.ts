@@ -229,9 +229,19 @@ export class Session implements RecordedSession {
     if (this.#overQuota(length)) return;
     if (this.#queuedBytes + length > this.#host.bufferBytes) {
       // Best effort: the live session is never slowed; what cannot be buffered
-      // is counted and recorded as a gap once the writer catches up.
+      // is counted and recorded as a gap once the writer catches up. Strict:
+      // content may not go unrecorded, so the session ends instead.
       this.#behindBytes += length;
       this.counts.bytesNotRecorded += length;
+      if (this.#host.mode === 'strict') {
+        this.terminate(
+          new SessionTermination(
+            'TAPLINE_ERR_RECORDER_BEHIND',
+            'recording_failed',
+            `the recorder fell ${this.#host.bufferBytes} bytes behind the session`,
+          ),
+        );
+      }
       return;
     }
     let payload = bytes;

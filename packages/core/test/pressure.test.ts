@@ -123,6 +123,28 @@ describe('a slow sink and a fast session', () => {
     await recorder.close({ timeoutMs: 100 });
   }, 60_000);
 
+  it('strict: a session that outruns the recorder ends with a coded reason instead of losing content', async () => {
+    const root = tempDirectory();
+    const recorder = createRecorder({
+      sinks: [createFileSink({ directory: join(root, 'out') })],
+      spool: { directory: join(root, 'spool'), fsync: 'none' },
+      mode: 'strict',
+      bufferBytes: 1024 * 1024,
+    });
+    const session = await recorder.start(grant());
+    const stream = session.openStream('ssh_exec');
+    // Far more than the buffer, in one turn of the event loop: the writer cannot keep up.
+    for (let i = 0; i < 256 && !session.signal.aborted; i++) {
+      session.data(stream, 'target_to_client', noise.subarray(0, 32 * 1024));
+    }
+    expect(session.signal.reason).toMatchObject({
+      code: 'TAPLINE_ERR_RECORDER_BEHIND',
+      endReason: 'recording_failed',
+    });
+    expect((await session.end('recording_failed')).reason).toBe('recording_failed');
+    await recorder.close({ timeoutMs: 100 });
+  });
+
   it('strict: a session cannot start when a sink cannot record', async () => {
     const root = tempDirectory();
     const broken: Sink = {
