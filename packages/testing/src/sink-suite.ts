@@ -175,11 +175,18 @@ async function resumeAndFinish(
   recording: RecordingInfo,
   segments: readonly TestSegment[],
   checkpoint: SinkCheckpoint | undefined,
+  crashed: readonly SinkRecording[],
 ): Promise<DeliveryReceipt> {
   // The spool hands back the persisted checkpoint and replays from checkpoint.segments.
   const reopened = await sink.open(recording, checkpoint);
   await writeSegments(reopened, segments, checkpoint?.segments ?? 0, segments.length, checkpoint);
-  return reopened.close(summaryOf(segments));
+  const receipt = await reopened.close(summaryOf(segments));
+  // A real crash ends the process and the OS releases what the dead attempts
+  // held. In-process, the nearest thing is a late abort() of each of them,
+  // after the resumed attempt has finished: it must release their handles and
+  // must not touch the delivered recording (the read-back comes after it).
+  for (const attempt of crashed) await attempt.abort(new Error('crashed attempt released'));
+  return receipt;
 }
 
 const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = {
@@ -217,8 +224,8 @@ const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = 
       );
       const first = await sink.open(recording);
       const { latest } = await writeSegments(first, segments, 0, crashAfter);
-      // Crash: the first SinkRecording is dropped without close() or abort().
-      const receipt = await resumeAndFinish(sink, recording, segments, latest);
+      // Crash: the first SinkRecording is left without close() or abort().
+      const receipt = await resumeAndFinish(sink, recording, segments, latest, [first]);
       await expectReadBack(
         context,
         receipt,
@@ -246,7 +253,7 @@ const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = 
       const first = await sink.open(recording);
       const run = await writeSegments(first, segments, 0, segments.length);
       const checkpoint = pick === undefined ? undefined : run.all[Math.min(pick, run.all.length - 1)];
-      const receipt = await resumeAndFinish(sink, recording, segments, checkpoint);
+      const receipt = await resumeAndFinish(sink, recording, segments, checkpoint, [first]);
       await expectReadBack(
         context,
         receipt,
@@ -266,7 +273,7 @@ const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = 
     const a = await writeSegments(first, segments, 0, third);
     const second = await sink.open(recording, a.latest);
     const b = await writeSegments(second, segments, a.latest?.segments ?? 0, 2 * third, a.latest);
-    const receipt = await resumeAndFinish(sink, recording, segments, b.latest);
+    const receipt = await resumeAndFinish(sink, recording, segments, b.latest, [first, second]);
     await expectReadBack(context, receipt, recording, segments, 'two crashes, resumed twice');
   },
 
@@ -278,7 +285,7 @@ const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = 
     const { latest } = await writeSegments(first, segments, 0, segments.length - 2);
     await first.abort(new Error('conformance: giving up on this attempt'));
     // Whatever the checkpoint called durable must still be there to resume from.
-    const receipt = await resumeAndFinish(sink, recording, segments, latest);
+    const receipt = await resumeAndFinish(sink, recording, segments, latest, []);
     await expectReadBack(
       context,
       receipt,
