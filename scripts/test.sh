@@ -12,5 +12,7 @@ for setup in .ci/setup-*.sh; do
 done
 bash scripts/bootstrap.sh
 pnpm test
+# What an adopter installs: every package packed, linted and installed outside the workspace.
+bash scripts/pack-check.sh
 # The benchmark gate: ratios against committed thresholds (bench/README.md).
 pnpm bench:ci
