@@ -440,7 +440,7 @@ export async function runSinkCheck(name: SinkCheckName, options: SinkSuiteOption
  * integrators', must pass it:
  *
  * ```ts
- * testSink({ name: 'file', factory: () => createFileSink({ dir }), readBack: (r) => readFile(fileURLToPath(r.location)) });
+ * testSink({ name: 'file', factory: () => createFileSink({ directory }), readBack: (r) => readFile(fileURLToPath(r.location)) });
  * ```
  */
 export function testSink(options: SinkSuiteOptions): void {
