@@ -128,7 +128,13 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   });
 
   /** Runs `argv` for a channel: in a real pty through `script` when the client asked for one. */
-  const run = (channel: ServerChannel, argv: string[], pty: Pty | undefined, env: Record<string, string>) => {
+  const run = (
+    channel: ServerChannel,
+    argv: string[],
+    pty: Pty | undefined,
+    env: Record<string, string>,
+    ofConnection: Set<ChildProcess>,
+  ) => {
     const environment = baseEnvironment(pty, env);
     let ttyFile: string | undefined;
     let child: ChildProcess;
@@ -160,6 +166,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       });
     }
     running.add(child);
+    ofConnection.add(child);
     channel.pipe(child.stdin!);
     child.stdin!.on('error', () => {});
     child.stdout!.pipe(channel, { end: false });
@@ -174,6 +181,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     });
     child.once('close', (code, signal) => {
       running.delete(child);
+      ofConnection.delete(child);
       if (finished) return;
       finished = true;
       // sshd's order: the data, EOF, the exit status, CLOSE (ssh2 sends EOF and CLOSE on end()).
@@ -182,7 +190,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       channel.end();
     });
     channel.once('close', () => {
-      if (!finished) killGroup(child, 'SIGHUP');
+      if (!finished) hangUp(child);
     });
     return {
       resize(cols: number, rows: number) {
@@ -203,7 +211,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     };
   };
 
-  const onSession = (session: Session) => {
+  const onSession = (session: Session, ofConnection: Set<ChildProcess>) => {
     let pty: Pty | undefined;
     const env: Record<string, string> = {};
     let program: ReturnType<typeof run> | undefined;
@@ -236,24 +244,31 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
         pty ? ['bash', '--norc', '--noprofile', '-i'] : ['bash', '--norc', '--noprofile', '-s'],
         pty,
         env,
+        ofConnection,
       );
     });
     session.on('exec', (accept, _reject, info) => {
       const channel = accept();
-      program = run(channel, ['bash', '-c', info.command], pty, env);
+      program = run(channel, ['bash', '-c', info.command], pty, env, ofConnection);
     });
     session.on('subsystem', (accept, reject, info) => {
       if (info.name !== 'sftp' || sftpServer === undefined) {
         reject?.();
         return;
       }
-      program = run(accept(), [sftpServer], undefined, env);
+      program = run(accept(), [sftpServer], undefined, env, ofConnection);
     });
   };
 
   const server = new ssh2.Server({ hostKeys: [key.privateKey] }, (connection) => {
     connections.add(connection);
-    connection.once('close', () => connections.delete(connection));
+    // ssh2 closes no channel when the connection drops (the proxy gone, the
+    // client killed): hang up on what this connection started, as sshd does.
+    const children = new Set<ChildProcess>();
+    connection.once('close', () => {
+      connections.delete(connection);
+      for (const child of children) hangUp(child);
+    });
     connection.on('error', () => {});
     connection.on('authentication', (context) => {
       if (
@@ -264,7 +279,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
         context.accept();
       } else context.reject(['password']);
     });
-    connection.on('ready', () => connection.on('session', (accept) => onSession(accept())));
+    connection.on('ready', () => connection.on('session', (accept) => onSession(accept(), children)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -290,6 +305,16 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Ends what a channel started when its user is gone. SIGHUP for a plain
+ * program; util-linux `script` ignores SIGHUP, and its SIGTERM closes the pty,
+ * which hangs up the shell's session the way sshd's closing pty does.
+ */
+function hangUp(child: ChildProcess): void {
+  killGroup(child, 'SIGHUP');
+  killGroup(child, 'SIGTERM');
 }
 
 /** Signals the program and everything it started (it leads its own process group). */

@@ -15,7 +15,7 @@ usage: bash scripts/start.sh [options]          run the connector (Ctrl-C stops 
        pnpm exec tapline inspect FILE           a recording's header and timeline (@tapline/cli)
 
 options:
-  --port N             proxy port (default 2222; a free port if 2222 is taken)
+  --port N             proxy port (default 2222, a free port if 2222 is taken; --demo: a free port)
   --host ADDR          proxy address (default 127.0.0.1)
   --recordings DIR     where recordings and events.jsonl go (default ./recordings)
   --state-dir DIR      proxy host key, spool, known_hosts (default ./.tapline)
@@ -121,6 +121,7 @@ function onEvent(connector: () => Connector | undefined) {
 async function demo(options: {
   recordingsDir: string;
   host: string;
+  port: number;
   ttlMs: number;
   client: DemoClientKind | 'auto';
 }): Promise<number> {
@@ -135,7 +136,7 @@ async function demo(options: {
       recordingsDir: options.recordingsDir,
       stateDir,
       host: options.host,
-      port: 0,
+      port: options.port,
       persistentHostKey: false,
       ttlMs: options.ttlMs,
       target: targetFromEnv(), // TAPLINE_TARGET_* set: the demo session runs on your sshd
@@ -243,21 +244,22 @@ async function main(argv: string[]): Promise<number> {
   if (client !== 'auto' && client !== 'openssh' && client !== 'ssh2') {
     throw new ConfigError(`--demo-client: auto, openssh or ssh2, not ${client}`);
   }
-  if (values.demo) return demo({ recordingsDir, host: values.host, ttlMs, client });
-
-  let port = 2222;
+  let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new ConfigError(`--port: not a port: ${values.port}`);
   }
+  // The demo takes a free port unless told one: it must not collide with a running connector.
+  if (values.demo) return demo({ recordingsDir, host: values.host, port: port ?? 0, ttlMs, client });
+
   let connector: Connector | undefined;
   connector = await startConnector({
     recordingsDir,
     stateDir: resolve(base, values['state-dir'] ?? '.tapline'),
     host: values.host,
-    port,
-    portFallback: values.port === undefined,
+    port: port ?? 2222,
+    portFallback: port === undefined,
     ttlMs,
     target: targetFromEnv(),
     onEvent: onEvent(() => connector),

@@ -1,6 +1,6 @@
 // The example connector exactly as a person runs it (the real entry point, in
 // a child process, in a fresh directory), driven by the real OpenSSH client.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -206,6 +206,30 @@ describe('examples/ssh-connector with OpenSSH', () => {
     expect(sftpFrames.map((frame) => frame.fileOperation).filter(Boolean)).toContainEqual(
       expect.objectContaining({ kind: 'FILE_OPERATION_KIND_OPEN', path: upload }),
     );
+  }, 60_000);
+
+  it('a client that vanishes (ssh killed) leaves none of its processes running on the demo target', async () => {
+    const directory = workDirectory();
+    const connector = start(['--port', '0'], directory);
+    const { ssh, token } = await printedSsh(connector);
+    // A number no other process has: the shell's foreground job, looked up by its argv.
+    const marker = String(4_000_000 + Math.floor(Math.random() * 1_000_000));
+    const client = spawn('sshpass', ['-p', token, ...ssh.slice(0, -1), '-tt', ssh.at(-1)!], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => client.kill('SIGKILL'));
+    let seen = '';
+    client.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    await until(() => (/tapline-demo:~[#$] ?$/m.test(seen) ? true : undefined), 20_000, 'the prompt');
+    client.stdin!.write(`sleep ${marker}\r`);
+    const running = () => spawnSync('pgrep', ['-f', `^sleep ${marker}$`]).status === 0;
+    await until(() => (running() ? true : undefined), 10_000, 'the command to run');
+    // Both the sshpass wrapper and ssh itself die at once, as when a laptop lid closes.
+    spawnSync('pkill', ['-KILL', '-f', `ssh .*-tt ${ssh.at(-1)}`]);
+    await until(() => (running() ? undefined : true), 15_000, 'the target to hang up on the shell');
+    await connector.waitFor(/session \S+ ended/);
   }, 60_000);
 
   it('after a crash (SIGKILL) the next start recovers the recording; SIGTERM tells the live user and delivers', async () => {

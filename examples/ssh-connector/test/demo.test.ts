@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startConnectorProcess } from './helpers.js';
+import { freePort, startConnectorProcess } from './helpers.js';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -54,6 +54,8 @@ describe('examples/ssh-connector --demo', () => {
     expect(stdout).toMatch(/^Approvers {4}Grace Hopper \(demo approver\)/m);
     expect(stdout).toMatch(/^Access flow {2}Demo: just-in-time SSH access \(af-demo\)$/m);
     expect(stdout).toContain('demo ok:');
+    // bootstrap's install is quiet: no workspace cycle, no unapproved build scripts.
+    expect(stderr).not.toMatch(/cyclic|Ignored build scripts|approve-builds/);
     // The recording stays in ./recordings of the directory it ran in.
     const files = readdirSync(join(directory, 'recordings'));
     expect(files.filter((name) => name.endsWith('.tapline'))).toHaveLength(1);
@@ -61,9 +63,11 @@ describe('examples/ssh-connector --demo', () => {
   }, 60_000);
 
   it("falls back to ssh2's client (a machine without tmux or OpenSSH) with the same timeline", async () => {
-    const { exit, stdout, stderr } = await runDemo(['--demo-client', 'ssh2']);
+    const port = await freePort();
+    const { exit, stdout, stderr } = await runDemo(['--demo-client', 'ssh2', '--port', String(port)]);
     expect(exit, `stdout:\n${stdout}\nstderr:\n${stderr}`).toEqual({ code: 0, signal: null });
     expect(stdout).toContain("driving one session with ssh2's client");
+    expect(stdout).toContain(`proxy        127.0.0.1:${port},`);
     expect(timelineCommands(stdout)).toEqual(['echo hello world', 'ls -la /tmp | head -3', 'pwd', 'exit']);
   }, 60_000);
 

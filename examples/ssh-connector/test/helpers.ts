@@ -180,7 +180,7 @@ export async function framesOf(path: string): Promise<Array<Record<string, unkno
   return frames;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
