@@ -25,11 +25,17 @@ function slowSink(inner: Sink, delayMs: number): Sink {
 // Incompressible output, as from `cat /dev/urandom`: the worst case for the pipeline.
 const noise = randomBytes(1024 * 1024);
 
-/** Pushes `totalBytes` of output through a session as fast as the event loop allows. */
+/**
+ * Pushes `totalBytes` of output through a session as fast as the event loop
+ * allows or, `paced`, at the pipeline's pace (pausing like a TCP window while
+ * the recorder's queue is long), so that only the sink can fall behind.
+ */
 async function flood(
   session: Awaited<ReturnType<ReturnType<typeof createRecorder>['start']>>,
   totalBytes: number,
+  paced = false,
 ) {
+  const live = session as unknown as { queuedBytes: number };
   const stream = session.openStream('ssh_exec', { details: { command: 'cat /dev/urandom' } });
   const chunk = 32 * 1024;
   let peakRss = process.memoryUsage().rss;
@@ -43,6 +49,9 @@ async function flood(
       noise.subarray(sent % noise.length, (sent % noise.length) + chunk),
     );
     longestCallMs = Math.max(longestCallMs, performance.now() - start);
+    while (paced && live.queuedBytes > 4 * 1024 * 1024 && !session.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     // Yield like a socket does between reads, so the pipeline can run.
     await new Promise((resolve) => setImmediate(resolve));
     if (sent % (1024 * 1024) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -116,7 +125,9 @@ describe('a slow sink and a fast session', () => {
     const ended = new Promise((resolve) =>
       session.signal.addEventListener('abort', () => resolve(session.signal.reason)),
     );
-    await flood(session, 64 * 1024 * 1024);
+    // Paced: on a loaded machine an unpaced flood can outrun compression first
+    // and end the session as TAPLINE_ERR_RECORDER_BEHIND; here only the sink lags.
+    await flood(session, 64 * 1024 * 1024, true);
     expect(await ended).toMatchObject({ code: 'TAPLINE_ERR_SINK_LAGGING', endReason: 'recording_failed' });
     const summary = await session.end('recording_failed');
     expect(summary.reason).toBe('recording_failed');

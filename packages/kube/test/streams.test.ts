@@ -252,6 +252,11 @@ describe('streams through the proxy', () => {
     const { socket, received } = await rawExec(BOB_TOKEN, ['sh', '-c', 'sleep 20']);
     try {
       await until(() => watchOutput.includes('web'));
+      // kubectl prints the LIST before it opens the WATCH: a pod added now shows
+      // up only once the watch streams through the proxy (its 200 is sent), so
+      // the revoke below cannot land in between (it would answer 503 then).
+      h.api.addPod('default', 'web-bob');
+      await until(() => watchOutput.includes('web-bob'));
       const bob = sessionOf('bob@example.com');
       const exec = await until(() => opened(bob, 'kube_exec'));
       const watchExit = new Promise<number | null>((resolve) => watch.on('close', resolve));
