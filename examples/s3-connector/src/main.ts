@@ -43,12 +43,15 @@ async function main(): Promise<void> {
   });
   // The control plane gets metadata only (ids, counts, where the recording is, its chain hash),
   // signed with HMAC-SHA256, through a durable outbox that survives restarts.
-  const metadata = await createHttpMetadataEmitter({
+  const metadata = createHttpMetadataEmitter({
     url: config.metadataUrl,
     secret: config.metadataSecret,
-    outboxDir: join(config.stateDir, 'outbox'),
-    onError: (error) => out(`[${time()}] metadata: ${error.message} (will retry)`),
+    directory: join(config.stateDir, 'outbox'),
+    onEvent: (event) => {
+      if (event.type === 'error') out(`[${time()}] metadata: ${event.error.message} (will retry)`);
+    },
   });
+  await metadata.start(); // a locked or unwritable outbox stops the start here, with its code
   const recorder = createRecorder({
     sinks: [sink],
     metadata,

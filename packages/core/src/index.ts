@@ -1,10 +1,13 @@
+// The one error class, defined by @tapline/frames (the lowest layer), exported here too.
+export { isTaplineError, TaplineError, type TaplineErrorOptions } from '@tapline/frames';
 export { type ValidContext, validateContext } from './context.js';
 export type * from './contracts.js';
 export { type DeliveryFailure, isPermanent, type RetryOptions } from './delivery.js';
+export { renamedOption, warnDeprecated } from './deprecation.js';
 export { channels } from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
-export { createJsonlMetadataEmitter, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
+export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
 export { createRecorder, type Recorder, type RecorderOptions, type RecoveryReport } from './recorder.js';
 export type { RedactionHooks } from './session.js';
 export { createSigner, type SigningOptions, signedMessage, verifyRecordingSignature } from './signing.js';

@@ -1,13 +1,19 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { MetadataEmitter, MetadataEvent } from './contracts.js';
+import { warnDeprecated } from './deprecation.js';
 import { coreError } from './errors.js';
 
 export interface JsonlMetadataEmitterOptions {
   /** File the events are appended to, one JSON object per line. */
   path: string;
-  /** fsync after each event so `emit()` resolving means durable. @default true */
-  fsync?: boolean;
+  /**
+   * `event`: fsync after each event, so `emit()` resolving means durable.
+   * `none`: leave it to the OS (events can be lost on power loss).
+   * (`true`/`false` are the deprecated spellings.)
+   * @default 'event'
+   */
+  fsync?: 'event' | 'none' | boolean;
   /** @default 'jsonl' */
   name?: string;
 }
@@ -15,7 +21,7 @@ export interface JsonlMetadataEmitterOptions {
 /** The embedded default emitter: appends each event as a JSON line to a file. */
 export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions): MetadataEmitter {
   const path = resolve(options.path);
-  const fsync = options.fsync ?? true;
+  const fsync = eventFsync(options.fsync, 'createJsonlMetadataEmitter({ fsync: boolean })');
   let handle: Promise<FileHandle> | undefined;
   let closed = false;
   // Appends are serialized so lines never interleave and order is kept.
@@ -52,4 +58,21 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
       handle = undefined;
     },
   };
+}
+
+/** The event-log `fsync` option, accepting the deprecated boolean spelling. */
+export function eventFsync(value: 'event' | 'none' | boolean | undefined, oldName: string): boolean {
+  if (typeof value === 'boolean') {
+    warnDeprecated(oldName, "fsync: 'event' | 'none'");
+    return value;
+  }
+  if (value !== undefined && value !== 'event' && value !== 'none') {
+    throw coreError(
+      'TAPLINE_ERR_INVALID_OPTION',
+      `fsync: 'event' or 'none', not ${String(value)}`,
+      undefined,
+      'jsonl-emitter',
+    );
+  }
+  return value !== 'none';
 }

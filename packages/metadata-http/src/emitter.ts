@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MetadataEmitter, MetadataEvent } from '@tapline/core';
+import {
+  eventFsync,
+  type MetadataEmitter,
+  type MetadataEvent,
+  renamedOption,
+  warnDeprecated,
+} from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 import { Agent, type Dispatcher, request } from 'undici';
 import {
@@ -10,6 +16,7 @@ import {
   METADATA_DELIVERY,
   METADATA_INVALID,
   METADATA_OUTBOX_FULL,
+  METADATA_OUTBOX_IO,
   METADATA_REJECTED,
 } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
@@ -22,7 +29,9 @@ export interface HttpMetadataEmitterOptions {
   /** HMAC-SHA256 key for the Tapline-Signature header (share it with the receiver). */
   secret: Secret;
   /** Directory of the durable outbox (created if missing); one emitter per directory. */
-  outboxDir: string;
+  directory?: string;
+  /** @deprecated Use `directory`. */
+  outboxDir?: string;
   batch?: {
     /** Events per request at most. @default 100 */
     maxEvents?: number;
@@ -33,6 +42,8 @@ export interface HttpMetadataEmitterOptions {
   };
   retry?: {
     /** First backoff cap; doubles per attempt (full jitter: a random delay up to the cap). @default 500 */
+    initialDelayMs?: number;
+    /** @deprecated Use `initialDelayMs`. */
     baseDelayMs?: number;
     /** Largest backoff cap. @default 60000 */
     maxDelayMs?: number;
@@ -54,17 +65,34 @@ export interface HttpMetadataEmitterOptions {
   headers?: Record<string, string>;
   /** undici dispatcher to use instead of the emitter's own Agent. */
   dispatcher?: Dispatcher;
-  /** fsync the outbox on every emit. Turn off only where losing events on power loss is acceptable. @default true */
-  fsync?: boolean;
+  /**
+   * `event`: fsync the outbox on every emit (`emit()` resolving means durable).
+   * `none`: only where losing events on power loss is acceptable.
+   * (`true`/`false` are the deprecated spellings.)
+   * @default 'event'
+   */
+  fsync?: 'event' | 'none' | boolean;
   /** Outbox files are rotated past this size; each is deleted once all its events are delivered. @default 4194304 */
   maxOutboxFileBytes?: number;
   /** Undelivered bytes the outbox may hold before emit() rejects. @default 67108864 */
   maxOutboxBytes?: number;
-  /** Told of every failed attempt (retried) and every event given up (dead-lettered). */
+  /** Receives what the emitter reports: delivered batches, failed attempts (retried), events given up (dead-lettered). Must not throw. */
+  onEvent?: (event: HttpMetadataEmitterEvent) => void;
+  /** @deprecated Use `onEvent` (events of type `error`). */
   onError?: (error: TaplineError) => void;
   /** @default "http" */
   name?: string;
 }
+
+/**
+ * What the emitter reports. `error.code` tells an `error` apart:
+ * TAPLINE_ERR_METADATA_DELIVERY (an attempt failed, retried),
+ * TAPLINE_ERR_METADATA_REJECTED (an event given up, in dead-letter.log),
+ * TAPLINE_ERR_METADATA_OUTBOX_IO / _OUTBOX_LOCKED (the outbox).
+ */
+export type HttpMetadataEmitterEvent =
+  | { type: 'delivered'; events: number }
+  | { type: 'error'; error: TaplineError };
 
 export interface HttpMetadataEmitterStats {
   /** Durable in the outbox, not yet acknowledged by the receiver. */
@@ -76,6 +104,13 @@ export interface HttpMetadataEmitterStats {
 }
 
 export interface HttpMetadataEmitter extends MetadataEmitter {
+  /**
+   * Resolves once the outbox is open (what a previous run left in it is then
+   * being delivered); rejects with a coded error when it cannot be used
+   * (TAPLINE_ERR_METADATA_OUTBOX_LOCKED, _OUTBOX_IO). Optional: `emit()`
+   * waits for it too, and rejects with the same error.
+   */
+  start(): Promise<void>;
   stats(): HttpMetadataEmitterStats;
   /** Resolves once everything emitted so far was acknowledged by the receiver. */
   flush(): Promise<void>;
@@ -134,42 +169,85 @@ function parseRetryAfter(value: string | string[] | undefined, now: number): num
  * A MetadataEmitter that POSTs signed JSON batches to an HTTP endpoint, with a
  * durable on-disk outbox: emit() resolves once the event is fsynced; delivery
  * is at least once, in order per session, across restarts and SIGKILL.
+ * Synchronous: the outbox opens in the background at once; `start()` waits for it.
  */
-export async function createHttpMetadataEmitter(
-  options: HttpMetadataEmitterOptions,
-): Promise<HttpMetadataEmitter> {
+export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): HttpMetadataEmitter {
   const url = new URL(options.url);
+  const directory = renamedOption(
+    options.directory,
+    options.outboxDir,
+    'createHttpMetadataEmitter({ outboxDir })',
+    'directory',
+  );
+  if (!directory) throw invalid('createHttpMetadataEmitter: `directory` (the outbox) is required');
+  const fsync = eventFsync(options.fsync, 'createHttpMetadataEmitter({ fsync: boolean })');
   const maxEvents = options.batch?.maxEvents ?? 100;
   const maxBytes = options.batch?.maxBytes ?? 256 * 1024;
   const maxDelayMs = options.batch?.maxDelayMs ?? 250;
-  const baseDelayMs = options.retry?.baseDelayMs ?? 500;
+  const initialDelayMs =
+    renamedOption(
+      options.retry?.initialDelayMs,
+      options.retry?.baseDelayMs,
+      'createHttpMetadataEmitter({ retry: { baseDelayMs } })',
+      'retry.initialDelayMs',
+    ) ?? 500;
   const maxDelayCap = options.retry?.maxDelayMs ?? 60_000;
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 300_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const maxOutboxBytes = options.maxOutboxBytes ?? 64 * 1024 * 1024;
   const includeContent = options.includeContent ?? false;
-  const report = (error: TaplineError) => {
+  if (options.onError) warnDeprecated('createHttpMetadataEmitter({ onError })', "onEvent (type 'error')");
+  const tell = (event: HttpMetadataEmitterEvent) => {
     try {
-      options.onError?.(error);
+      options.onEvent?.(event);
+      if (event.type === 'error') options.onError?.(event.error);
     } catch {
       // A throwing listener must not stop delivery.
     }
   };
+  const report = (error: unknown) => {
+    tell({
+      type: 'error',
+      error:
+        error instanceof TaplineError
+          ? error
+          : new TaplineError(METADATA_OUTBOX_IO, String((error as Error)?.message ?? error), {
+              component: 'metadata-http',
+              cause: error,
+            }),
+    });
+  };
 
-  await mkdir(options.outboxDir, { recursive: true });
-  const { outbox, pending: recovered } = await Outbox.open(options.outboxDir, {
-    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-    ...(options.maxOutboxFileBytes === undefined ? {} : { maxFileBytes: options.maxOutboxFileBytes }),
-    onCorrupt: report,
-  });
+  const pending: OutboxEntry[] = [];
+  let pendingBytes = 0;
+  let outbox: Outbox;
+  let started: Promise<void> | undefined;
   const ownAgent = options.dispatcher
     ? undefined
     : new Agent({ keepAliveTimeout: 4_000, connectTimeout: 5_000 });
   const dispatcher = options.dispatcher ?? ownAgent!;
-
-  const pending: OutboxEntry[] = [...recovered];
-  let pendingBytes = pending.reduce((n, entry) => n + entry.json.length, 0);
+  const start = (): Promise<void> => {
+    started ??= (async () => {
+      await mkdir(directory, { recursive: true }).catch((cause: unknown) => {
+        throw new TaplineError(METADATA_OUTBOX_IO, `cannot create the outbox directory ${directory}`, {
+          component: 'metadata-http',
+          cause,
+        });
+      });
+      const opened = await Outbox.open(directory, {
+        fsync,
+        ...(options.maxOutboxFileBytes === undefined ? {} : { maxFileBytes: options.maxOutboxFileBytes }),
+        onCorrupt: report,
+      });
+      outbox = opened.outbox;
+      pending.push(...opened.pending);
+      pendingBytes = pending.reduce((n, entry) => n + entry.json.length, 0);
+      if (pending.length) oldestSince = performance.now();
+      loop = deliver().catch(report);
+    })();
+    return started;
+  };
   const stats = { delivered: 0, deadLettered: 0, requests: 0, failedRequests: 0 };
   let closing = false;
   let closed = false;
@@ -182,9 +260,10 @@ export async function createHttpMetadataEmitter(
     w?.();
   };
   let flushWaiters: Array<() => void> = [];
-  let oldestSince = pending.length ? performance.now() : 0;
+  let oldestSince = 0;
   // Emits are serialized so their outbox order (and so delivery order) is call order.
   let emitChain: Promise<unknown> = Promise.resolve();
+  let loop: Promise<unknown> = Promise.resolve();
 
   async function deadLetter(entries: OutboxEntry[], status: number, reason: string): Promise<void> {
     const lines = entries
@@ -297,6 +376,7 @@ export async function createHttpMetadataEmitter(
         const { status, retryAfter } = await post(batch, attempt);
         if (status >= 200 && status < 300) {
           stats.delivered += batch.length;
+          tell({ type: 'delivered', events: batch.length });
           await acknowledge(batch.length);
           limit = maxEvents;
           attempt = 0;
@@ -319,14 +399,14 @@ export async function createHttpMetadataEmitter(
           attempt = 0;
           continue;
         }
-        const cap = Math.min(maxDelayCap, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+        const cap = Math.min(maxDelayCap, initialDelayMs * 2 ** Math.min(attempt - 1, 30));
         const honoured = parseRetryAfter(retryAfter, Date.now());
         delay = honoured !== undefined ? Math.min(honoured, maxRetryAfterMs) : Math.random() * cap;
       } catch (error) {
         if (stopped) return;
         stats.failedRequests++;
         failure = (error as Error).message;
-        delay = Math.random() * Math.min(maxDelayCap, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+        delay = Math.random() * Math.min(maxDelayCap, initialDelayMs * 2 ** Math.min(attempt - 1, 30));
       }
       report(
         new TaplineError(
@@ -342,10 +422,13 @@ export async function createHttpMetadataEmitter(
     }
   }
 
-  const loop = deliver().catch(report);
+  // The outbox opens at once (what a previous run left starts to go out), in
+  // the background: start() and emit() hand its failure to their callers.
+  start().catch(report);
 
   const emitter: HttpMetadataEmitter = {
     name: options.name ?? 'http',
+    start,
     emit(event: MetadataEvent): Promise<void> {
       if (closing || closed) {
         return Promise.reject(
@@ -358,36 +441,36 @@ export async function createHttpMetadataEmitter(
       } catch (error) {
         return Promise.reject(error);
       }
-      if (pendingBytes + json.length > maxOutboxBytes) {
-        return Promise.reject(
-          new TaplineError(
-            METADATA_OUTBOX_FULL,
-            `the outbox holds ${pendingBytes} undelivered bytes (max ${maxOutboxBytes})`,
-            {
-              component: 'metadata-http',
-            },
-          ),
-        );
-      }
-      pendingBytes += json.length;
-      const appended = outbox.append(json).then(
-        (seq) => {
+      // In call order: each emit's append is queued behind the outbox opening.
+      const appended = start()
+        .then(() => {
+          if (pendingBytes + json.length > maxOutboxBytes) {
+            throw new TaplineError(
+              METADATA_OUTBOX_FULL,
+              `the outbox holds ${pendingBytes} undelivered bytes (max ${maxOutboxBytes})`,
+              { component: 'metadata-http' },
+            );
+          }
+          pendingBytes += json.length;
+          return outbox.append(json).catch((error: unknown) => {
+            pendingBytes -= json.length;
+            throw error;
+          });
+        })
+        .then((seq) => {
           if (!pending.length) oldestSince = performance.now();
           pending.push({ seq, json, id: event.id, sessionId: event.sessionId });
           notify();
-        },
-        (error: unknown) => {
-          pendingBytes -= json.length;
-          throw error;
-        },
-      );
+        });
       emitChain = appended.catch(() => {});
       return appended;
     },
     stats() {
       return { pending: pending.length, ...stats };
     },
-    flush() {
+    async flush() {
+      // What a previous run left counts too: wait for the outbox to be read.
+      await start().catch(() => {});
       if (!pending.length) return emitChain.then(() => (pending.length ? emitter.flush() : undefined));
       notify();
       return new Promise<void>((resolve) => flushWaiters.push(resolve));
@@ -412,7 +495,11 @@ export async function createHttpMetadataEmitter(
       notify();
       await loop;
       closed = true;
-      await outbox.close();
+      if (started)
+        await started.then(
+          () => outbox.close(),
+          () => {},
+        );
       await ownAgent?.close().catch(() => {});
     },
   };

@@ -51,12 +51,13 @@ describe('crash safety', () => {
     await down.close();
 
     const up = await startReceiver(SECRET);
-    const restarted = await createHttpMetadataEmitter({
+    const restarted = createHttpMetadataEmitter({
       url: up.url,
       secret: SECRET,
-      outboxDir: dir,
+      directory: dir,
       batch: { maxDelayMs: 5 },
     });
+    await restarted.start();
     expect(restarted.stats().pending).toBeGreaterThanOrEqual(durable.length);
     await restarted.flush();
     await restarted.close();
@@ -79,7 +80,7 @@ describe('crash safety', () => {
     ).not.toContain('SESSION-CONTENT-c0ffee');
     expect(up.requests.every((r) => r.signatureValid)).toBe(true);
     // Delivered events are compacted away: a third start has nothing to send.
-    const third = await createHttpMetadataEmitter({ url: up.url, secret: SECRET, outboxDir: dir });
+    const third = createHttpMetadataEmitter({ url: up.url, secret: SECRET, directory: dir });
     expect(third.stats().pending).toBe(0);
     await third.close();
     await up.close();

@@ -27,15 +27,15 @@ afterAll(async () => {
 
 function fast(
   url: string,
-  outboxDir: string,
+  directory: string,
   extra: Partial<HttpMetadataEmitterOptions> = {},
 ): HttpMetadataEmitterOptions {
   return {
     url,
     secret: SECRET,
-    outboxDir,
+    directory,
     batch: { maxEvents: 20, maxDelayMs: 20 },
-    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    retry: { initialDelayMs: 20, maxDelayMs: 200 },
     timeoutMs: 2_000,
     ...extra,
   };
@@ -67,9 +67,7 @@ describe('delivery through a misbehaving receiver', () => {
       { status: 429, retryAfter: '1' },
     ];
     const receiver = await startReceiver(SECRET, (i) => script[i] ?? (i % 5 === 4 ? { status: 500 } : 'ok'));
-    const emitter = await createHttpMetadataEmitter(
-      fast(receiver.url, await tempDir(), { timeoutMs: 1_000 }),
-    );
+    const emitter = createHttpMetadataEmitter(fast(receiver.url, await tempDir(), { timeoutMs: 1_000 }));
     const sessions = Array.from({ length: 5 }, () => crypto.randomUUID());
     const events: MetadataEvent[] = [];
     for (let sequence = 0; sequence < 40; sequence++) {
@@ -111,7 +109,7 @@ describe('delivery through a misbehaving receiver', () => {
 
   it('batches by size and by time', async () => {
     const receiver = await startReceiver(SECRET);
-    const emitter = await createHttpMetadataEmitter(
+    const emitter = createHttpMetadataEmitter(
       fast(receiver.url, await tempDir(), { batch: { maxEvents: 10, maxDelayMs: 300 } }),
     );
     const sessionId = crypto.randomUUID();
@@ -142,8 +140,8 @@ describe('delivery through a misbehaving receiver', () => {
     );
     const errors: string[] = [];
     const dir = await tempDir();
-    const emitter = await createHttpMetadataEmitter(
-      fast(receiver.url, dir, { onError: (error) => errors.push(error.code) }),
+    const emitter = createHttpMetadataEmitter(
+      fast(receiver.url, dir, { onEvent: (e) => e.type === 'error' && errors.push(e.error.code) }),
     );
     const sessionId = crypto.randomUUID();
     const events = Array.from({ length: 12 }, (_, i) => makeMetadataEvent(sessionId, i));
@@ -168,7 +166,7 @@ describe('least exposure', () => {
     const marker = 'SECRET-CONTENT-7f3a9c';
     const receiver = await startReceiver(SECRET);
     const dir = await tempDir();
-    const emitter = await createHttpMetadataEmitter(fast(receiver.url, dir));
+    const emitter = createHttpMetadataEmitter(fast(receiver.url, dir));
     const sessionId = crypto.randomUUID();
     const event = makeMetadataEvent(sessionId, 0, {
       commands: 3,
@@ -186,7 +184,7 @@ describe('least exposure', () => {
     expect(receiver.take()[0]!.data).toMatchObject({ commands: 3 });
 
     // Opting in sends it.
-    const withContent = await createHttpMetadataEmitter(
+    const withContent = createHttpMetadataEmitter(
       fast(receiver.url, await tempDir(), { includeContent: true }),
     );
     await withContent.emit(makeMetadataEvent(sessionId, 1, { content: { note: marker } }));
@@ -199,7 +197,7 @@ describe('least exposure', () => {
 describe('emit() contract', () => {
   it('rejects invalid events with TAPLINE_ERR_METADATA_INVALID and a full outbox with TAPLINE_ERR_METADATA_OUTBOX_FULL', async () => {
     const receiver = await startReceiver(SECRET, () => ({ status: 503 }));
-    const emitter = await createHttpMetadataEmitter(
+    const emitter = createHttpMetadataEmitter(
       fast(receiver.url, await tempDir(), { maxOutboxBytes: 2_000, closeTimeoutMs: 50 }),
     );
     const good = makeMetadataEvent(crypto.randomUUID(), 0);
@@ -228,15 +226,65 @@ describe('emit() contract', () => {
     await receiver.close();
   });
 
+  it('the names used before docs/conventions.md still work, each with one deprecation warning', async () => {
+    const receiver = await startReceiver(SECRET);
+    const dir = await tempDir();
+    const warnings: Array<{ code?: string; message: string }> = [];
+    const onWarning = (warning: Error & { code?: string }) =>
+      warnings.push({ code: warning.code, message: warning.message });
+    process.on('warning', onWarning);
+    try {
+      const errors: string[] = [];
+      const legacy = createHttpMetadataEmitter({
+        url: receiver.url,
+        secret: SECRET,
+        outboxDir: dir,
+        retry: { baseDelayMs: 20 },
+        fsync: true,
+        onError: (error) => errors.push(error.code),
+        batch: { maxDelayMs: 10 },
+      });
+      await legacy.emit(makeMetadataEvent('s-legacy', 0));
+      await legacy.flush();
+      await legacy.close();
+      expect(receiver.take().map((event) => event.sessionId)).toEqual(['s-legacy']);
+      expect((await readdir(dir)).length).toBeGreaterThan(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      const codes = warnings
+        .map((warning) => warning.code)
+        .filter((code) => code?.startsWith('TAPLINE_DEP_'));
+      expect(new Set(codes).size).toBe(codes.length);
+      expect(codes).toEqual(
+        expect.arrayContaining([
+          'TAPLINE_DEP_CREATEHTTPMETADATAEMITTER_OUTBOXDIR',
+          'TAPLINE_DEP_CREATEHTTPMETADATAEMITTER_RETRY_BASEDELAYMS',
+          'TAPLINE_DEP_CREATEHTTPMETADATAEMITTER_FSYNC_BOOLEAN',
+          'TAPLINE_DEP_CREATEHTTPMETADATAEMITTER_ONERROR',
+        ]),
+      );
+      expect(() => createHttpMetadataEmitter({ url: receiver.url, secret: SECRET })).toThrow(
+        expect.objectContaining({ code: 'TAPLINE_ERR_METADATA_INVALID' }),
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await receiver.close();
+    }
+  });
+
   it('a second emitter on the same outbox directory is refused', async () => {
     const receiver = await startReceiver(SECRET);
     const dir = await tempDir();
-    const first = await createHttpMetadataEmitter(fast(receiver.url, dir));
-    await expect(createHttpMetadataEmitter(fast(receiver.url, dir))).rejects.toMatchObject({
+    const first = createHttpMetadataEmitter(fast(receiver.url, dir));
+    await first.start();
+    const second = createHttpMetadataEmitter(fast(receiver.url, dir));
+    await expect(second.start()).rejects.toMatchObject({ code: 'TAPLINE_ERR_METADATA_OUTBOX_LOCKED' });
+    await expect(second.emit(makeMetadataEvent('s-1', 0))).rejects.toMatchObject({
       code: 'TAPLINE_ERR_METADATA_OUTBOX_LOCKED',
     });
+    await second.close();
     await first.close();
-    const again = await createHttpMetadataEmitter(fast(receiver.url, dir));
+    const again = createHttpMetadataEmitter(fast(receiver.url, dir));
+    await again.start();
     await again.close();
     await receiver.close();
   });

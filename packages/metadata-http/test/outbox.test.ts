@@ -93,13 +93,16 @@ describe('outbox recovery and compaction', () => {
     );
     const receiver = await startReceiver('s');
     const problems: string[] = [];
-    const emitter = await createHttpMetadataEmitter({
+    const emitter = createHttpMetadataEmitter({
       url: receiver.url,
       secret: 's',
-      outboxDir: dir,
+      directory: dir,
       batch: { maxDelayMs: 1 },
-      onError: (error) => problems.push(`${error.code}:${String(error.details?.problem)}`),
+      onEvent: (e) => {
+        if (e.type === 'error') problems.push(`${e.error.code}:${String(e.error.details?.problem)}`);
+      },
     });
+    await emitter.start();
     expect(problems).toEqual(['TAPLINE_ERR_METADATA_OUTBOX_IO:truncated']);
     // Event 0 was acknowledged before the crash; 1 and 2 were not.
     expect(emitter.stats().pending).toBe(2);
@@ -111,10 +114,10 @@ describe('outbox recovery and compaction', () => {
   it('delivered events are compacted away: old files deleted, a restart rewrites only what is pending', async () => {
     const dir = await tempDir();
     const receiver = await startReceiver('s');
-    const emitter = await createHttpMetadataEmitter({
+    const emitter = createHttpMetadataEmitter({
       url: receiver.url,
       secret: 's',
-      outboxDir: dir,
+      directory: dir,
       batch: { maxDelayMs: 1 },
     });
     const sessionId = crypto.randomUUID();
@@ -123,7 +126,7 @@ describe('outbox recovery and compaction', () => {
     await emitter.flush();
     await emitter.close();
     expect(receiver.take()).toHaveLength(200);
-    const again = await createHttpMetadataEmitter({ url: receiver.url, secret: 's', outboxDir: dir });
+    const again = createHttpMetadataEmitter({ url: receiver.url, secret: 's', directory: dir });
     expect(again.stats().pending).toBe(0);
     await again.close();
     const files = (await readdir(dir)).filter((name) => name.endsWith('.log'));
@@ -136,13 +139,13 @@ describe('outbox recovery and compaction', () => {
     const dir = await tempDir();
     let up = false;
     const receiver = await startReceiver('s', () => (up ? 'ok' : { status: 503 }));
-    const emitter = await createHttpMetadataEmitter({
+    const emitter = createHttpMetadataEmitter({
       url: receiver.url,
       secret: 's',
-      outboxDir: dir,
+      directory: dir,
       maxOutboxFileBytes: 64 * 1024,
       batch: { maxDelayMs: 1, maxEvents: 50 },
-      retry: { baseDelayMs: 20, maxDelayMs: 50 },
+      retry: { initialDelayMs: 20, maxDelayMs: 50 },
     });
     const sessionId = crypto.randomUUID();
     const events = Array.from({ length: 100 }, (_, i) =>
@@ -161,11 +164,11 @@ describe('outbox recovery and compaction', () => {
     expect(delivered.map((e) => e.id)).toEqual(events.map((e) => e.id));
     // Appending garbage to the outbox does not resurrect delivered events.
     await appendFile(join(dir, (await logs())[0]!), Buffer.from('not a record'));
-    const last = await createHttpMetadataEmitter({
+    const last = createHttpMetadataEmitter({
       url: receiver.url,
       secret: 's',
-      outboxDir: dir,
-      onError: () => {},
+      directory: dir,
+      onEvent: () => {},
     });
     expect(last.stats().pending).toBe(0);
     await last.close();

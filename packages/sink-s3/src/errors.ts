@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { renamedOption } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 
 /** Storage refused for a reason retrying cannot fix (AccessDenied, NoSuchBucket, KMS key disabled, ...). */
@@ -80,11 +81,36 @@ export function isTransient(error: unknown): boolean {
 
 export interface RetryOptions {
   /** Attempts per request, the first included. @default 6 */
-  attempts?: number;
-  /** Base of the exponential backoff (full jitter). @default 200 */
-  baseDelayMs?: number;
+  maxAttempts?: number;
+  /** First backoff cap, doubling per attempt (full jitter). @default 200 */
+  initialDelayMs?: number;
   /** Cap of one backoff delay. @default 10000 */
   maxDelayMs?: number;
+  /** @deprecated Use `maxAttempts`. */
+  attempts?: number;
+  /** @deprecated Use `initialDelayMs`. */
+  baseDelayMs?: number;
+}
+
+/** The retry options with the names of docs/conventions.md (old names accepted, with a warning). */
+export function retryOptions(retry: RetryOptions = {}): RetryOptions {
+  const maxAttempts = renamedOption(
+    retry.maxAttempts,
+    retry.attempts,
+    'createS3Sink({ retry: { attempts } })',
+    'retry.maxAttempts',
+  );
+  const initialDelayMs = renamedOption(
+    retry.initialDelayMs,
+    retry.baseDelayMs,
+    'createS3Sink({ retry: { baseDelayMs } })',
+    'retry.initialDelayMs',
+  );
+  return {
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(initialDelayMs === undefined ? {} : { initialDelayMs }),
+    ...(retry.maxDelayMs === undefined ? {} : { maxDelayMs: retry.maxDelayMs }),
+  };
 }
 
 export function toSinkError(
@@ -119,8 +145,8 @@ export async function withRetry<T>(
   signal?: AbortSignal,
   details: Record<string, unknown> = {},
 ): Promise<T> {
-  const attempts = Math.max(1, retry.attempts ?? 6);
-  const base = retry.baseDelayMs ?? 200;
+  const attempts = Math.max(1, retry.maxAttempts ?? 6);
+  const base = retry.initialDelayMs ?? 200;
   const cap = retry.maxDelayMs ?? 10_000;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -28,6 +28,7 @@ import {
   abortedError,
   awsErrorCode,
   type RetryOptions,
+  retryOptions,
   SINK_CHECKPOINT,
   SINK_CLOSED,
   SINK_CONFIG,
@@ -223,7 +224,7 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
   }
   const { client, owned } = resolveClient(options);
   const bucket = options.bucket;
-  const retry = options.retry ?? {};
+  const retry = retryOptions(options.retry);
   const checksumAlgorithm = options.checksumAlgorithm ?? 'CRC32';
   const slots = new Slots(queueSize);
   // Reused part buffers of the sink's part size (Buffer.allocUnsafe pages cost RSS only once written).

@@ -21,7 +21,7 @@ const sinkOptions = () => ({
   prefix: 'conformance',
   partSize: 5 * MiB,
   queueSize: 2,
-  retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
+  retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 200 },
 });
 
 testSink({

@@ -48,7 +48,7 @@ async function expectObject(location: string, segments: TestSegment[]): Promise<
 
 describe('S3 outage in the middle of an upload', () => {
   it(`retries run out → a retryable coded rejection; after the server is back (${OUTAGE_MS} ms) a resume from the last checkpoint gives every segment once`, async () => {
-    const sink = createS3Sink(options({ retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } }));
+    const sink = createS3Sink(options({ retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 } }));
     const recording = makeRecordingInfo();
     const segments = makeTestSegments(recording.sessionId, { sizes: Array.from({ length: 24 }, () => MiB) });
     const open = await sink.open(recording);
@@ -87,7 +87,9 @@ describe('S3 outage in the middle of an upload', () => {
   it(`retries that outlast the outage (${OUTAGE_MS} ms) hide it from the caller`, async () => {
     const sink = createS3Sink(
       // Enough attempts to outlast the outage however long it is set to be.
-      options({ retry: { attempts: 100 + Math.ceil(OUTAGE_MS / 100), baseDelayMs: 100, maxDelayMs: 250 } }),
+      options({
+        retry: { maxAttempts: 100 + Math.ceil(OUTAGE_MS / 100), initialDelayMs: 100, maxDelayMs: 250 },
+      }),
     );
     const recording = makeRecordingInfo();
     const segments = makeTestSegments(recording.sessionId, { sizes: Array.from({ length: 16 }, () => MiB) });

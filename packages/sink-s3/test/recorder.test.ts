@@ -45,14 +45,14 @@ describe('with the real recorder (@tapline/core), the HTTP emitter and an S3 out
       prefix: 'e2e',
       partSize: 5 * MiB,
       queueSize: 1,
-      retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 50 },
+      retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 50 },
     });
     const recorder = createRecorder({
       sinks: [sink],
-      metadata: await createHttpMetadataEmitter({
+      metadata: createHttpMetadataEmitter({
         url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
         secret: SECRET,
-        outboxDir: outbox,
+        directory: outbox,
         batch: { maxDelayMs: 10 },
       }),
       spool: { directory: spool, fsync: 'none' },

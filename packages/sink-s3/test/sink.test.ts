@@ -32,7 +32,7 @@ function options(extra: Partial<S3SinkOptions> = {}): S3SinkOptions {
     prefix: 'tests',
     partSize: 5 * MiB,
     queueSize: 2,
-    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+    retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 100 },
     ...extra,
   };
 }
@@ -330,7 +330,7 @@ describe('permanent failures reject at once with a coded error', () => {
   it('AccessDenied (a real S3 error document) at open() and in the middle of an upload, without retries', async () => {
     const proxy = await startS3Proxy(server.port, { mode: 'deny' });
     const sink = createS3Sink(
-      options({ clientConfig: server.clientConfig(proxy.endpoint), retry: { attempts: 5 } }),
+      options({ clientConfig: server.clientConfig(proxy.endpoint), retry: { maxAttempts: 5 } }),
     );
     const started = performance.now();
     const error = await sink.open(makeRecordingInfo()).catch((e: unknown) => e);
