@@ -66,6 +66,7 @@ export class Delivery {
   readonly #events: DeliveryEvents;
   readonly #retry: Required<RetryOptions>;
   #stopping = false;
+  #checkpointRefused = false;
   #wakeSleep: (() => void) | undefined;
   #onStop: () => void = () => {};
   readonly #stopped = new Promise<void>((resolve) => {
@@ -104,7 +105,7 @@ export class Delivery {
         this.state = 'delivered';
         return;
       }
-      const checkpoint = this.#usableCheckpoint(progress);
+      const checkpoint = this.#checkpointRefused ? { segments: 0 } : this.#usableCheckpoint(progress);
       let attempt: SinkRecording | undefined;
       try {
         attempt = await this.sink.open(this.recording.info, checkpoint.segments > 0 ? checkpoint : undefined);
@@ -130,6 +131,8 @@ export class Delivery {
         failures++;
         if (attempt)
           await attempt.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
+        // A sink that refuses the checkpoint it is handed gets the recording from the start.
+        if (errorCode(error) === 'TAPLINE_ERR_SINK_CHECKPOINT') this.#checkpointRefused = true;
         const permanent = isPermanent(error);
         const willRetry = !permanent && failures < this.#retry.maxAttempts && !this.#stopping;
         const failure: DeliveryFailure = {

@@ -107,6 +107,7 @@ class RecorderImpl implements Recorder {
   readonly #maxLag: number;
   #closed = false;
   #recovering: Promise<RecoveryReport> | undefined;
+  readonly #settling = new Set<Promise<void>>();
   /** A recovery left recordings in the spool for lack of space: retried when a delivery frees some. */
   #deferredRecovery = false;
 
@@ -327,8 +328,8 @@ class RecorderImpl implements Recorder {
       const running = [...this.#deliveries.values()]
         .flat()
         .filter((delivery) => delivery.state === 'running');
-      if (running.length === 0) return;
-      await Promise.all(running.map((delivery) => delivery.done));
+      if (running.length === 0 && this.#settling.size === 0 && !this.#recovering) return;
+      await Promise.all([...running.map((delivery) => delivery.done), ...this.#settling, this.#recovering]);
     }
   }
 
@@ -343,6 +344,7 @@ class RecorderImpl implements Recorder {
     const deliveries = [...this.#deliveries.values()].flat();
     for (const delivery of deliveries) delivery.stop();
     await Promise.all(deliveries.map((delivery) => delivery.done));
+    await Promise.all([...this.#settling, this.#recovering]);
     for (const delivery of deliveries) await delivery.recording.close();
     await Promise.all(this.#emitters.map((emitter) => emitter.close().catch(() => {})));
   }
@@ -406,7 +408,7 @@ class RecorderImpl implements Recorder {
   /** Removes a recording from the spool once every sink has it. */
   #watchDone(sessionId: string, recording: SpoolRecording): void {
     const deliveries = this.#deliveries.get(sessionId) ?? [];
-    void Promise.all(deliveries.map((delivery) => delivery.done)).then(async () => {
+    const settled = Promise.all(deliveries.map((delivery) => delivery.done)).then(async () => {
       if (this.#deliveries.get(sessionId) !== deliveries) return;
       if (deliveries.every((delivery) => delivery.state === 'delivered')) {
         this.#deliveries.delete(sessionId);
@@ -418,6 +420,9 @@ class RecorderImpl implements Recorder {
         await recording.remove().catch(() => {});
       }
     });
+    // idle() and close() wait for the spool clean-up too, so no handle outlives them.
+    this.#settling.add(settled);
+    void settled.finally(() => this.#settling.delete(settled));
   }
 
   #deliveryFailed(recording: SpoolRecording, failure: DeliveryFailure): void {

@@ -623,6 +623,14 @@ export class Session implements RecordedSession {
     if (!session && !total) return false;
     const which = session ? 'session' : 'total';
     this.counts.bytesNotRecorded += length;
+    // Either policy records the gap; from here on content is only counted.
+    this.#contentStopped = which;
+    this.annotation({
+      kind: 'gap',
+      code: 'TAPLINE_ERR_QUOTA_EXCEEDED',
+      message: `the spool's ${which} quota is reached: stream content is no longer recorded, only counted`,
+      bytesNotRecorded: length,
+    });
     if (spool.quotaPolicy === 'end_session') {
       this.terminate(
         new SessionTermination(
@@ -631,15 +639,7 @@ export class Session implements RecordedSession {
           `the spool's ${which} quota is reached`,
         ),
       );
-      return true;
     }
-    this.#contentStopped = which;
-    this.annotation({
-      kind: 'gap',
-      code: 'TAPLINE_ERR_QUOTA_EXCEEDED',
-      message: `the spool's ${which} quota is reached: stream content is no longer recorded, only counted`,
-      bytesNotRecorded: length,
-    });
     return true;
   }
 
