@@ -492,13 +492,11 @@ export class SpoolRecording {
     try {
       await this.#write(segment);
     } catch (cause) {
-      if (!(isNoSpace(cause) && kind === 'tail' && (await spool.releaseReserve()))) {
-        throw this.#writeFailed(cause);
-      }
-      try {
-        await this.#write(segment);
-      } catch (retryCause) {
-        throw this.#writeFailed(retryCause);
+      if (!(isNoSpace(cause) && kind === 'tail')) throw this.#writeFailed(cause);
+      if (await spool.releaseReserve()) {
+        await this.#write(segment).catch(() => this.#keepInMemory(description.segmentIndex));
+      } else {
+        this.#keepInMemory(description.segmentIndex);
       }
     }
     this.#segments.push({ offset: this.#bytes, description });
@@ -520,6 +518,20 @@ export class SpoolRecording {
       throw cause;
     }
   }
+
+  /**
+   * The disk is full even after the reserve went: the last segment is kept in
+   * memory (the newest segment is never evicted from the cache) and delivered
+   * from there. A restart before it is delivered finds the recording without
+   * it and seals it as crashed — incomplete, and saying why.
+   */
+  #keepInMemory(segmentIndex: number): void {
+    this.spool.noteFull();
+    this.inMemoryTail = segmentIndex;
+  }
+
+  /** Index of a last segment held only in memory (the disk was full), if any. */
+  inMemoryTail: number | undefined;
 
   #writeFailed(cause: unknown) {
     if (isNoSpace(cause)) {
