@@ -514,7 +514,8 @@ class RecorderImpl implements Recorder {
     let endReason: string | undefined;
     try {
       const keyWrapper = this.#options.encryption?.keyWrapper;
-      for await (const frame of readFrames(await recording.readAll(), keyWrapper ? { keyWrapper } : {})) {
+      // Segment by segment: memory stays bounded by one segment, not the recording.
+      for await (const frame of readFrames(recording.segments(), keyWrapper ? { keyWrapper } : {})) {
         frames++;
         if (frame.sessionEnd) {
           ended = true;

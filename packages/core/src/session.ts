@@ -493,6 +493,8 @@ export class Session implements RecordedSession {
   discard(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#closing = true;
+    // Not a recording failure to report: the session never existed.
+    this.#recordingFailed ??= new Error('session discarded');
     this.#pipeline.destroy();
   }
 

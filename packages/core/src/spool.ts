@@ -85,6 +85,8 @@ const QUARANTINE = 'quarantine';
 const SEGMENTS_FILE = 'segments.tapline';
 const RECORDING_FILE = 'recording.json';
 const RESERVE_FILE = 'reserve.bin';
+/** Far above the largest valid grant (context limits) plus the end state: a bigger file is not ours. */
+const MAX_RECORDING_FILE_BYTES = 4 * 1024 * 1024;
 const CACHED_SEGMENTS = 8;
 /**
  * Bytes kept free for last segments. When the disk fills, sessions stop
@@ -272,6 +274,15 @@ export class Spool {
     const directory = this.recordingDirectory(sessionId);
     let file: RecordingFile;
     try {
+      const size = (await stat(join(directory, RECORDING_FILE))).size;
+      if (size > MAX_RECORDING_FILE_BYTES) {
+        throw coreError(
+          'TAPLINE_ERR_SPOOL_CORRUPT',
+          `${RECORDING_FILE} is ${size} bytes`,
+          undefined,
+          'spool',
+        );
+      }
       file = parseRecordingFile(await readFile(join(directory, RECORDING_FILE), 'utf8'), sessionId);
     } catch (cause) {
       return { problem: await this.quarantineRecording(sessionId, 'TAPLINE_ERR_SPOOL_CORRUPT', cause) };
@@ -390,7 +401,14 @@ function isTime(value: unknown): value is number {
 function isSpoolEnd(value: unknown): value is SpoolEnd {
   if (typeof value !== 'object' || value === null) return false;
   const end = value as Partial<SpoolEnd>;
+  const signature = end.signature as Partial<RecordingSignature> | undefined;
   return (
+    (end.summary === undefined || (typeof end.summary === 'object' && end.summary !== null)) &&
+    (signature === undefined ||
+      (typeof signature === 'object' &&
+        signature !== null &&
+        typeof signature.keyId === 'string' &&
+        typeof signature.value === 'string')) &&
     typeof end.reason === 'string' &&
     typeof end.complete === 'boolean' &&
     typeof end.chainHash === 'string' &&
@@ -671,11 +689,9 @@ export class SpoolRecording {
     };
   }
 
-  /** Reads the whole spooled recording (recovery decodes it for its summary). */
-  async readAll(): Promise<Uint8Array> {
-    const buffer = Buffer.allocUnsafe(this.#bytes);
-    if (this.#bytes > 0) await this.#handle.read(buffer, 0, this.#bytes, 0);
-    return buffer;
+  /** The spooled segments in order, one read at a time (recovery decodes them for its summary). */
+  async *segments(): AsyncGenerator<Uint8Array> {
+    for (let index = 0; index < this.#segments.length; index++) yield await this.read(index);
   }
 
   async close(): Promise<void> {
