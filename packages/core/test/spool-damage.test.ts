@@ -317,6 +317,32 @@ describe('hostile grant values at start() (finding 6)', () => {
 });
 
 describe('failure paths leave no handle behind (finding 9)', () => {
+  it('50 starts the spool refuses leave no handle open', async () => {
+    const root = tempDirectory();
+    const spool = join(root, 'spool');
+    const recorder = createRecorder({
+      sinks: [createFileSink({ directory: join(root, 'out') })],
+      spool: { directory: spool, fsync: 'none' },
+    });
+    const warm = await recorder.start(grant());
+    await warm.end('client_closed');
+    await recorder.idle();
+    const before = openFds();
+    for (let i = 0; i < 50; i++) {
+      const sessionId = randomUUID();
+      // Something in the way of recording.json (as a full disk would refuse it).
+      mkdirSync(join(spool, 'recordings', sessionId, `recording.json.${process.pid}.tmp`), {
+        recursive: true,
+      });
+      await expect(recorder.start(grant({ sessionId }))).rejects.toMatchObject({
+        code: 'TAPLINE_ERR_SPOOL_UNWRITABLE',
+      });
+    }
+    expect(recorder.sessions.size).toBe(0);
+    expect(openFds(), fdTargets()).toBeLessThanOrEqual(before);
+    await recorder.close();
+  });
+
   it('a file sink refusing a checkpoint that does not fit closes what it opened', async () => {
     const root = tempDirectory();
     const sink = createFileSink({ directory: join(root, 'out') });
