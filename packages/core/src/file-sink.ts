@@ -93,7 +93,17 @@ export function createFileSink(options: FileSinkOptions): Sink {
             );
           }
           try {
-            await file.write(segment, 0, segment.byteLength, bytes);
+            for (let done = 0; done < segment.byteLength; ) {
+              const { bytesWritten } = await file.write(
+                segment,
+                done,
+                segment.byteLength - done,
+                bytes + done,
+              );
+              if (bytesWritten === 0)
+                throw Object.assign(new Error('the disk took no bytes'), { code: 'ENOSPC' });
+              done += bytesWritten;
+            }
             if (fsyncEach) await file.datasync();
           } catch (cause) {
             throw coreError(

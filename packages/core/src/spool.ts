@@ -528,7 +528,17 @@ export class SpoolRecording {
 
   async #write(segment: Uint8Array): Promise<void> {
     try {
-      await this.#handle.write(segment, 0, segment.byteLength, this.#bytes);
+      // A nearly full disk gives a short write first; the next call reports ENOSPC.
+      for (let done = 0; done < segment.byteLength; ) {
+        const { bytesWritten } = await this.#handle.write(
+          segment,
+          done,
+          segment.byteLength - done,
+          this.#bytes + done,
+        );
+        if (bytesWritten === 0) throw Object.assign(new Error('the disk took no bytes'), { code: 'ENOSPC' });
+        done += bytesWritten;
+      }
       if (this.spool.fsync) await this.#handle.datasync();
     } catch (cause) {
       // A partial write leaves a torn segment: cut it off (and give its space back).

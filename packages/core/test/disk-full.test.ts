@@ -260,6 +260,12 @@ describe.skipIf(!isRoot)('a full spool disk (needs root to mount a tmpfs; skippe
         return session.end(session.signal.aborted ? 'quota_exceeded' : 'target_closed');
       }),
     );
+    // What the spool counts as written is really on the 20 MB disk (short writes are not whole segments).
+    const spooled = sessions.reduce(
+      (sum, { session }) => sum + (session as unknown as { recording: { bytes: number } }).recording.bytes,
+      0,
+    );
+    expect(spooled).toBeLessThanOrEqual(20 * 2 ** 20);
     openGate();
     await withTimeout(Promise.all(recorders.map((recorder) => recorder.idle())), 30_000, 'deliveries');
     // Space is back: a new session records in full.
@@ -268,9 +274,11 @@ describe.skipIf(!isRoot)('a full spool disk (needs root to mount a tmpfs; skippe
     await after.end('client_closed');
     await Promise.all(recorders.map((recorder) => recorder.idle()));
     await Promise.all(recorders.map((recorder) => recorder.close()));
-    console.log(`disk-full soak: 50 sessions, ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    const seconds = (Date.now() - began) / 1000;
 
     let ended = 0;
+    let recordedTotal = 0;
+    let gapTotal = 0;
     for (const [index, { session, policy, sent }] of sessions.entries()) {
       const summary = summaries[index]!;
       const file = readFileSync(join(root, 'out', `${session.sessionId}.tapline`));
@@ -279,6 +287,8 @@ describe.skipIf(!isRoot)('a full spool disk (needs root to mount a tmpfs; skippe
       expect(verified, manifest).toMatchObject({ intact: true, complete: true });
       const { recorded, gaps } = await gapsAndContent(file);
       expect(recorded + summary.bytesNotRecorded).toBe(sent);
+      recordedTotal += recorded;
+      gapTotal += summary.bytesNotRecorded;
       if (policy === 'end_session') {
         expect(session.signal.reason).toMatchObject({ endReason: 'quota_exceeded' });
         ended++;
@@ -290,6 +300,10 @@ describe.skipIf(!isRoot)('a full spool disk (needs root to mount a tmpfs; skippe
       expect(gaps.length).toBeGreaterThan(0);
     }
     expect(ended).toBe(25);
+    console.log(
+      `disk-full soak: 50 sessions on a 20 MB spool in ${seconds.toFixed(1)} s; ` +
+        `${(recordedTotal / 2 ** 20).toFixed(1)} MiB recorded, ${(gapTotal / 2 ** 20).toFixed(0)} MiB counted as gaps; fds ${before} -> ${openFds()}`,
+    );
     expect(
       (await verifyRecording(readFileSync(join(root, 'out', `${after.sessionId}.tapline`)))).complete,
     ).toBe(true);
