@@ -173,7 +173,17 @@ export class Spool {
         (stats) => stats.size,
         () => -1,
       );
-      if (size !== RESERVE_BYTES) await writeFileAtomic(path, Buffer.alloc(RESERVE_BYTES), false);
+      if (size !== RESERVE_BYTES) {
+        await writeFileAtomic(path, Buffer.alloc(RESERVE_BYTES), false);
+      } else if (this.#full) {
+        // The reserve is still there: room has returned only if as much again fits beside it.
+        const probe = `${path}.probe`;
+        try {
+          await writeFileAtomic(probe, Buffer.alloc(RESERVE_BYTES), false);
+        } finally {
+          await rm(probe, { force: true }).catch(() => {});
+        }
+      }
       this.#reserved = true;
       this.#full = false;
       return true;
