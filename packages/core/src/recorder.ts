@@ -108,6 +108,8 @@ class RecorderImpl implements Recorder {
   #closed = false;
   #recovering: Promise<RecoveryReport> | undefined;
   readonly #settling = new Set<Promise<void>>();
+  /** Sessions between validation and registration: their spool files are new, not leftovers. */
+  readonly #starting = new Set<string>();
   /** A recovery left recordings in the spool for lack of space: retried when a delivery frees some. */
   #deferredRecovery = false;
 
@@ -165,6 +167,20 @@ class RecorderImpl implements Recorder {
   async start(input: SessionContext): Promise<RecordedSession> {
     if (this.#closed) throw coreError('TAPLINE_ERR_RECORDER_CLOSED', 'the recorder is closed');
     const context = validateContext(input);
+    // A recovery running meanwhile must not take this recording for a leftover.
+    if (this.#starting.has(context.sessionId)) {
+      throw coreError('TAPLINE_ERR_INVALID_CONTEXT', `session ${context.sessionId} already exists`);
+    }
+    this.#starting.add(context.sessionId);
+    try {
+      return await this.#start(context);
+    } finally {
+      this.#starting.delete(context.sessionId);
+    }
+  }
+
+  async #start(context: ValidContext): Promise<RecordedSession> {
+    if (this.#closed) throw coreError('TAPLINE_ERR_RECORDER_CLOSED', 'the recorder is closed');
     if (this.#sessions.has(context.sessionId) || this.#deliveries.has(context.sessionId)) {
       throw coreError('TAPLINE_ERR_INVALID_CONTEXT', `session ${context.sessionId} already exists`);
     }
@@ -240,7 +256,8 @@ class RecorderImpl implements Recorder {
   }
 
   async #recover(): Promise<RecoveryReport> {
-    const inUse = (sessionId: string) => this.#sessions.has(sessionId) || this.#deliveries.has(sessionId);
+    const inUse = (sessionId: string) =>
+      this.#starting.has(sessionId) || this.#sessions.has(sessionId) || this.#deliveries.has(sessionId);
     const { recordings, quarantined } = await this.#spool.loadAll(inUse).catch((cause: unknown) => ({
       recordings: [] as SpoolRecording[],
       quarantined: [
