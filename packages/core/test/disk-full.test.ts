@@ -200,11 +200,16 @@ describe.skipIf(!isRoot)('a full spool disk (needs root to mount a tmpfs; skippe
     ]);
     expect(existsSync(segmentsPath)).toBe(true);
     rmSync(ballast);
-    const again = await recorder.recover();
-    // Its last whole segment carries the end marker: only the bookkeeping was lost.
-    expect(again.recovered).toMatchObject([{ sessionId: session.sessionId, complete: true }]);
+    // No second recover() call: the first start that finds room recovers what was left.
+    const next = await recorder.start(grant());
+    await next.end('client_closed');
     await recorder.idle();
     await recorder.close();
+    const recovered = readEvents(eventsPath).filter(
+      (event) => event.sessionId === session.sessionId && event.type === 'recording.delivered',
+    );
+    // Its last whole segment carries the end marker: only the bookkeeping was lost.
+    expect(recovered.map((event) => event.data.complete)).toEqual([true]);
     const file = readFileSync(join(root, 'out', `${session.sessionId}.tapline`));
     expect(await verifyRecording(file)).toMatchObject({ intact: true, complete: true });
     expect(readdirSync(join(disk, 'quarantine')).some((name) => name.endsWith('tail.bin'))).toBe(true);
