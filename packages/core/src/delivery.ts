@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeliveryReceipt, Sink, SinkCheckpoint, SinkRecording } from './contracts.js';
 import { channels } from './diagnostics.js';
-import { errorCode, errorMessage } from './errors.js';
-import type { SpoolRecording } from './spool.js';
+import { coreError, errorCode, errorMessage } from './errors.js';
+import type { SinkProgress, SpoolRecording } from './spool.js';
 
 export interface RetryOptions {
   /**
@@ -66,6 +66,7 @@ export class Delivery {
   readonly #events: DeliveryEvents;
   readonly #retry: Required<RetryOptions>;
   #stopping = false;
+  #checkpointRefused = false;
   #wakeSleep: (() => void) | undefined;
   #onStop: () => void = () => {};
   readonly #stopped = new Promise<void>((resolve) => {
@@ -104,21 +105,20 @@ export class Delivery {
         this.state = 'delivered';
         return;
       }
+      const checkpoint = this.#checkpointRefused ? { segments: 0 } : this.#usableCheckpoint(progress);
       let attempt: SinkRecording | undefined;
       try {
-        attempt = await this.sink.open(
-          this.recording.info,
-          progress.checkpoint.segments > 0 ? progress.checkpoint : undefined,
-        );
-        const receipt = await this.#feed(attempt, progress.checkpoint);
+        attempt = await this.sink.open(this.recording.info, checkpoint.segments > 0 ? checkpoint : undefined);
+        const receipt = await this.#feed(attempt, checkpoint);
         if (receipt === undefined) {
           await attempt.abort(new Error('delivery stopped')).catch(() => {});
           break;
         }
-        await this.recording.saveSinkProgress(this.sink.name, {
-          checkpoint: progress.checkpoint,
-          delivered: receipt,
-        });
+        // The sink has it for good; a progress file that cannot be written (a
+        // full spool disk) only means a restart delivers it once more.
+        await this.recording
+          .saveSinkProgress(this.sink.name, { checkpoint, delivered: receipt })
+          .catch(() => {});
         this.state = 'delivered';
         channels.recordingDelivered.publish({
           sessionId: this.recording.sessionId,
@@ -131,6 +131,8 @@ export class Delivery {
         failures++;
         if (attempt)
           await attempt.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
+        // A sink that refuses the checkpoint it is handed gets the recording from the start.
+        if (errorCode(error) === 'TAPLINE_ERR_SINK_CHECKPOINT') this.#checkpointRefused = true;
         const permanent = isPermanent(error);
         const willRetry = !permanent && failures < this.#retry.maxAttempts && !this.#stopping;
         const failure: DeliveryFailure = {
@@ -152,6 +154,34 @@ export class Delivery {
       }
     }
     this.state = 'stopped';
+  }
+
+  /**
+   * A checkpoint is only resumed from when it lies inside the spool and names
+   * the same segment there: recovery may have cut a torn tail (or a disk lost
+   * segments) after the sink stored them, and resuming past the spool would
+   * deliver segments the manifest and metadata do not describe. Otherwise the
+   * sink starts over from segment 0.
+   */
+  #usableCheckpoint(progress: SinkProgress): SinkCheckpoint {
+    const { checkpoint } = progress;
+    if (checkpoint.segments === 0) return checkpoint;
+    const last = this.recording.segment(checkpoint.segments - 1);
+    const fits =
+      checkpoint.segments <= this.recording.segmentCount &&
+      last !== undefined &&
+      (progress.chainHash === undefined || progress.chainHash === last.hash);
+    if (fits) return checkpoint;
+    channels.sinkFailure.publish({
+      sessionId: this.recording.sessionId,
+      sink: this.sink.name,
+      code: 'TAPLINE_ERR_CHECKPOINT_BEYOND_SPOOL',
+      message: `checkpoint at ${checkpoint.segments} segments does not fit the ${this.recording.segmentCount} in the spool: delivering from the start`,
+      attempt: 0,
+      permanent: false,
+      willRetry: true,
+    });
+    return { segments: 0 };
   }
 
   /** Writes segments from the checkpoint on; resolves with the receipt, or undefined if stopped. */
@@ -189,7 +219,12 @@ export class Delivery {
           durable.segments - saved.segments >= CHECKPOINT_SEGMENTS ||
           (durable !== saved && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS)
         ) {
-          await this.recording.saveSinkProgress(this.sink.name, { checkpoint: durable });
+          const chainHash = this.recording.segment(durable.segments - 1)?.hash;
+          // Best effort: a checkpoint that cannot be saved (full spool disk)
+          // only means a resume replays more segments.
+          await this.recording
+            .saveSinkProgress(this.sink.name, { checkpoint: durable, ...(chainHash ? { chainHash } : {}) })
+            .catch(() => {});
           saved = durable;
           savedAt = Date.now();
         }
@@ -197,6 +232,27 @@ export class Delivery {
       }
       const end = this.recording.end;
       if (end) {
+        if (end.segments === 0) {
+          // Nothing reached the spool (it refused even the last segment): there is no recording to deliver.
+          throw Object.assign(
+            coreError(
+              'TAPLINE_ERR_EMPTY',
+              'the spool holds no segment of this recording',
+              undefined,
+              'delivery',
+            ),
+            { permanent: true },
+          );
+        }
+        if (end.segments !== this.written || end.segments !== this.recording.segmentCount) {
+          // Never close a delivery whose object the manifest would not describe.
+          throw coreError(
+            'TAPLINE_ERR_DELIVERY_MISMATCH',
+            `the sink has ${this.written} segments, the spool ${this.recording.segmentCount}, the end state ${end.segments}`,
+            undefined,
+            'delivery',
+          );
+        }
         const summary = {
           complete: end.complete,
           chainHash: end.chainHash,

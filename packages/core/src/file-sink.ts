@@ -48,20 +48,38 @@ export function createFileSink(options: FileSinkOptions): Sink {
       await mkdir(directory, { recursive: true });
       const path = finalPath(recording);
       const partPath = `${path}.part`;
-      let handle: FileHandle;
+      let handle: FileHandle | undefined;
       let segments = 0;
       let bytes = 0;
       try {
         handle = await open(partPath, 'a+');
         if (resume && resume.segments > 0) {
           // Keep exactly the durable prefix; anything after it is replayed by the spool.
-          bytes = (resume.state as FileState | undefined)?.bytes ?? 0;
+          // The checkpoint comes from disk: it must fit the part file it describes.
+          const resumeBytes = (resume.state as FileState | undefined)?.bytes;
+          const size = (await handle.stat()).size;
+          if (
+            !Number.isSafeInteger(resumeBytes) ||
+            (resumeBytes as number) < 0 ||
+            (resumeBytes as number) > size
+          ) {
+            throw coreError(
+              'TAPLINE_ERR_SINK_CHECKPOINT',
+              `file sink checkpoint (${String(resumeBytes)} bytes) does not fit ${partPath} (${size} bytes)`,
+              undefined,
+              'file-sink',
+            );
+          }
+          bytes = resumeBytes as number;
           segments = resume.segments;
         }
         await handle.truncate(bytes);
       } catch (cause) {
+        await handle?.close().catch(() => {});
+        if ((cause as { code?: unknown }).code === 'TAPLINE_ERR_SINK_CHECKPOINT') throw cause;
         throw coreError('TAPLINE_ERR_SINK_OPEN', `file sink cannot open ${partPath}`, cause, 'file-sink');
       }
+      const file = handle;
       let closed = false;
       return {
         async write(segment: Uint8Array, info: SegmentInfo): Promise<SinkCheckpoint | undefined> {
@@ -75,8 +93,18 @@ export function createFileSink(options: FileSinkOptions): Sink {
             );
           }
           try {
-            await handle.write(segment, 0, segment.byteLength, bytes);
-            if (fsyncEach) await handle.datasync();
+            for (let done = 0; done < segment.byteLength; ) {
+              const { bytesWritten } = await file.write(
+                segment,
+                done,
+                segment.byteLength - done,
+                bytes + done,
+              );
+              if (bytesWritten === 0)
+                throw Object.assign(new Error('the disk took no bytes'), { code: 'ENOSPC' });
+              done += bytesWritten;
+            }
+            if (fsyncEach) await file.datasync();
           } catch (cause) {
             throw coreError(
               'TAPLINE_ERR_SINK_WRITE',
@@ -91,8 +119,8 @@ export function createFileSink(options: FileSinkOptions): Sink {
         },
         async close(summary: RecordingSummary): Promise<DeliveryReceipt> {
           try {
-            await handle.sync();
-            await handle.close();
+            await file.sync();
+            await file.close();
             closed = true;
             await writeFileAtomic(
               `${path}.json`,
@@ -108,7 +136,7 @@ export function createFileSink(options: FileSinkOptions): Sink {
         async abort(): Promise<void> {
           if (closed) return;
           closed = true;
-          await handle.close().catch(() => {});
+          await file.close().catch(() => {});
         },
       };
     },

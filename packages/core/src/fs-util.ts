@@ -1,4 +1,4 @@
-import { open, rename, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsyncs a directory so a rename or create inside it survives a power loss. */
@@ -11,24 +11,45 @@ export async function fsyncDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Replaces `path` atomically: write a temp file, fsync it, rename over, fsync the directory. */
+/** True for the errors a full disk or an exhausted quota gives. */
+export function isNoSpace(error: unknown): boolean {
+  // Our own errors wrap the system error as `cause`; look a few levels down.
+  let current = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'TAPLINE_ERR_SPOOL_FULL') return true;
+    current = cause;
+  }
+  return false;
+}
+
+/**
+ * Replaces `path` atomically: write a temp file, fsync it, rename over, fsync
+ * the directory. A failed write removes its temp file, so a full disk does not
+ * collect half-written leftovers.
+ */
 export async function writeFileAtomic(
   path: string,
   contents: string | Uint8Array,
   durable = true,
 ): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  if (durable) {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(contents);
-      await handle.sync();
-    } finally {
-      await handle.close();
+  try {
+    if (durable) {
+      const handle = await open(temporary, 'w');
+      try {
+        await handle.writeFile(contents);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } else {
+      await writeFile(temporary, contents);
     }
-  } else {
-    await writeFile(temporary, contents);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
   }
-  await rename(temporary, path);
   if (durable) await fsyncDirectory(dirname(path));
 }

@@ -19,6 +19,7 @@ import type {
 import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
+import { isNoSpace } from './fs-util.js';
 import { endedEventData, type RedactionHooks, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
@@ -105,6 +106,12 @@ class RecorderImpl implements Recorder {
   readonly #host: SessionHost;
   readonly #maxLag: number;
   #closed = false;
+  #recovering: Promise<RecoveryReport> | undefined;
+  readonly #settling = new Set<Promise<void>>();
+  /** Sessions between validation and registration: their spool files are new, not leftovers. */
+  readonly #starting = new Set<string>();
+  /** A recovery left recordings in the spool for lack of space: retried when a delivery frees some. */
+  #deferredRecovery = false;
 
   constructor(options: RecorderOptions) {
     if (!Array.isArray(options.sinks) || options.sinks.length === 0) {
@@ -160,6 +167,20 @@ class RecorderImpl implements Recorder {
   async start(input: SessionContext): Promise<RecordedSession> {
     if (this.#closed) throw coreError('TAPLINE_ERR_RECORDER_CLOSED', 'the recorder is closed');
     const context = validateContext(input);
+    // A recovery running meanwhile must not take this recording for a leftover.
+    if (this.#starting.has(context.sessionId)) {
+      throw coreError('TAPLINE_ERR_INVALID_CONTEXT', `session ${context.sessionId} already exists`);
+    }
+    this.#starting.add(context.sessionId);
+    try {
+      return await this.#start(context);
+    } finally {
+      this.#starting.delete(context.sessionId);
+    }
+  }
+
+  async #start(context: ValidContext): Promise<RecordedSession> {
+    if (this.#closed) throw coreError('TAPLINE_ERR_RECORDER_CLOSED', 'the recorder is closed');
     if (this.#sessions.has(context.sessionId) || this.#deliveries.has(context.sessionId)) {
       throw coreError('TAPLINE_ERR_INVALID_CONTEXT', `session ${context.sessionId} already exists`);
     }
@@ -177,7 +198,7 @@ class RecorderImpl implements Recorder {
           const probe = await sink.open(info);
           await probe.abort(new Error('strict-mode start check'));
         } catch (cause) {
-          await recording.remove();
+          await recording.remove().catch(() => {});
           throw coreError(
             'TAPLINE_ERR_SINK_UNAVAILABLE',
             `sink ${sink.name} cannot record: ${errorMessage(cause)}`,
@@ -186,20 +207,29 @@ class RecorderImpl implements Recorder {
         }
       }
     }
-    const session = new Session(this.#host, context, recording);
-    this.#sessions.set(session.sessionId, session);
-    this.#emit(
-      recording,
-      'session.started',
-      startedEventData(context, info.startedAt, this.#storage(recording), this.#options),
-    );
-    channels.sessionStart.publish({
-      sessionId: session.sessionId,
-      protocol: context.protocol,
-      userId: context.user.id,
-    });
-    this.#startDeliveries(recording, session);
-    return session;
+    let session: Session | undefined;
+    try {
+      session = new Session(this.#host, context, recording);
+      this.#sessions.set(session.sessionId, session);
+      this.#emit(
+        recording,
+        'session.started',
+        startedEventData(context, info.startedAt, this.#storage(recording), this.#options),
+      );
+      channels.sessionStart.publish({
+        sessionId: session.sessionId,
+        protocol: context.protocol,
+        userId: context.user.id,
+      });
+      this.#startDeliveries(recording, session);
+      return session;
+    } catch (cause) {
+      // Nothing half-started may stay behind: no live session, no spool entry, no open file.
+      this.#sessions.delete(context.sessionId);
+      session?.discard();
+      await recording.remove().catch(() => {});
+      throw coreError('TAPLINE_ERR_SPOOL_UNWRITABLE', `session ${context.sessionId} could not start`, cause);
+    }
   }
 
   revoke(accessRequestId: string, detail = 'access revoked'): number {
@@ -212,26 +242,63 @@ class RecorderImpl implements Recorder {
     return count;
   }
 
+  /**
+   * Never rejects: a recording that cannot be loaded, sealed or delivered is
+   * quarantined and reported as `recording.failed`; one that could not be
+   * handled for lack of space stays in the spool and is tried again once a
+   * delivery frees space (or on the next `recover()`).
+   */
   async recover(): Promise<RecoveryReport> {
-    const { recordings, quarantined } = await this.#spool.loadAll();
+    this.#recovering ??= this.#recover().finally(() => {
+      this.#recovering = undefined;
+    });
+    return this.#recovering;
+  }
+
+  async #recover(): Promise<RecoveryReport> {
+    const inUse = (sessionId: string) =>
+      this.#starting.has(sessionId) || this.#sessions.has(sessionId) || this.#deliveries.has(sessionId);
+    const { recordings, quarantined } = await this.#spool.loadAll(inUse).catch((cause: unknown) => ({
+      recordings: [] as SpoolRecording[],
+      quarantined: [
+        { sessionId: '', code: errorCode(cause), message: errorMessage(cause), path: '' } as QuarantineEntry,
+      ],
+    }));
     const report: RecoveryReport = { recovered: [], quarantined };
-    for (const entry of quarantined) {
-      channels.quarantine.publish(entry);
-      this.#emitRaw(entry.sessionId, 'recording.failed', {
-        sink: 'spool',
-        code: entry.code,
-        message: entry.message,
-        permanent: true,
-        willRetry: false,
-        quarantinedTo: entry.path,
-      });
-    }
+    this.#deferredRecovery = false;
     for (const recording of recordings) {
-      if (this.#sessions.has(recording.sessionId) || this.#deliveries.has(recording.sessionId)) {
+      if (this.#closed) {
         await recording.close();
         continue;
       }
-      if (!recording.end) await this.#sealCrashed(recording);
+      try {
+        const end = recording.end;
+        if (
+          end &&
+          (end.segments !== recording.segmentCount || end.chainHash !== recording.lastSegment?.hash)
+        ) {
+          // The end state describes segments the spool no longer holds (a torn
+          // tail was cut): seal again from what is there, so the delivered
+          // object, its manifest and the metadata agree.
+          recording.dropEnd();
+        }
+        if (!recording.end) await this.#sealCrashed(recording);
+      } catch (cause) {
+        await recording.close();
+        recording.forget();
+        quarantined.push(
+          isNoSpace(cause)
+            ? {
+                sessionId: recording.sessionId,
+                code: 'TAPLINE_ERR_SPOOL_FULL',
+                message: `no room to seal the recording: left in the spool (${errorMessage(cause)})`,
+                path: '',
+                deferred: true,
+              }
+            : await this.#spool.quarantineRecording(recording.sessionId, errorCode(cause), cause),
+        );
+        continue;
+      }
       const end = recording.end!;
       report.recovered.push({
         sessionId: recording.sessionId,
@@ -245,6 +312,18 @@ class RecorderImpl implements Recorder {
         complete: end.complete,
       });
       this.#startDeliveries(recording, undefined);
+    }
+    for (const entry of quarantined) {
+      if (entry.deferred) this.#deferredRecovery = true;
+      channels.quarantine.publish(entry);
+      this.#emitRaw(entry.sessionId, 'recording.failed', {
+        sink: 'spool',
+        code: entry.code,
+        message: entry.message,
+        permanent: !entry.deferred,
+        willRetry: entry.deferred === true,
+        ...(entry.path ? { quarantinedTo: entry.path } : {}),
+      });
     }
     return report;
   }
@@ -266,8 +345,8 @@ class RecorderImpl implements Recorder {
       const running = [...this.#deliveries.values()]
         .flat()
         .filter((delivery) => delivery.state === 'running');
-      if (running.length === 0) return;
-      await Promise.all(running.map((delivery) => delivery.done));
+      if (running.length === 0 && this.#settling.size === 0 && !this.#recovering) return;
+      await Promise.all([...running.map((delivery) => delivery.done), ...this.#settling, this.#recovering]);
     }
   }
 
@@ -282,6 +361,7 @@ class RecorderImpl implements Recorder {
     const deliveries = [...this.#deliveries.values()].flat();
     for (const delivery of deliveries) delivery.stop();
     await Promise.all(deliveries.map((delivery) => delivery.done));
+    await Promise.all([...this.#settling, this.#recovering]);
     for (const delivery of deliveries) await delivery.recording.close();
     await Promise.all(this.#emitters.map((emitter) => emitter.close().catch(() => {})));
   }
@@ -345,13 +425,21 @@ class RecorderImpl implements Recorder {
   /** Removes a recording from the spool once every sink has it. */
   #watchDone(sessionId: string, recording: SpoolRecording): void {
     const deliveries = this.#deliveries.get(sessionId) ?? [];
-    void Promise.all(deliveries.map((delivery) => delivery.done)).then(async () => {
+    const settled = Promise.all(deliveries.map((delivery) => delivery.done)).then(async () => {
       if (this.#deliveries.get(sessionId) !== deliveries) return;
       if (deliveries.every((delivery) => delivery.state === 'delivered')) {
         this.#deliveries.delete(sessionId);
         await recording.remove().catch(() => {});
+        if (this.#deferredRecovery && !this.#closed && !this.#spool.full) void this.recover();
+      } else if (recording.segmentCount === 0 && recording.end) {
+        // Nothing was spooled (reported when it happened): nothing to keep for a retry.
+        this.#deliveries.delete(sessionId);
+        await recording.remove().catch(() => {});
       }
     });
+    // idle() and close() wait for the spool clean-up too, so no handle outlives them.
+    this.#settling.add(settled);
+    void settled.finally(() => this.#settling.delete(settled));
   }
 
   #deliveryFailed(recording: SpoolRecording, failure: DeliveryFailure): void {
@@ -387,7 +475,11 @@ class RecorderImpl implements Recorder {
           : {}),
       });
       const appended: Promise<void>[] = [];
-      writer.on('data', (segment: Buffer) => appended.push(recording.append(segment).then(() => {})));
+      writer.on('data', (segment: Buffer) => {
+        const append = recording.append(segment, 'tail').then(() => {});
+        append.catch(() => {}); // awaited below, after the writer ends
+        appended.push(append);
+      });
       const offsetNs = last?.lastOffsetNs ?? 0;
       writer.end({
         seq: last ? last.firstSeq + last.frameCount : 0,
@@ -421,7 +513,9 @@ class RecorderImpl implements Recorder {
         ? { signature: this.#host.sign(recording.sessionId, newLast.hash) }
         : {}),
     };
-    await recording.seal(end);
+    // recording.json may not be writable (a full disk): the end state in
+    // memory drives the delivery; after another restart it is sealed again.
+    await recording.seal(end).catch(() => {});
     this.#emit(
       recording,
       'session.ended',
@@ -437,7 +531,8 @@ class RecorderImpl implements Recorder {
     let endReason: string | undefined;
     try {
       const keyWrapper = this.#options.encryption?.keyWrapper;
-      for await (const frame of readFrames(await recording.readAll(), keyWrapper ? { keyWrapper } : {})) {
+      // Segment by segment: memory stays bounded by one segment, not the recording.
+      for await (const frame of readFrames(recording.segments(), keyWrapper ? { keyWrapper } : {})) {
         frames++;
         if (frame.sessionEnd) {
           ended = true;

@@ -100,6 +100,18 @@ export class Session implements RecordedSession {
   #behindBytes = 0;
   #ended: Promise<SessionSummary> | undefined;
   #closing = false;
+  /**
+   * Content bytes of data frames by seq, from the first frame not yet in a
+   * spooled segment on (two parallel arrays read from `#inFlightHead`): when
+   * the spool refuses a segment, this says exactly how much content was lost,
+   * and the quota check counts what is still on its way to the spool.
+   */
+  readonly #inFlightSeqs: number[] = [];
+  readonly #inFlightTotals: number[] = [];
+  #inFlightHead = 0;
+  #contentEnqueued = 0;
+  #contentSpooled = 0;
+  #notRecordedAtFailure = 0;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly counts = {
     bytesClientToTarget: 0,
@@ -129,6 +141,7 @@ export class Session implements RecordedSession {
       this.#writer,
       async (segment: Buffer) => {
         const description = await recording.append(segment);
+        this.#noteSpooled(description.firstSeq + description.frameCount);
         channels.segmentSpooled.publish({
           sessionId: this.sessionId,
           segmentIndex: description.segmentIndex,
@@ -253,6 +266,7 @@ export class Session implements RecordedSession {
     this.#enqueueFrame(
       { data: { streamId, direction: directions[direction], bytes: payload, channel } },
       length,
+      length,
     );
   }
 
@@ -351,7 +365,30 @@ export class Session implements RecordedSession {
     this.#flushBehind();
     const termination = this.signal.reason instanceof SessionTermination ? this.signal.reason : undefined;
     const errorCodeForEnd = termination?.code ?? (reason === 'error' ? 'TAPLINE_ERR_SESSION_ERROR' : '');
+    const sessionEnd = (frames: number) => ({
+      sessionEnd: {
+        reason: endReasons[reason] ?? 0,
+        detail: detail ?? '',
+        errorCode: errorCodeForEnd,
+        frames,
+        ...this.counts,
+      },
+    });
     const frameCount = this.#seq + 1;
+    this.#enqueueFrame(sessionEnd(frameCount), 0);
+    // Stop the live path: from here on, calls are ignored.
+    this.#closing = true;
+    const queue = this.#queue;
+    while (queue.length > 0 && this.#writerReady && this.#recordingFailed === undefined) this.#pump();
+    if (queue.length > 0 && this.#recordingFailed === undefined) {
+      await new Promise<void>((resolve) => this.#onDrained.push(resolve));
+    }
+    if (this.#recordingFailed === undefined) this.#pipeline.end();
+    else this.#pipeline.destroy();
+    await this.#pipelineDone;
+    // The spool refused a segment (disk full, quota, I/O error): what is in it
+    // stays, and one last segment records the gap and the end.
+    if (this.#recordingFailed !== undefined) await this.#writeTail(sessionEnd);
     const summary: SessionSummary = {
       sessionId: this.sessionId,
       reason,
@@ -359,37 +396,18 @@ export class Session implements RecordedSession {
       ...this.counts,
       durationNs: this.now(),
     };
-    this.#enqueueFrame(
-      {
-        sessionEnd: {
-          reason: endReasons[reason] ?? 0,
-          detail: detail ?? '',
-          errorCode: errorCodeForEnd,
-          frames: frameCount,
-          ...this.counts,
-        },
-      },
-      0,
-    );
-    // Stop the live path: from here on, calls are ignored.
-    this.#closing = true;
-    const queue = this.#queue;
-    while (queue.length > 0 && this.#writerReady) this.#pump();
-    if (queue.length > 0) await new Promise<void>((resolve) => this.#onDrained.push(resolve));
-    this.#pipeline.end();
-    await this.#pipelineDone;
     const last = this.recording.lastSegment;
-    const failed = this.#recordingFailed !== undefined || !last?.final;
+    const complete = last?.final === true;
     const chainHash = last?.hash ?? '';
-    const signature = !failed && this.#host.sign ? this.#host.sign(this.sessionId, chainHash) : undefined;
+    const signature = complete && this.#host.sign ? this.#host.sign(this.sessionId, chainHash) : undefined;
     const end: SpoolEnd = {
       reason,
       ...(detail !== undefined ? { detail } : {}),
       ...(errorCodeForEnd ? { errorCode: errorCodeForEnd } : {}),
-      complete: !failed,
-      ...(failed
-        ? { incompleteReason: errorCode(this.#recordingFailed ?? 'TAPLINE_ERR_RECORDING_FAILED') }
-        : {}),
+      complete,
+      ...(complete
+        ? {}
+        : { incompleteReason: errorCode(this.#recordingFailed ?? 'TAPLINE_ERR_RECORDING_FAILED') }),
       chainHash,
       segments: this.recording.segmentCount,
       bytes: this.recording.bytes,
@@ -411,6 +429,73 @@ export class Session implements RecordedSession {
     });
     this.#host.sessionEnded(this);
     return summary;
+  }
+
+  /**
+   * Appends the last segment after the spool refused one: it continues the
+   * chain from the last spooled segment (the SessionStart too when none was
+   * spooled), with a gap annotation counting every content byte that did not
+   * reach the spool, and the SessionEnd with the end marker. If even this
+   * does not fit, the recording stays incomplete and says why in metadata.
+   */
+  async #writeTail(sessionEnd: (frames: number) => Pick<Frame, 'sessionEnd'>): Promise<void> {
+    const failure = this.#recordingFailed;
+    this.counts.bytesNotRecorded += this.#contentInFlight;
+    this.#contentSpooled = this.#contentEnqueued;
+    const last = this.recording.lastSegment;
+    let seq = last ? last.firstSeq + last.frameCount : 0;
+    const writer = createRecordingWriter({
+      ...this.#host.writerOptions,
+      sessionId: this.sessionId,
+      ...(last
+        ? {
+            continueFrom: {
+              segmentIndex: last.segmentIndex + 1,
+              nextSeq: seq,
+              previousHash: last.hash,
+              lastOffsetNs: last.lastOffsetNs,
+            },
+          }
+        : {}),
+    });
+    const appended: Promise<unknown>[] = [];
+    writer.on('data', (segment: Buffer) => {
+      const append = this.recording.append(segment, 'tail');
+      append.catch(() => {}); // awaited below, after the writer ends
+      appended.push(append);
+    });
+    const written = new Promise<void>((resolve, reject) => {
+      writer.on('end', resolve);
+      writer.on('error', reject);
+    });
+    const offsetNs = Math.max(this.now(), last?.lastOffsetNs ?? 0);
+    if (!last) writer.write({ seq: seq++, offsetNs: 0, sessionStart: this.#sessionStartBody() } as Frame);
+    writer.write({
+      seq: seq++,
+      offsetNs,
+      annotation: {
+        kind: annotationKinds.gap,
+        code: errorCode(failure),
+        message: `stream content not recorded from here on: ${errorMessage(failure)}`,
+        bytesNotRecorded: this.counts.bytesNotRecorded - this.#notRecordedAtFailure,
+      },
+    } as Frame);
+    writer.end({ seq, offsetNs, ...sessionEnd(seq + 1) } as Frame);
+    try {
+      await written;
+      await Promise.all(appended);
+    } catch (error) {
+      this.#host.spoolFailed(this.recording, error);
+    }
+  }
+
+  /** Releases a session that never started (start() failed after creating it). */
+  discard(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#closing = true;
+    // Not a recording failure to report: the session never existed.
+    this.#recordingFailed ??= new Error('session discarded');
+    this.#pipeline.destroy();
   }
 
   readonly #onDrained: Array<() => void> = [];
@@ -448,9 +533,14 @@ export class Session implements RecordedSession {
     };
   }
 
-  #enqueueFrame(body: Omit<Frame, 'seq' | 'offsetNs'>, bytes: number): void {
+  #enqueueFrame(body: Omit<Frame, 'seq' | 'offsetNs'>, bytes: number, content = 0): void {
     if (this.#closing || this.#recordingFailed !== undefined) return;
     const frame = { seq: this.#seq++, offsetNs: this.now(), ...body } as Frame;
+    if (content > 0) {
+      this.#contentEnqueued += content;
+      this.#inFlightSeqs.push(frame.seq as number);
+      this.#inFlightTotals.push(this.#contentEnqueued);
+    }
     this.#framesSinceCut++;
     if (this.#queue.length === 0 && this.#writerReady) {
       this.#writerReady = this.#pipeline.write(frame);
@@ -486,6 +576,31 @@ export class Session implements RecordedSession {
     }
   }
 
+  /** A segment ending before `nextSeq` is in the spool: its content is no longer in flight. */
+  #noteSpooled(nextSeq: number): void {
+    const seqs = this.#inFlightSeqs;
+    let head = this.#inFlightHead;
+    while (head < seqs.length && seqs[head]! < nextSeq) {
+      this.#contentSpooled = this.#inFlightTotals[head]!;
+      head++;
+    }
+    if (head === seqs.length) {
+      seqs.length = 0;
+      this.#inFlightTotals.length = 0;
+      head = 0;
+    } else if (head >= 4096 && head * 2 >= seqs.length) {
+      seqs.splice(0, head);
+      this.#inFlightTotals.splice(0, head);
+      head = 0;
+    }
+    this.#inFlightHead = head;
+  }
+
+  /** Content given to the pipeline that is not in the spool yet. */
+  get #contentInFlight(): number {
+    return this.#contentEnqueued - this.#contentSpooled;
+  }
+
   /** Records the content dropped while the writer was behind as one counted gap. */
   #flushBehind(): void {
     if (this.#behindBytes === 0) return;
@@ -500,12 +615,24 @@ export class Session implements RecordedSession {
   }
 
   #overQuota(length: number): boolean {
+    // Raw content still on its way counts in full (compression only shrinks
+    // it); the spool itself refuses a segment that would cross a quota, this
+    // check keeps that rare so metadata frames go on being recorded.
     const spool = this.recording.spool;
-    const session = this.recording.bytes + this.#queuedBytes + length > spool.maxSessionBytes;
-    const total = spool.totalBytes + this.#queuedBytes + length > spool.maxTotalBytes;
+    const pending = this.#contentInFlight + length;
+    const session = this.recording.bytes + pending > spool.maxSessionBytes;
+    const total = spool.totalBytes + pending > spool.maxTotalBytes;
     if (!session && !total) return false;
     const which = session ? 'session' : 'total';
     this.counts.bytesNotRecorded += length;
+    // Either policy records the gap; from here on content is only counted.
+    this.#contentStopped = which;
+    this.annotation({
+      kind: 'gap',
+      code: 'TAPLINE_ERR_QUOTA_EXCEEDED',
+      message: `the spool's ${which} quota is reached: stream content is no longer recorded, only counted`,
+      bytesNotRecorded: length,
+    });
     if (spool.quotaPolicy === 'end_session') {
       this.terminate(
         new SessionTermination(
@@ -514,15 +641,7 @@ export class Session implements RecordedSession {
           `the spool's ${which} quota is reached`,
         ),
       );
-      return true;
     }
-    this.#contentStopped = which;
-    this.annotation({
-      kind: 'gap',
-      code: 'TAPLINE_ERR_QUOTA_EXCEEDED',
-      message: `the spool's ${which} quota is reached: stream content is no longer recorded, only counted`,
-      bytesNotRecorded: length,
-    });
     return true;
   }
 
@@ -558,9 +677,20 @@ export class Session implements RecordedSession {
     this.#timers.push(timer);
   }
 
+  /**
+   * The spool refused a segment. Strict: the session ends. Best effort: the
+   * quota policy decides — `end_session` ends it (`quota_exceeded`) when the
+   * spool is full or a quota is crossed, otherwise the session goes on with
+   * content counted, not recorded, and the gap is recorded at the end.
+   */
   #failRecording(error: unknown): void {
-    this.#recordingFailed ??= error;
-    this.#host.spoolFailed(this.recording, error);
+    if (this.#recordingFailed !== undefined) return;
+    this.#recordingFailed = error;
+    this.#notRecordedAtFailure = this.counts.bytesNotRecorded;
+    const code = errorCode(error);
+    const outOfRoom = code === 'TAPLINE_ERR_QUOTA_EXCEEDED' || code === 'TAPLINE_ERR_SPOOL_FULL';
+    // Crossing the quota is policy, recorded as a gap; anything else is a failure to report.
+    if (code !== 'TAPLINE_ERR_QUOTA_EXCEEDED') this.#host.spoolFailed(this.recording, error);
     for (const resolve of this.#onDrained.splice(0)) resolve();
     if (this.#host.mode === 'strict') {
       this.terminate(
@@ -568,6 +698,15 @@ export class Session implements RecordedSession {
           'TAPLINE_ERR_RECORDING_FAILED',
           'recording_failed',
           `recording failed: ${errorMessage(error)}`,
+          error,
+        ),
+      );
+    } else if (outOfRoom && this.recording.spool.quotaPolicy === 'end_session') {
+      this.terminate(
+        new SessionTermination(
+          code,
+          'quota_exceeded',
+          `the spool has no room: ${errorMessage(error)}`,
           error,
         ),
       );
