@@ -10,6 +10,8 @@ export const KubeErrorCode = {
   CHANNEL_PROTOCOL: 'TAPLINE_ERR_KUBE_CHANNEL_PROTOCOL',
   /** A port-forward stream (channels or tunnelled SPDY) was malformed. */
   PORT_FORWARD_PROTOCOL: 'TAPLINE_ERR_KUBE_PORT_FORWARD_PROTOCOL',
+  /** Tunnelled SPDY header blocks inflated past `maxHeaderBlockBytes` (one block) or `maxInflatedHeaderBytes` (one direction): the port-forward connection ends. */
+  SPDY_HEADER_LIMIT: 'TAPLINE_ERR_KUBE_SPDY_HEADER_LIMIT',
   /** The client asked for a SPDY upgrade; only WebSocket streaming is proxied. */
   SPDY_UNSUPPORTED: 'TAPLINE_ERR_KUBE_SPDY_UNSUPPORTED',
   /** The client's credentials were missing or refused by `authorize`. */
