@@ -96,8 +96,13 @@ interface SourceState {
 /** Counts connections and failed logins per source address, in memory bounded by the sources active in the last window. */
 export interface SourceLimiter {
   readonly limits: ResolvedFrontLimits;
-  /** At accept: the reason to refuse the connection, or undefined after counting it (call `release` when it closes). */
-  admit(source: string): SourceRefusalReason | undefined;
+  /**
+   * At accept: counts the connection and returns undefined (call `release`
+   * when it closes), or 'too_many_connections'. Failed logins are checked
+   * apart (`throttled`): a front decides whether they refuse a connection
+   * (SSH: each connection is a login) or only new logins (Kubernetes).
+   */
+  admit(source: string): 'too_many_connections' | undefined;
   release(source: string): void;
   /** Counts a failed login; true when the source is now over its limit. */
   failedLogin(source: string): boolean;
@@ -149,10 +154,6 @@ export function createSourceLimiter(
     limits,
     admit(source) {
       const state = stateOf(source);
-      if (isThrottled(state, now())) {
-        forget(source, state);
-        return 'too_many_failed_logins';
-      }
       if (state.connections >= limits.maxConnectionsPerSource) return 'too_many_connections';
       state.connections += 1;
       return undefined;

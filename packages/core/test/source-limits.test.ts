@@ -56,8 +56,8 @@ describe('source limits (the fronts share them)', () => {
     expect(limiter.failedLogin('a')).toBe(false);
     now = 800;
     expect(limiter.failedLogin('a')).toBe(true);
-    expect(limiter.admit('a')).toBe('too_many_failed_logins');
-    expect(limiter.admit('b')).toBeUndefined();
+    expect(limiter.throttled('a')).toBe(true);
+    expect(limiter.throttled('b')).toBe(false);
     now = 1000; // the first failure (t=0) left the window: two remain
     expect(limiter.throttled('a')).toBe(false);
     expect(limiter.failedLogin('a')).toBe(true);

@@ -202,11 +202,11 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
     );
     const parser = new SpdyParser();
     const headers: Record<string, string[]>[] = [];
-    blocks.forEach((block, i) =>
+    for (const [i, block] of blocks.entries()) {
       parser.parse(synStream(2 * i + 1, block), (frame) => {
         if (frame.name === 'syn_stream') headers.push(frame.headers);
-      }),
-    );
+      });
+    }
     expect(headers).toHaveLength(40);
     expect(headers[39]).toEqual({
       streamtype: ['error'],

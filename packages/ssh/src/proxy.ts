@@ -146,7 +146,8 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
       return;
     }
     const source = sourceKey(socket.remoteAddress);
-    const refusal = limiter.admit(source);
+    // Each SSH connection is a login: an address over its failed-login limit is refused at once.
+    const refusal = limiter.throttled(source) ? 'too_many_failed_logins' : limiter.admit(source);
     if (refusal !== undefined) {
       socket.on('error', () => {});
       socket.destroy();
