@@ -18,6 +18,16 @@ const args = Object.fromEntries(
 const smallCount = Number(args.small ?? 20);
 const rounds = Number(args.rounds ?? 5);
 
+/** A well-formed header block of one pair whose value is `length` NULs (the prober's 131 KB bomb once deflated). */
+function nulHeaderBlock(length: number): Buffer {
+  const block = Buffer.alloc(13 + length);
+  block.writeUInt32BE(1, 0); // one name/value pair
+  block.writeUInt32BE(1, 4);
+  block.write('x', 8, 'latin1');
+  block.writeUInt32BE(length, 9);
+  return block;
+}
+
 function wire(): Buffer[] {
   const writer = new SpdyHeaderWriter();
   const frames = [
@@ -76,7 +86,7 @@ for (let round = 0; round < rounds; round++) {
 }
 
 // The bomb: 131 KB of compressed NULs. The parser stops at its cap while inflating.
-const bomb = deflateSync(Buffer.alloc(135_000_000), {
+const bomb = deflateSync(nulHeaderBlock(135_000_000), {
   dictionary: spdyDictionary,
   level: 9,
   finishFlush: zlibConstants.Z_SYNC_FLUSH,

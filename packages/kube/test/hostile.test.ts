@@ -29,6 +29,16 @@ async function until<T>(probe: () => T | undefined | false, timeoutMs = 15_000):
 }
 
 /** A TCP connection that may send bytes, reporting when the proxy closes it. */
+/** A well-formed header block of one pair whose value is `length` NULs (the prober's 131 KB bomb once deflated). */
+function nulHeaderBlock(length: number): Buffer {
+  const block = Buffer.alloc(13 + length);
+  block.writeUInt32BE(1, 0); // one name/value pair
+  block.writeUInt32BE(1, 4);
+  block.write('x', 8, 'latin1');
+  block.writeUInt32BE(length, 9);
+  return block;
+}
+
 function rawClient(
   port: number,
   options: { localAddress?: string; bytes?: Buffer } = {},
@@ -135,7 +145,7 @@ describe('the Kubernetes front against hostile clients', () => {
     // Alice's session exists already, so the error can be recorded in it.
     expect((await current.kubectl(['get', 'pods'])).code).toBe(0);
     const tunnel = await openPortForward(current, USER_TOKEN);
-    const bomb = deflateSync(Buffer.alloc(135_000_000), {
+    const bomb = deflateSync(nulHeaderBlock(135_000_000), {
       dictionary: spdyDictionary,
       level: 9,
       finishFlush: zlibConstants.Z_SYNC_FLUSH,

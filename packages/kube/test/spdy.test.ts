@@ -18,6 +18,16 @@ import {
 const plain = (frame: SpdyFrame): Record<string, unknown> =>
   frame.name === 'data' ? { ...frame, data: Buffer.from(frame.data).toString() } : { ...frame };
 
+/** A well-formed header block of one pair whose value is `length` NULs (the prober's 131 KB bomb once deflated). */
+function nulHeaderBlock(length: number): Buffer {
+  const block = Buffer.alloc(13 + length);
+  block.writeUInt32BE(1, 0); // one name/value pair
+  block.writeUInt32BE(1, 4);
+  block.write('x', 8, 'latin1');
+  block.writeUInt32BE(length, 9);
+  return block;
+}
+
 function parseAll(chunks: Uint8Array[], parser = new SpdyParser()): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const chunk of chunks) parser.parse(chunk, (frame) => out.push(plain(frame)));
@@ -219,7 +229,7 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
   });
 
   it('ends with a coded error, not an abort, on a 131 KB header block of NULs that inflates to 135 MB', () => {
-    const bomb = deflateSync(Buffer.alloc(135_000_000), {
+    const bomb = deflateSync(nulHeaderBlock(135_000_000), {
       dictionary: spdyDictionary,
       level: 9,
       finishFlush: zlibConstants.Z_SYNC_FLUSH,
