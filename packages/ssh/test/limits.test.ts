@@ -169,7 +169,10 @@ describe('limits on clients before login', () => {
   it('refuses bad limits with a coded error', async () => {
     const { createSshProxy } = await import('../src/index.js');
     const { createMemoryRecorder } = await import('./helpers/memory-recorder.js');
-    const base = { hostKeys: ['unused'], recorder: createMemoryRecorder(), authorize: () => null };
+    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const base = { hostKeys: [hostKey], recorder: createMemoryRecorder(), authorize: () => null };
+    // The same options without the bad limit are fine.
+    expect(() => createSshProxy(base)).not.toThrow();
     expect(() => createSshProxy({ ...base, limits: { maxConnectionsPerSource: 0 } })).toThrowError(
       expect.objectContaining({ code: SshErrorCode.invalidOptions }),
     );
