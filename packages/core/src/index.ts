@@ -11,4 +11,13 @@ export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOption
 export { createRecorder, type Recorder, type RecorderOptions, type RecoveryReport } from './recorder.js';
 export type { RedactionHooks } from './session.js';
 export { createSigner, type SigningOptions, signedMessage, verifyRecordingSignature } from './signing.js';
+export {
+  createSourceLimiter,
+  type FrontLimits,
+  type ResolvedFrontLimits,
+  resolveFrontLimits,
+  type SourceLimiter,
+  type SourceRefusalReason,
+  sourceKey,
+} from './source-limits.js';
 export type { QuarantineEntry, SpoolOptions } from './spool.js';

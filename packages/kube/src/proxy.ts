@@ -8,12 +8,17 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import type {
-  ApiCallEvent,
-  EndReasonName,
-  RecordedSession,
-  SessionContext,
-  StreamKindName,
+import {
+  type ApiCallEvent,
+  createSourceLimiter,
+  type EndReasonName,
+  type FrontLimits,
+  type RecordedSession,
+  resolveFrontLimits,
+  type SessionContext,
+  type SourceRefusalReason,
+  type StreamKindName,
+  sourceKey,
 } from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
 import { createCommandExtractor } from '@tapline/terminal';
@@ -56,13 +61,19 @@ export interface KubeRefusal {
   /** Unix ms. */
   time: number;
   clientAddress: string;
+  /** Empty for a connection refused before its first request (login_timeout, too_many_connections). */
   method: string;
-  /** Path and query. */
+  /** Path and query; empty like `method`. */
   path: string;
   userAgent?: string;
-  /** "missing_credentials", "invalid_credentials", "session_ended", "spdy_unsupported", "authorize_failed". */
+  /**
+   * "missing_credentials", "invalid_credentials", "session_ended",
+   * "spdy_unsupported", "authorize_failed", or one of the `limits`:
+   * "login_timeout", "too_many_connections", "too_many_failed_logins".
+   */
   reason: string;
   code: string;
+  /** The HTTP status answered; 0 when the connection was closed without an answer. */
   statusCode: number;
   /** The session the request belonged to, when it had one (spdy_unsupported). */
   sessionId?: string;
@@ -137,6 +148,15 @@ export interface KubeProxyOptions {
    * the bytes only. @default `@tapline/terminal`'s createCommandExtractor
    */
   commandExtractor?: TerminalCommandExtractorFactory | false;
+  /**
+   * Login deadline, connections and failed logins per source address (the
+   * same `limits` as every Tapline front; see `FrontLimits`). The deadline
+   * covers the TLS handshake and the first request's headers. A source over
+   * its failed-login limit gets 429 for credentials without a live session;
+   * requests of live sessions are still served.
+   * @default { loginTimeoutMs: 30000, maxConnectionsPerSource: 100, maxFailedLoginsPerSource: 20, failedLoginWindowMs: 60000 }
+   */
+  limits?: FrontLimits;
   /** Told about every request refused before reaching the API server (also on `tapline:kube:refused`). */
   onRefused?: (refusal: KubeRefusal) => void;
   /** Told about errors that ended a request or stream (also on `tapline:kube:error`). */
@@ -201,6 +221,9 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       'createKubeProxy needs tls, authorize, upstream.url and recorder',
     );
   }
+  const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: 30_000 });
+  if (typeof limits === 'string') throw kubeError(KubeErrorCode.INVALID_OPTIONS, `options.${limits}`);
+  const limiter = createSourceLimiter(limits);
   const upstreamUrl = new URL(options.upstream.url);
   const upstreamTls = {
     ca: options.upstream.ca as string | Buffer | undefined,
@@ -237,18 +260,59 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const sockets = new Set<Socket>();
   let closing = false;
 
+  /** Login deadlines of connections that have not sent a request yet, by "ip:port" (the TLS socket's address is the TCP one). */
+  const awaitingFirstRequest = new Map<string, NodeJS.Timeout>();
+
   const server = https.createServer({ ...options.tls });
   server.on('connection', (socket: Socket) => {
+    socket.on('error', () => {});
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    const source = sourceKey(socket.remoteAddress);
+    const address = socketAddress(socket);
+    const refusal = limiter.admit(source);
+    if (refusal !== undefined) {
+      socket.destroy();
+      refuseConnection(address, refusal);
+      return;
+    }
     sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
+    const deadline = setTimeout(() => {
+      awaitingFirstRequest.delete(address);
+      refuseConnection(address, 'login_timeout');
+      socket.destroy();
+    }, limits.loginTimeoutMs);
+    deadline.unref();
+    awaitingFirstRequest.set(address, deadline);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      limiter.release(source);
+      const pending = awaitingFirstRequest.get(address);
+      if (pending !== undefined) {
+        clearTimeout(pending);
+        awaitingFirstRequest.delete(address);
+      }
+    });
   });
+  /** The first request's headers arrived on this connection: the login deadline is met. */
+  const firstRequestArrived = (req: IncomingMessage): void => {
+    const address = socketAddress(req.socket);
+    const pending = awaitingFirstRequest.get(address);
+    if (pending === undefined) return;
+    clearTimeout(pending);
+    awaitingFirstRequest.delete(address);
+  };
   server.on('secureConnection', (socket: TLSSocket) => socket.setNoDelay(true));
   server.on('tlsClientError', () => {});
   server.on('request', (req, res) => {
+    firstRequestArrived(req);
     handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    firstRequestArrived(req);
     socket.on('error', () => {});
     handleUpgrade(req, socket, head).catch((error) => {
       reportError(asTaplineError(error));
@@ -285,6 +349,28 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       options.onRefused?.(refusal);
     } catch {}
     return refusal;
+  }
+
+  function refuseConnection(address: string, reason: SourceRefusalReason): void {
+    const code =
+      reason === 'login_timeout'
+        ? KubeErrorCode.LOGIN_TIMEOUT
+        : reason === 'too_many_connections'
+          ? KubeErrorCode.TOO_MANY_CONNECTIONS
+          : KubeErrorCode.TOO_MANY_FAILED_LOGINS;
+    const refusal: KubeRefusal = {
+      time: Date.now(),
+      clientAddress: address,
+      method: '',
+      path: '',
+      reason,
+      code,
+      statusCode: 0,
+    };
+    if (refusedChannel.hasSubscribers) refusedChannel.publish(refusal);
+    try {
+      options.onRefused?.(refusal);
+    } catch {}
   }
 
   function credentialsOf(req: IncomingMessage): { credentials: KubeCredentials; key: string | undefined } {
@@ -327,7 +413,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       deny(401, 'Unauthorized', `Unauthorized: this access has ended (${ended})`);
       return undefined;
     }
+    const source = sourceKey(req.socket.remoteAddress);
     let pending = sessions.get(key);
+    if (!pending && limiter.throttled(source)) {
+      // Too many failed logins from this address: no more guesses reach authorize().
+      // Credentials that already have a live session are still served above.
+      refuse(req, 'too_many_failed_logins', KubeErrorCode.TOO_MANY_FAILED_LOGINS, 429);
+      deny(429, 'TooManyRequests', 'Too many failed logins from this address; try again later');
+      return undefined;
+    }
     if (!pending) {
       pending = startSession(key, credentials);
       sessions.set(key, pending);
@@ -338,6 +432,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       session = await pending;
     } catch (error) {
       const refused = isTaplineError(error, KubeErrorCode.UNAUTHORIZED);
+      // Only a credential authorize() refused is a failed guess (not a recorder or authorize outage).
+      if (refused) limiter.failedLogin(source);
       refuse(req, refused ? 'invalid_credentials' : 'authorize_failed', KubeErrorCode.UNAUTHORIZED, 401);
       if (!refused) reportError(asTaplineError(error));
       deny(401, 'Unauthorized', 'Unauthorized');
@@ -801,7 +897,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function clientAddress(req: IncomingMessage): string {
-  const socket = req.socket;
+  return socketAddress(req.socket);
+}
+
+function socketAddress(socket: Socket): string {
   const address = socket.remoteAddress ?? '';
   return address.includes(':') ? `[${address}]:${socket.remotePort}` : `${address}:${socket.remotePort}`;
 }
@@ -834,7 +933,15 @@ function writeRawStatus(socket: Socket, code: number, reason: string, message: s
   if (socket.destroyed) return;
   const body = JSON.stringify(statusObject(code, reason, message));
   const text =
-    code === 401 ? 'Unauthorized' : code === 400 ? 'Bad Request' : code === 502 ? 'Bad Gateway' : 'Error';
+    code === 401
+      ? 'Unauthorized'
+      : code === 400
+        ? 'Bad Request'
+        : code === 429
+          ? 'Too Many Requests'
+          : code === 502
+            ? 'Bad Gateway'
+            : 'Error';
   socket.end(
     `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );

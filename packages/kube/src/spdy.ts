@@ -4,7 +4,7 @@
 // streams primed with the SPDY/3 dictionary and shared by all frames of one
 // direction; they are inflated synchronously.
 
-import { inflateSync, constants as zlibConstants } from 'node:zlib';
+import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { KubeErrorCode, kubeError } from './errors.js';
 import { FrameStreamParser } from './frame-stream.js';
 
@@ -28,8 +28,8 @@ export type SpdyFrame =
       name: 'syn_stream' | 'syn_reply' | 'headers';
       streamId: number;
       fin: boolean;
-      /** Lower-case names; values split on NUL. Undefined once header decoding gave up (budget). */
-      headers: Record<string, string[]> | undefined;
+      /** Lower-case names; values split on NUL. */
+      headers: Record<string, string[]>;
     }
   | { name: 'rst_stream'; streamId: number; status: number }
   | { name: 'ping'; id: number }
@@ -41,8 +41,18 @@ export type SpdyFrame =
 export interface SpdyParserOptions {
   /** Largest frame body accepted. @default 16 MiB (the 24-bit maximum) */
   maxFrameLength?: number;
-  /** Compressed header bytes a direction may send before decoding stops. @default 262144 */
-  maxHeaderBytes?: number;
+  /**
+   * Inflated bytes one header block may expand to; more ends the connection
+   * with TAPLINE_ERR_KUBE_SPDY_HEADER_LIMIT, checked while inflating.
+   * kubectl's blocks are under 200 bytes. @default 65536
+   */
+  maxHeaderBlockBytes?: number;
+  /**
+   * Inflated header bytes one direction of a connection may produce in all
+   * (about 200 per forwarded TCP connection); more ends it with
+   * TAPLINE_ERR_KUBE_SPDY_HEADER_LIMIT. @default 16777216 (16 MiB)
+   */
+  maxInflatedHeaderBytes?: number;
   /** Data payloads in memory the parser never writes again (see WebSocketParserOptions). @default false */
   stablePayloads?: boolean;
 }
@@ -77,36 +87,61 @@ export const spdyDictionary: Buffer = (() => {
   return Buffer.concat(parts);
 })();
 
+/** The dictionary's Adler-32, which the zlib header of each direction's first block names. */
+const spdyDictionaryId = adler32(spdyDictionary);
+
+/** Deflate's window: the farthest back a match may reach, so all the history a header block can use. */
+const kDeflateWindowBytes = 32 * 1024;
+
 /**
- * The header decompressor of one direction. zlib keeps state across header
- * blocks; Node has no synchronous streaming inflate, so the compressed bytes
- * are kept and re-inflated whole, which is cheap for the few small blocks a
- * port-forward connection sends and is bounded by `maxHeaderBytes`.
+ * The header decompressor of one direction, incremental and bounded.
+ *
+ * SPDY/3 (§2.6.10.1) compresses every header block of a direction as one zlib
+ * stream primed with the dictionary, and every block ends with a
+ * Z_SYNC_FLUSH, so each block starts byte-aligned on a fresh deflate block
+ * whose matches reach back at most 32 KiB into what came before. Node has no
+ * synchronous streaming inflate, so instead of a live zlib context this keeps
+ * exactly that history: the last 32 KiB of inflated output (the dictionary at
+ * first), and inflates each new block as raw deflate primed with it. Work
+ * per block is its own size plus 32 KiB, never the session's history, and the
+ * output is capped while inflating (zlib's `maxOutputLength`, checked per
+ * 16 KiB of output), per block and per direction.
+ *
+ * A peer that does not end a block with a sync flush (no real SPDY peer
+ * does) makes the next block fail to inflate: a coded error, as for any
+ * malformed block.
  */
 class HeaderInflater {
-  private compressed: Buffer[] = [];
-  private compressedLength = 0;
-  private inflatedLength = 0;
-  exhausted = false;
+  /** The last inflated bytes, at most one deflate window: the only state kept between blocks. */
+  private readonly history = Buffer.allocUnsafe(kDeflateWindowBytes);
+  private historyLength = 0;
+  private sawZlibHeader = false;
+  /** Inflated header bytes so far in this direction. */
+  inflatedBytes = 0;
 
-  constructor(private readonly maxHeaderBytes: number) {}
+  constructor(
+    private readonly maxHeaderBlockBytes: number,
+    private readonly maxInflatedHeaderBytes: number,
+  ) {}
 
-  inflate(block: Uint8Array): Buffer | undefined {
-    if (this.exhausted) return undefined;
-    this.compressedLength += block.byteLength;
-    if (this.compressedLength > this.maxHeaderBytes) {
-      this.exhausted = true;
-      this.compressed = [];
-      return undefined;
+  inflate(block: Buffer): Buffer {
+    let deflated = block;
+    if (!this.sawZlibHeader) {
+      deflated = this.skipZlibHeader(block);
+      this.sawZlibHeader = true;
     }
-    this.compressed.push(Buffer.from(block));
-    let all: Buffer;
+    const budget = Math.min(this.maxHeaderBlockBytes, this.maxInflatedHeaderBytes - this.inflatedBytes);
+    // A header block holds at least its 4-byte pair count.
+    if (budget < 4) throw this.limitError();
+    let inflated: Buffer;
     try {
-      all = inflateSync(Buffer.concat(this.compressed, this.compressedLength), {
-        dictionary: spdyDictionary,
+      inflated = inflateRawSync(deflated, {
+        dictionary: this.historyLength > 0 ? this.history.subarray(0, this.historyLength) : undefined,
         finishFlush: zlibConstants.Z_SYNC_FLUSH,
+        maxOutputLength: budget,
       });
     } catch (cause) {
+      if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw this.limitError(cause);
       throw kubeError(
         KubeErrorCode.PORT_FORWARD_PROTOCOL,
         'a SPDY header block that does not inflate',
@@ -114,9 +149,47 @@ class HeaderInflater {
         cause,
       );
     }
-    const fresh = all.subarray(this.inflatedLength);
-    this.inflatedLength = all.byteLength;
-    return fresh;
+    this.inflatedBytes += inflated.byteLength;
+    this.remember(inflated);
+    return inflated;
+  }
+
+  /** The 2-byte zlib header, and the dictionary id when FDICT is set (RFC 1950 §2.2). */
+  private skipZlibHeader(block: Buffer): Buffer {
+    const fail = (what: string): Error =>
+      kubeError(KubeErrorCode.PORT_FORWARD_PROTOCOL, `SPDY header stream: ${what}`);
+    if (block.byteLength < 2) throw fail('no zlib header');
+    const cmf = block[0]!;
+    const flg = block[1]!;
+    if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7 || (cmf * 256 + flg) % 31 !== 0) throw fail('bad zlib header');
+    if ((flg & 0x20) === 0) return block.subarray(2);
+    if (block.byteLength < 6) throw fail('no dictionary id');
+    if (block.readUInt32BE(2) !== spdyDictionaryId) throw fail('not the SPDY/3 dictionary');
+    this.remember(spdyDictionary);
+    return block.subarray(6);
+  }
+
+  /** Keeps the last 32 KiB of history ‖ bytes. */
+  private remember(bytes: Buffer): void {
+    const window = kDeflateWindowBytes;
+    if (bytes.byteLength >= window) {
+      bytes.copy(this.history, 0, bytes.byteLength - window);
+      this.historyLength = window;
+      return;
+    }
+    const kept = Math.min(this.historyLength, window - bytes.byteLength);
+    this.history.copyWithin(0, this.historyLength - kept, this.historyLength);
+    bytes.copy(this.history, kept);
+    this.historyLength = kept + bytes.byteLength;
+  }
+
+  private limitError(cause?: unknown): Error {
+    return kubeError(
+      KubeErrorCode.SPDY_HEADER_LIMIT,
+      `SPDY header blocks inflate past their limit (${this.maxHeaderBlockBytes} bytes a block, ${this.maxInflatedHeaderBytes} a direction)`,
+      { maxHeaderBlockBytes: this.maxHeaderBlockBytes, maxInflatedHeaderBytes: this.maxInflatedHeaderBytes },
+      cause,
+    );
   }
 }
 
@@ -159,7 +232,15 @@ export class SpdyParser extends FrameStreamParser<SpdyFrame> {
   constructor(options: SpdyParserOptions = {}) {
     super(options.stablePayloads ?? false);
     this.maxFrameLength = options.maxFrameLength ?? 0xffffff;
-    this.inflater = new HeaderInflater(options.maxHeaderBytes ?? 262144);
+    this.inflater = new HeaderInflater(
+      options.maxHeaderBlockBytes ?? 65536,
+      options.maxInflatedHeaderBytes ?? 16 * 1024 * 1024,
+    );
+  }
+
+  /** Header bytes inflated so far: each block is inflated once, so this grows by each block's own size. */
+  get inflatedHeaderBytes(): number {
+    return this.inflater.inflatedBytes;
   }
 
   protected override parseFrames(
@@ -270,9 +351,8 @@ export class SpdyParser extends FrameStreamParser<SpdyFrame> {
     }
   }
 
-  private headers(block: Buffer): Record<string, string[]> | undefined {
-    const inflated = this.inflater.inflate(block);
-    return inflated === undefined ? undefined : decodeHeaderBlock(inflated);
+  private headers(block: Buffer): Record<string, string[]> {
+    return decodeHeaderBlock(this.inflater.inflate(block));
   }
 }
 

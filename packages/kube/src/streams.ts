@@ -130,7 +130,9 @@ export function relayWebSocket(options: RelayOptions): void {
       } catch (error) {
         const coded = asTaplineError(error);
         options.onError(coded);
-        stop(coded, coded.code === KubeErrorCode.WS_FRAME_TOO_LARGE ? 1009 : 1002);
+        const tooBig =
+          coded.code === KubeErrorCode.WS_FRAME_TOO_LARGE || coded.code === KubeErrorCode.SPDY_HEADER_LIMIT;
+        stop(coded, tooBig ? 1009 : 1002);
         return;
       }
       if (direction === 'client_to_target') upstreamAtBoundary = parser.pendingBytes === 0;
@@ -334,7 +336,7 @@ function spdyPortForwardInspector(options: RelayOptions): Inspector {
   const onSpdy = (direction: Direction, frame: SpdyFrame): void => {
     switch (frame.name) {
       case 'syn_stream': {
-        const headers = frame.headers ?? {};
+        const headers = frame.headers;
         const type = headers.streamtype?.[0] ?? 'unknown';
         const port = headers.port?.[0] ?? '?';
         const requestId = headers.requestid?.[0] ?? `stream-${frame.streamId}`;

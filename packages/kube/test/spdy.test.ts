@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { createDeflate, deflateSync, inflateSync, constants as zlibConstants } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,6 +17,16 @@ import {
 
 const plain = (frame: SpdyFrame): Record<string, unknown> =>
   frame.name === 'data' ? { ...frame, data: Buffer.from(frame.data).toString() } : { ...frame };
+
+/** A well-formed header block of one pair whose value is `length` NULs (the prober's 131 KB bomb once deflated). */
+function nulHeaderBlock(length: number): Buffer {
+  const block = Buffer.alloc(13 + length);
+  block.writeUInt32BE(1, 0); // one name/value pair
+  block.writeUInt32BE(1, 4);
+  block.write('x', 8, 'latin1');
+  block.writeUInt32BE(length, 9);
+  return block;
+}
 
 function parseAll(chunks: Uint8Array[], parser = new SpdyParser()): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
@@ -59,6 +69,50 @@ const expected = [
   { name: 'rst_stream', streamId: 3, status: 5 },
   { name: 'goaway', lastGoodStreamId: 3, status: 0 },
 ];
+
+/** A SYN_STREAM frame around an already compressed header block. */
+function synStream(streamId: number, block: Buffer): Buffer {
+  const body = Buffer.alloc(10 + block.byteLength);
+  body.writeUInt32BE(streamId, 0);
+  block.copy(body, 10);
+  const frame = Buffer.alloc(8 + body.byteLength);
+  frame.writeUInt32BE(0x80030001, 0);
+  frame.writeUInt32BE(body.byteLength, 4);
+  body.copy(frame, 8);
+  return frame;
+}
+
+/** The uncompressed name/value block (SPDY/3 §2.6.10). */
+function headerBlockBytes(headers: Record<string, string>): Buffer {
+  const parts: Buffer[] = [Buffer.alloc(4)];
+  parts[0]!.writeUInt32BE(Object.keys(headers).length, 0);
+  for (const [name, value] of Object.entries(headers)) {
+    for (const field of [name, value]) {
+      const bytes = Buffer.from(field, 'latin1');
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(bytes.byteLength, 0);
+      parts.push(length, bytes);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** Compresses blocks as Go's and zlib's SPDY peers do: one deflate stream with the dictionary, a sync flush after each. */
+async function compressedBlocks(raw: Buffer[]): Promise<Buffer[]> {
+  const deflate = createDeflate({ dictionary: spdyDictionary });
+  const out: Buffer[] = [];
+  let pending: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => pending.push(chunk));
+  for (const block of raw) {
+    deflate.write(block);
+    await new Promise<void>((resolve) => deflate.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
+    await new Promise((resolve) => setImmediate(resolve));
+    out.push(Buffer.concat(pending));
+    pending = [];
+  }
+  deflate.destroy();
+  return out;
+}
 
 describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
   it('uses the 1423-byte SPDY/3 dictionary whose zlib id kubectl sends (0xe3c6a7c2)', () => {
@@ -145,18 +199,105 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
     }
   });
 
-  it('stops decoding headers past its budget but keeps relaying frames', () => {
-    const writer = new SpdyHeaderWriter();
-    const parser = new SpdyParser({ maxHeaderBytes: 40 });
-    const frames = parseAll(
-      [
-        spdySynStreamFrame(writer, 1, { streamtype: 'data', port: '80', requestid: '0' }),
-        spdyDataFrame(1, Buffer.from('x')),
-      ],
-      parser,
+  it('inflates blocks that a real zlib compressor made, matching back into earlier blocks and past 32 KiB of history', async () => {
+    const blocks = await compressedBlocks(
+      Array.from({ length: 40 }, (_, i) =>
+        headerBlockBytes({
+          streamtype: i % 2 === 0 ? 'data' : 'error',
+          port: '8080',
+          requestid: String(i >> 1),
+          filler: 'x'.repeat(1000 + i) + String(i).repeat(300),
+        }),
+      ),
     );
-    expect(frames[0]).toMatchObject({ name: 'syn_stream', headers: undefined });
-    expect(frames[1]).toMatchObject({ name: 'data', data: 'x' });
+    const parser = new SpdyParser();
+    const headers: Record<string, string[]>[] = [];
+    for (const [i, block] of blocks.entries()) {
+      parser.parse(synStream(2 * i + 1, block), (frame) => {
+        if (frame.name === 'syn_stream') headers.push(frame.headers);
+      });
+    }
+    expect(headers).toHaveLength(40);
+    expect(headers[39]).toEqual({
+      streamtype: ['error'],
+      port: ['8080'],
+      requestid: ['19'],
+      filler: ['x'.repeat(1039) + '39'.repeat(300)],
+    });
+    // Later blocks are mostly back-references: they compress far below their inflated size.
+    expect(blocks[39]!.byteLength).toBeLessThan(200);
+  });
+
+  it('ends with a coded error, not an abort, on a 131 KB header block of NULs that inflates to 135 MB', () => {
+    const bomb = deflateSync(nulHeaderBlock(135_000_000), {
+      dictionary: spdyDictionary,
+      level: 9,
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
+    expect(bomb.byteLength).toBeGreaterThan(130_000);
+    const parser = new SpdyParser();
+    expect(() => parseAll([synStream(1, bomb)], parser)).toThrow(
+      expect.objectContaining({ code: KubeErrorCode.SPDY_HEADER_LIMIT }),
+    );
+    // Stopped while inflating: nothing past one block's cap was kept or counted.
+    expect(parser.inflatedHeaderBytes).toBe(0);
+    // The parser stays failed; a fresh one (another connection) is unaffected.
+    expect(() => parseAll([spdyPingFrame(1)], parser)).toThrow(
+      expect.objectContaining({ code: KubeErrorCode.SPDY_HEADER_LIMIT }),
+    );
+    expect(parseAll([connection()])).toEqual(expected);
+  });
+
+  it('inflates each block once: 20 small SYN_STREAMs after a large one cost their own size, not the history', () => {
+    const writer = new SpdyHeaderWriter();
+    const large = { streamtype: 'data', port: '80', requestid: '0', filler: '\0'.repeat(60_000) };
+    const small = (i: number) => ({ streamtype: 'data', port: '80', requestid: String(i) });
+    const parser = new SpdyParser();
+    let expectedBytes = 0;
+    const wire: Buffer[] = [spdySynStreamFrame(writer, 1, large)];
+    expectedBytes += headerBlockBytes(large).byteLength;
+    for (let i = 1; i <= 20; i++) {
+      wire.push(spdySynStreamFrame(writer, 2 * i + 1, small(i)));
+      expectedBytes += headerBlockBytes(small(i)).byteLength;
+    }
+    const frames = parseAll(wire, parser);
+    expect(frames).toHaveLength(21);
+    expect(frames[20]).toMatchObject({ headers: { requestid: ['20'] } });
+    expect(parser.inflatedHeaderBytes).toBe(expectedBytes);
+  });
+
+  it('caps one block and one direction with TAPLINE_ERR_KUBE_SPDY_HEADER_LIMIT', () => {
+    const writer = new SpdyHeaderWriter();
+    expect(() =>
+      parseAll(
+        [spdySynStreamFrame(writer, 1, { filler: 'y'.repeat(5000) })],
+        new SpdyParser({ maxHeaderBlockBytes: 4096 }),
+      ),
+    ).toThrow(expect.objectContaining({ code: KubeErrorCode.SPDY_HEADER_LIMIT }));
+
+    const perDirection = new SpdyParser({ maxInflatedHeaderBytes: 1000 });
+    const seen: number[] = [];
+    const many = new SpdyHeaderWriter();
+    expect(() => {
+      for (let i = 0; i < 100; i++) {
+        perDirection.parse(
+          spdySynStreamFrame(many, 2 * i + 1, { streamtype: 'data', port: '80', requestid: String(i) }),
+          (frame) => seen.push(frame.name === 'syn_stream' ? frame.streamId : -1),
+        );
+      }
+    }).toThrow(expect.objectContaining({ code: KubeErrorCode.SPDY_HEADER_LIMIT }));
+    expect(seen.length).toBeGreaterThan(5);
+    expect(perDirection.inflatedHeaderBytes).toBeLessThanOrEqual(1000);
+  });
+
+  it('refuses a header stream primed with another dictionary', () => {
+    const other = deflateSync(Buffer.from([0, 0, 0, 0]), {
+      dictionary: Buffer.from('not the spdy dictionary'),
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
+    expect(() => parseAll([synStream(1, other)])).toThrow(
+      expect.objectContaining({ code: KubeErrorCode.PORT_FORWARD_PROTOCOL }),
+    );
   });
 
   it('turns garbage into frames or a coded error (fast-check)', () => {

@@ -17,7 +17,7 @@ import type {
 import { ChannelBridge } from './bridge.js';
 import { SshErrorCode, sshError } from './errors.js';
 import { fingerprintOf } from './host-key.js';
-import type { ChannelScope, ResolvedOptions } from './scope.js';
+import type { ChannelScope, LoginGate, ResolvedOptions } from './scope.js';
 import { attachSessionChannel } from './session-channel.js';
 import { ssh2 } from './ssh2-runtime.js';
 import { connectTarget, type TargetConnection } from './target.js';
@@ -70,11 +70,12 @@ export class ProxyConnection implements ChannelScope {
   private readonly connectAbort = new AbortController();
   private recordingErrorReported = false;
   private failedAuths = 0;
-  private readonly loginTimer: NodeJS.Timeout;
+  private readonly gate: LoginGate;
 
-  constructor(options: ResolvedOptions, connection: Connection, info: ClientInfo) {
+  constructor(options: ResolvedOptions, connection: Connection, info: ClientInfo, gate: LoginGate) {
     this.options = options;
     this.connection = connection;
+    this.gate = gate;
     this.clientAddress = `${info.ip}:${info.port}`;
     (connection as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     connection.on('handshake', (negotiated: NegotiatedAlgorithms) => {
@@ -84,10 +85,6 @@ export class ProxyConnection implements ChannelScope {
     connection.on('ready', () => this.onReady());
     connection.on('error', (error: Error & { code?: string; level?: string }) => this.onClientError(error));
     connection.on('close', () => this.onClientClose());
-    this.loginTimer = setTimeout(() => {
-      if (this.phase === 'auth') this.hangUp();
-    }, options.loginGraceMs);
-    this.loginTimer.unref();
   }
 
   // ChannelScope ---------------------------------------------------------------
@@ -155,6 +152,12 @@ export class ProxyConnection implements ChannelScope {
       context.reject();
       return;
     }
+    if (this.gate.throttled()) {
+      // Too many failed logins from this address: no more guesses reach authorize().
+      this.gate.refuseThrottled();
+      this.hangUp();
+      return;
+    }
     const method = context.method;
     if (method !== 'password' && method !== 'publickey' && method !== 'keyboard-interactive') {
       rejectWith();
@@ -188,7 +191,7 @@ export class ProxyConnection implements ChannelScope {
           username: context.username,
           method,
         });
-        rejectWith();
+        this.refuseAuth(context);
         return;
       }
       void this.decide(context, {
@@ -216,9 +219,18 @@ export class ProxyConnection implements ChannelScope {
     );
   }
 
-  /** Rejects an authentication attempt; too many failures end the connection, as sshd's MaxAuthTries does. */
+  /**
+   * Rejects an authentication attempt; too many failures end the connection,
+   * as sshd's MaxAuthTries does, and so does the source address going over
+   * its failed-login limit.
+   */
   private refuseAuth(context: AuthContext): void {
     this.failedAuths += 1;
+    if (this.gate.failedLogin()) {
+      this.gate.refuseThrottled();
+      this.hangUp();
+      return;
+    }
     if (this.failedAuths >= this.options.maxAuthTries) {
       this.hangUp();
       return;
@@ -270,7 +282,7 @@ export class ProxyConnection implements ChannelScope {
       this.refuseAuth(context);
       return;
     }
-    clearTimeout(this.loginTimer);
+    this.gate.loggedIn();
     this.phase = 'starting';
     this.startPromise = this.startSession(grant, request);
     await this.startPromise;
@@ -708,7 +720,6 @@ export class ProxyConnection implements ChannelScope {
 
   private onClientClose(): void {
     this.clientGone = true;
-    clearTimeout(this.loginTimer);
     this.connectAbort.abort();
     void this.finish(this.phase === 'failed' ? (this.failureReason ?? 'error') : 'client_closed');
   }

@@ -32,6 +32,12 @@ export const SshErrorCode = {
   analyzerFailed: 'TAPLINE_ERR_SSH_ANALYZER_FAILED',
   /** The session was ended by the recorder (grant expired, revoked, quota, recording failure). */
   sessionAborted: 'TAPLINE_ERR_SSH_SESSION_ABORTED',
+  /** The client had not authenticated `limits.loginTimeoutMs` after TCP accept: disconnected. */
+  loginTimeout: 'TAPLINE_ERR_SSH_LOGIN_TIMEOUT',
+  /** A connection over `limits.maxConnectionsPerSource` from one address: refused at accept. */
+  tooManyConnections: 'TAPLINE_ERR_SSH_TOO_MANY_CONNECTIONS',
+  /** The address had `limits.maxFailedLoginsPerSource` failed logins within the window: refused. */
+  tooManyFailedLogins: 'TAPLINE_ERR_SSH_TOO_MANY_FAILED_LOGINS',
   /** The proxy was closed while the session was live. */
   shutdown: 'TAPLINE_ERR_SSH_SHUTDOWN',
 } as const;

@@ -1,10 +1,17 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import {
+  createSourceLimiter,
+  resolveFrontLimits,
+  type SourceLimiter,
+  type SourceRefusalReason,
+  sourceKey,
+} from '@tapline/core';
 import type { ClientInfo, Connection, Server, ServerConfig } from 'ssh2';
 import { sftpOperations, terminalCommands } from './analyzers.js';
 import { ProxyConnection } from './connection.js';
-import { SshErrorCode, sshError } from './errors.js';
-import type { ResolvedOptions } from './scope.js';
+import { SshErrorCode, type SshErrorCodeName, sshError } from './errors.js';
+import type { LoginGate, ResolvedOptions } from './scope.js';
 import { ssh2, sshCryptoInfo } from './ssh2-runtime.js';
 import type { SshAuthMethod, SshProxy, SshProxyEvent, SshProxyOptions, SshSessionInfo } from './types.js';
 
@@ -45,13 +52,15 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
       `options.authMethods must be a non-empty subset of ${ALL_METHODS.join(', ')}`,
     );
   }
+  const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: options.loginGraceMs ?? 120_000 });
+  if (typeof limits === 'string') throw sshError(SshErrorCode.invalidOptions, `options.${limits}`);
   const onEvent = options.onEvent;
   return {
     authorize: options.authorize,
     recorder: options.recorder,
     authMethods,
     keyboardInteractivePrompt: options.keyboardInteractivePrompt ?? 'Password: ',
-    loginGraceMs: options.loginGraceMs ?? 120_000,
+    limits,
     maxAuthTries: options.maxAuthTries ?? 6,
     targetConnectTimeoutMs: options.targetConnectTimeoutMs ?? 15_000,
     targetKeepaliveIntervalMs: options.targetKeepaliveIntervalMs ?? 15_000,
@@ -90,6 +99,9 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
   const resolved = resolveOptions(options);
   const crypto = sshCryptoInfo();
   const connections = new Set<ProxyConnection>();
+  const limiter = createSourceLimiter(resolved.limits);
+  /** Accepted sockets by "ip:port", until ssh2 reports the connection (after the client's identification string). */
+  const admissions = new Map<string, Admission>();
   const config: ServerConfig = {
     hostKeys: options.hostKeys as ServerConfig['hostKeys'],
     keepaliveInterval: options.clientKeepaliveIntervalMs ?? 15_000,
@@ -100,7 +112,15 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
   let server: Server;
   try {
     server = new ssh2.Server(config, (connection: Connection, info: ClientInfo) => {
-      const proxied = new ProxyConnection(resolved, connection, info);
+      const admission = admissions.get(`${info.ip}:${info.port}`);
+      if (admission === undefined) {
+        // Not accepted through our listener (cannot happen): never serve a connection the limits did not see.
+        connection.end();
+        return;
+      }
+      admissions.delete(admission.clientAddress);
+      const proxied = new ProxyConnection(resolved, connection, info, admission.gate(resolved, limiter));
+      admission.connection = proxied;
       connections.add(proxied);
       connection.once('close', () => {
         // Keep it until its recording has ended, so close() can wait for it.
@@ -117,22 +137,59 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
   server.on('error', (error: Error) => resolved.emit({ type: 'error', error }));
   let closing: Promise<void> | undefined;
 
+  // Our own listener, so the limits apply from TCP accept: ssh2 reports a
+  // connection only once the client's identification string has arrived.
+  const listener = createTcpServer((socket: Socket) => {
+    const clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    const source = sourceKey(socket.remoteAddress);
+    // Each SSH connection is a login: an address over its failed-login limit is refused at once.
+    const refusal = limiter.throttled(source) ? 'too_many_failed_logins' : limiter.admit(source);
+    if (refusal !== undefined) {
+      socket.on('error', () => {});
+      socket.destroy();
+      refuseConnection(resolved, clientAddress, refusal);
+      return;
+    }
+    const admission = new Admission(socket, source, clientAddress);
+    admissions.set(clientAddress, admission);
+    const deadline = setTimeout(() => {
+      if (admission.loggedIn) return;
+      refuseConnection(resolved, clientAddress, 'login_timeout');
+      admission.connection?.hangUp();
+      // destroySoon: the disconnect message (if any) is flushed, then the socket goes, FIN or not.
+      socket.destroySoon();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    }, resolved.limits.loginTimeoutMs);
+    deadline.unref();
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      admissions.delete(clientAddress);
+      limiter.release(source);
+    });
+    server.injectSocket(socket);
+  });
+  listener.on('error', (error: Error) => resolved.emit({ type: 'error', error }));
+
   return {
     crypto,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise<AddressInfo>((resolve, reject) => {
         const onError = (error: Error): void => reject(error);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.removeListener('error', onError);
-          const address = server.address() as AddressInfo;
+        listener.once('error', onError);
+        listener.listen(port, host, () => {
+          listener.removeListener('error', onError);
+          const address = listener.address() as AddressInfo;
           resolved.emit({ type: 'listening', address, crypto });
           resolve(address);
         });
       });
     },
     address() {
-      const address = server.address();
+      const address = listener.address();
       return typeof address === 'object' && address !== null ? (address as AddressInfo) : null;
     },
     sessions() {
@@ -147,11 +204,7 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
       if (closing !== undefined) return closing;
       closing = (async () => {
         const stopped = new Promise<void>((resolve) => {
-          try {
-            server.close(() => resolve());
-          } catch {
-            resolve();
-          }
+          listener.close(() => resolve());
         });
         const ending: Promise<void>[] = [];
         for (const connection of connections) {
@@ -166,10 +219,55 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
             connection.hangUp();
           }
         }
+        // Clients still before their identification string.
+        for (const admission of admissions.values()) admission.socket.destroy();
         await Promise.all(ending);
         await stopped;
       })();
       return closing;
     },
   };
+}
+
+/** One accepted TCP connection, counted against its source address. */
+class Admission {
+  loggedIn = false;
+  connection: ProxyConnection | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    readonly source: string,
+    readonly clientAddress: string,
+  ) {}
+
+  gate(options: ResolvedOptions, limiter: SourceLimiter): LoginGate {
+    return {
+      loggedIn: () => {
+        this.loggedIn = true;
+      },
+      failedLogin: () => limiter.failedLogin(this.source),
+      throttled: () => limiter.throttled(this.source),
+      refuseThrottled: () => refuseConnection(options, this.clientAddress, 'too_many_failed_logins'),
+    };
+  }
+}
+
+const refusalErrors: Record<SourceRefusalReason, [SshErrorCodeName, string]> = {
+  login_timeout: [SshErrorCode.loginTimeout, 'the client did not authenticate in time after connecting'],
+  too_many_connections: [SshErrorCode.tooManyConnections, 'too many connections from this address'],
+  too_many_failed_logins: [SshErrorCode.tooManyFailedLogins, 'too many failed logins from this address'],
+};
+
+function refuseConnection(
+  options: ResolvedOptions,
+  clientAddress: string,
+  reason: SourceRefusalReason,
+): void {
+  const [code, message] = refusalErrors[reason];
+  options.emit({
+    type: 'connection_refused',
+    clientAddress,
+    reason,
+    error: sshError(code, message, undefined, { clientAddress, limits: options.limits }),
+  });
 }

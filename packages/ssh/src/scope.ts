@@ -1,4 +1,4 @@
-import type { RecordedSession } from '@tapline/core';
+import type { RecordedSession, ResolvedFrontLimits } from '@tapline/core';
 import type { TaplineError } from '@tapline/frames';
 import type { Algorithms, Client } from 'ssh2';
 import type { ChannelBridge } from './bridge.js';
@@ -20,7 +20,7 @@ export interface ResolvedOptions {
   recorder: SessionRecorder;
   authMethods: readonly SshAuthMethod[];
   keyboardInteractivePrompt: string;
-  loginGraceMs: number;
+  limits: ResolvedFrontLimits;
   maxAuthTries: number;
   targetConnectTimeoutMs: number;
   targetKeepaliveIntervalMs: number;
@@ -34,6 +34,18 @@ export interface ResolvedOptions {
   failedSessionGraceMs: number;
   targetAlgorithms: Algorithms | undefined;
   emit(event: SshProxyEvent): void;
+}
+
+/** The source-address limits as one connection sees them (the proxy counts per address). */
+export interface LoginGate {
+  /** The client authenticated: the login deadline no longer applies. */
+  loggedIn(): void;
+  /** Counts a failed login of this connection's address; true when the address is now over its limit. */
+  failedLogin(): boolean;
+  /** True while this connection's address is over its failed-login limit. */
+  throttled(): boolean;
+  /** Reports that the connection is being refused for the address's failed logins. */
+  refuseThrottled(): void;
 }
 
 /** What a channel handler needs from its connection. */

@@ -1,5 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { EndReasonName, RecordedSession, SessionContext, SessionSummary } from '@tapline/core';
+import type {
+  EndReasonName,
+  FrontLimits,
+  RecordedSession,
+  SessionContext,
+  SessionSummary,
+  SourceRefusalReason,
+} from '@tapline/core';
 import type { TaplineError } from '@tapline/frames';
 import type { Algorithms } from 'ssh2';
 import type { HostKeyPin } from './host-key.js';
@@ -141,6 +148,12 @@ export type SshProxyEvent =
     }
   | { type: 'session_failed'; sessionId?: string; clientAddress: string; error: TaplineError }
   | { type: 'refused'; sessionId: string; request: string; error: TaplineError }
+  /**
+   * A client turned away before it logged in, so there is no grant and no
+   * recording: over the login deadline, too many connections or too many
+   * failed logins from its address (`limits`).
+   */
+  | { type: 'connection_refused'; clientAddress: string; reason: SourceRefusalReason; error: TaplineError }
   | { type: 'session_ended'; sessionId: string; reason: EndReasonName; summary?: SessionSummary }
   | { type: 'error'; sessionId?: string; clientAddress?: string; error: Error };
 
@@ -173,7 +186,15 @@ export interface SshProxyOptions {
   authMethods?: readonly SshAuthMethod[];
   /** The prompt of the keyboard-interactive method. @default 'Password: ' */
   keyboardInteractivePrompt?: string;
-  /** Time a client has to authenticate before the proxy hangs up (sshd's LoginGraceTime). @default 120000 */
+  /**
+   * Login deadline, connections and failed logins per source address (the
+   * same `limits` as every Tapline front; see `FrontLimits`). The deadline
+   * runs from TCP accept, so a client that never sends its identification
+   * string is disconnected too.
+   * @default { loginTimeoutMs: 120000, maxConnectionsPerSource: 100, maxFailedLoginsPerSource: 20, failedLoginWindowMs: 60000 }
+   */
+  limits?: FrontLimits;
+  /** @deprecated `limits.loginTimeoutMs` (which wins when both are set). */
   loginGraceMs?: number;
   /** Failed authentication attempts before the proxy hangs up (sshd's MaxAuthTries). @default 6 */
   maxAuthTries?: number;
