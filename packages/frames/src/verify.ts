@@ -14,6 +14,8 @@ export interface VerifyOptions {
   decodeBodies?: boolean;
   /** @default 268435456 */
   maxBodyLength?: number;
+  /** Called with each segment's position and hash once it passed the chain checks (published chain heads are compared this way). */
+  onSegment?: (segmentIndex: number, hash: string) => void;
 }
 
 export interface VerifyFailure {
@@ -37,6 +39,8 @@ export interface VerifyReport {
   encrypted: boolean;
   /** Hex SHA-256 of the last good segment: what a signature covers. */
   chainHash: string | undefined;
+  /** Hex SHA-256 of segment 0: with the session id, names this recording wherever it is stored. */
+  firstHash: string | undefined;
   /** Offset of the last frame, ns. */
   lastOffsetNs: number;
   /** Whether bodies were decoded (false for encrypted bodies without a key). */
@@ -69,6 +73,7 @@ export async function verifyRecording(
     bytes: 0,
     encrypted: false,
     chainHash: undefined,
+    firstHash: undefined,
     lastOffsetNs: 0,
     bodiesDecoded: decode,
     error: undefined,
@@ -76,6 +81,8 @@ export async function verifyRecording(
   try {
     for await (const segment of rawSegments(source, parser)) {
       chain.check(segment);
+      if (segment.position === 0) report.firstHash = segment.trailer.hash;
+      options.onSegment?.(segment.position, segment.trailer.hash);
       if (segment.header.encrypted) report.encrypted = true;
       if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
       else if (decode) report.bodiesDecoded = false;
