@@ -429,7 +429,7 @@ function describeSignature(result: VerifyResult): string {
   const from = source === 'published' ? ', from the published session.ended' : '';
   switch (status) {
     case 'valid':
-      return `signature valid (${algorithm}, key ${keyId}, signed as ${state ?? 'complete'}${from})`;
+      return `signature valid (${algorithm}, key ${keyId}), signed as ${state ?? 'complete'}${from}`;
     case 'legacy':
       return `legacy signature format (v1, ${algorithm}, key ${keyId}${from}): valid over the session id and chain hash only`;
     case 'invalid':
