@@ -119,13 +119,16 @@ export async function verifySource(
   // Only the hashes at positions some published head names are kept: memory is bounded by the heads, not the recording.
   const positions = options.published?.positions;
   const hashes = new Map<number, string>();
-  const report = await verifyRecording(bytes, {
+  let firstHash: string | undefined;
+  const verified = await verifyRecording(bytes, {
     ...(options.keyWrapper ? { keyWrapper: options.keyWrapper } : {}),
-    ...(positions && positions.size > 0
-      ? { onSegment: (index: number, hash: string) => positions.has(index) && hashes.set(index, hash) }
-      : {}),
+    onSegment: (index: number, hash: string) => {
+      if (index === 0) firstHash = hash;
+      if (positions?.has(index)) hashes.set(index, hash);
+    },
   });
   if (sourceError !== undefined) throw sourceError;
+  const report = { ...verified, firstHash };
   const published = options.published?.bySession.get(report.sessionId ?? options.sessionId ?? '') ?? [];
   const publishedEnd = published.findLast((head) => head.kind === 'end');
   const signatureSource: VerifyResult['signature']['source'] = manifest?.signature

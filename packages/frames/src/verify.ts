@@ -39,8 +39,6 @@ export interface VerifyReport {
   encrypted: boolean;
   /** Hex SHA-256 of the last good segment: what a signature covers. */
   chainHash: string | undefined;
-  /** Hex SHA-256 of segment 0: with the session id, names this recording wherever it is stored. */
-  firstHash: string | undefined;
   /** Offset of the last frame, ns. */
   lastOffsetNs: number;
   /** Whether bodies were decoded (false for encrypted bodies without a key). */
@@ -73,7 +71,6 @@ export async function verifyRecording(
     bytes: 0,
     encrypted: false,
     chainHash: undefined,
-    firstHash: undefined,
     lastOffsetNs: 0,
     bodiesDecoded: decode,
     error: undefined,
@@ -81,7 +78,6 @@ export async function verifyRecording(
   try {
     for await (const segment of rawSegments(source, parser)) {
       chain.check(segment);
-      if (segment.position === 0) report.firstHash = segment.trailer.hash;
       options.onSegment?.(segment.position, segment.trailer.hash);
       if (segment.header.encrypted) report.encrypted = true;
       if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
