@@ -353,6 +353,9 @@ describe('evidence an attacker with storage write access cannot forge', () => {
     expect(completed.code).toBe(1);
     expect(completed.text).toContain('TAPLINE_ERR_SIGNATURE_INVALID');
     expect(completed.text).toContain('state incomplete (this one is complete)');
+    const published = await tapline(['verify', crashed.path, '--against', recoveredEvents]);
+    expect(published.code).toBe(1);
+    expect(published.text).toContain('TAPLINE_ERR_HEAD_MISMATCH');
   });
 
   it('the HTTP emitter carries chain heads; --against reads them back from an http URL', async () => {
