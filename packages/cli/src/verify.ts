@@ -129,7 +129,8 @@ export async function verifySource(
   });
   if (sourceError !== undefined) throw sourceError;
   const report = { ...verified, firstHash };
-  const published = options.published?.bySession.get(report.sessionId ?? options.sessionId ?? '') ?? [];
+  // The heads of the session asked for (--session), not of whichever session the stored bytes claim to be.
+  const published = options.published?.bySession.get(options.sessionId ?? report.sessionId ?? '') ?? [];
   const publishedEnd = published.findLast((head) => head.kind === 'end');
   const signatureSource: VerifyResult['signature']['source'] = manifest?.signature
     ? 'manifest'
