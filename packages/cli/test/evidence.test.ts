@@ -210,12 +210,12 @@ describe('evidence an attacker with storage write access cannot forge', () => {
     const empty = join(tempDirectory(), 'other.jsonl');
     writeFileSync(
       empty,
-      `${JSON.stringify({ type: 'session.started', sessionId: randomUUID(), data: {} })}\nnot json\n`,
+      `${JSON.stringify({ type: 'session.started', sessionId: randomUUID(), data: {} })}\nnot json\n${'x'.repeat(2 * 1024 * 1024)}\n`,
     );
     const result = await tapline(['verify', signed.path, '--against', empty]);
     expect(result.code).toBe(1);
     expect(result.text).toContain('TAPLINE_ERR_HEAD_MISSING');
-    expect(result.stderr).toContain('1 lines are not metadata events');
+    expect(result.stderr).toContain('2 lines are not metadata events');
   });
 
   it('fails closed when the signature or the whole manifest is stripped', async () => {
