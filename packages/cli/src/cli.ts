@@ -10,6 +10,7 @@ import { loadLocalKeyWrapper, loadPublicKey } from './keys.js';
 import { fileOutput, type Output, OutputClosed, streamOutput } from './output.js';
 import { findStream, play } from './play.js';
 import { counted, createProgress, type Progress } from './progress.js';
+import { loadPublished, type PublishedEvidence } from './published.js';
 import { readRecordingFrames } from './read.js';
 import { renderHeader, renderSummaryLine, renderTimeline } from './render.js';
 import { openLocation, openSource, type RecordingSource, type SourceOptions } from './source.js';
@@ -205,17 +206,42 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
         'check integrity (hashes, chain, end marker) and, with a public key, the Ed25519 signature',
       )
       .argument('<locations...>', 'recordings, directories of recordings, or s3:// URLs or prefixes')
-      .option('--public-key <pem>', 'Ed25519 public key (PEM): check the signature in each manifest')
-      .option('--require-signature', 'fail recordings without a signature (needs --public-key)')
+      .option(
+        '--public-key <pem>',
+        'Ed25519 public key (PEM): check each signature; a missing signature or manifest fails',
+      )
+      .option('--require-signature', 'kept for compatibility: --public-key already requires a signature')
+      .option('--strict', 'fail legacy (v1) signatures instead of accepting them as legacy')
+      .option('--session <id>', 'the session id the recording must belong to (rejects substitution)')
+      .option(
+        '--against <events>',
+        'metadata events (JSON Lines file or http(s) URL): the recording must hold every published chain head',
+      )
       .option('--manifest <path>', 'the manifest to use instead of <recording>.json (one recording only)')
       .option('--json', 'machine-readable output: an array of results'),
   ).action(
     async (
       locations: string[],
-      flags: SourceFlags & { publicKey?: string; requireSignature?: boolean; json?: boolean },
+      flags: SourceFlags & {
+        publicKey?: string;
+        requireSignature?: boolean;
+        strict?: boolean;
+        session?: string;
+        against?: string;
+        json?: boolean;
+      },
     ) => {
       if (flags.requireSignature && !flags.publicKey)
         throw usageError('--require-signature needs --public-key');
+      if (flags.strict && !flags.publicKey) throw usageError('--strict needs --public-key');
+      if (flags.session !== undefined && !SESSION_ID.test(flags.session))
+        throw usageError(`--session ${flags.session} is not a session id (a UUID)`);
+      let published: PublishedEvidence | undefined;
+      if (flags.against !== undefined) {
+        published = await loadPublished(flags.against);
+        if (published.malformed > 0)
+          warn(`${flags.against}: ${published.malformed} lines are not metadata events (skipped)`);
+      }
       const keyWrapper = await keyWrapperFor(flags);
       const publicKey = flags.publicKey ? await loadPublicKey(flags.publicKey) : undefined;
       const sources: RecordingSource[] = [];
@@ -240,6 +266,9 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
             ...(keyWrapper ? { keyWrapper } : {}),
             ...(publicKey ? { publicKey } : {}),
             requireSignature: flags.requireSignature ?? false,
+            strict: flags.strict ?? false,
+            ...(flags.session !== undefined ? { sessionId: flags.session.toLowerCase() } : {}),
+            ...(published ? { published } : {}),
             wrap: (bytes) => counted(bytes, progress),
           });
         } catch (error) {
@@ -376,19 +405,38 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
   }
 }
 
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One line per recording for `verify`. */
 export function renderVerifyLine(result: VerifyResult): string {
+  const signature = describeSignature(result);
   if (!result.ok) {
     const error = result.error!;
     const reason = result.incompleteReason ? ` (reason: ${result.incompleteReason})` : '';
-    return `FAIL  ${result.location}  segment ${error.segmentIndex}: ${error.code}: ${error.message}${reason}`;
+    // A good signature on an incomplete recording is worth saying: it was sealed (e.g. at crash recovery), not cut later.
+    const signed = result.signature.status === 'valid' ? `; ${signature}` : '';
+    return `FAIL  ${result.location}  segment ${error.segmentIndex}: ${error.code}: ${error.message}${reason}${signed}`;
   }
-  const signature =
-    result.signature.status === 'valid'
-      ? `signature valid (${result.signature.algorithm}, key ${result.signature.keyId})`
-      : result.signature.status === 'unchecked'
-        ? `signed by key ${result.signature.keyId}, not checked (no --public-key)`
-        : 'unsigned';
   const bodies = result.bodiesDecoded ? '' : ', bodies not decrypted (no --key-file)';
-  return `OK    ${result.location}  complete, ${result.segments} segments, ${result.frames} frames, ${formatBytes(result.bytes)}${result.encrypted ? ', encrypted' : ''}${bodies}; chain ${result.chainHash}; ${signature}`;
+  const published = result.published
+    ? `; holds the ${result.published.heads} chain heads published in ${result.published.location}`
+    : '';
+  return `OK    ${result.location}  complete, ${result.segments} segments, ${result.frames} frames, ${formatBytes(result.bytes)}${result.encrypted ? ', encrypted' : ''}${bodies}; chain ${result.chainHash}; ${signature}${published}`;
+}
+
+function describeSignature(result: VerifyResult): string {
+  const { status, algorithm, keyId, state, source } = result.signature;
+  const from = source === 'published' ? ', from the published session.ended' : '';
+  switch (status) {
+    case 'valid':
+      return `signature valid (${algorithm}, key ${keyId}), signed as ${state ?? 'complete'}${from}`;
+    case 'legacy':
+      return `legacy signature format (v1, ${algorithm}, key ${keyId}${from}): valid over the session id and chain hash only`;
+    case 'invalid':
+      return `signature invalid (key ${keyId})`;
+    case 'unchecked':
+      return `signed by key ${keyId}, not checked (no --public-key)`;
+    default:
+      return 'unsigned';
+  }
 }

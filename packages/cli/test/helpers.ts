@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
+import {
+  createFileSink,
+  createRecorder,
+  type MetadataEmitter,
+  type RecordedSession,
+  type RecorderOptions,
+  type SessionContext,
+} from '@tapline/core';
 import { createLocalKeyWrapper, createRecordingWriter, type Frame } from '@tapline/frames';
 
 export const packageRoot = join(import.meta.dirname, '..');
@@ -95,6 +102,8 @@ export interface RecordOptions {
   codec?: 'gzip' | 'brotli' | 'none';
   signing?: { privateKey: KeyObject; keyId: string };
   encrypted?: boolean;
+  metadata?: MetadataEmitter | MetadataEmitter[];
+  chainHeads?: RecorderOptions['chainHeads'];
   script?: (session: RecordedSession) => Promise<void> | void;
 }
 
@@ -118,6 +127,8 @@ export async function record(options: RecordOptions = {}): Promise<Recorded> {
       ...(options.maxSegmentAgeMs ? { maxSegmentAgeMs: options.maxSegmentAgeMs } : {}),
     },
     ...(options.signing ? { signing: options.signing } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+    ...(options.chainHeads !== undefined ? { chainHeads: options.chainHeads } : {}),
     ...(options.encrypted
       ? { encryption: { keyWrapper: createLocalKeyWrapper({ key: LOCAL_KEY, keyId: 'local:test' }) } }
       : {}),
@@ -246,7 +257,10 @@ export function ed25519(): { privateKey: KeyObject; publicKey: KeyObject } {
  * segment is spooled; a new recorder recovers the spool and delivers the
  * recording, incomplete, with a TAPLINE_ERR_RECORDER_CRASHED note.
  */
-export async function recordCrashed(sessionId: string): Promise<Recorded> {
+export async function recordCrashed(
+  sessionId: string,
+  options: { signing?: { privateKey: KeyObject; keyId: string }; metadata?: MetadataEmitter } = {},
+): Promise<Recorded> {
   const root = tempDirectory();
   const spool = join(root, 'spool');
   const directory = join(root, 'recordings');
@@ -270,7 +284,12 @@ export async function recordCrashed(sessionId: string): Promise<Recorded> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
-  const recorder = createRecorder({ sinks: [createFileSink({ directory })], spool: { directory: spool } });
+  const recorder = createRecorder({
+    sinks: [createFileSink({ directory })],
+    spool: { directory: spool },
+    ...(options.signing ? { signing: options.signing } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  });
   await recorder.recover();
   await recorder.idle();
   await recorder.close();

@@ -110,10 +110,36 @@ export interface RecordingSummary {
   signature?: RecordingSignature;
 }
 
-/** An Ed25519 signature over `tapline-recording-v1:<sessionId>:<chainHash>`. */
+/**
+ * What a signature says about a recording, independent of where it is
+ * stored: which session, which recording of it (the first segment's hash),
+ * how far it reaches (segment count and the hash of its last segment), and
+ * in what state: `complete` (ends with the end marker), `incomplete` (sealed
+ * without it: a crash or a failed recording) or `head` (a prefix published
+ * while the session was live; more may follow).
+ */
+export interface RecordingClaim {
+  sessionId: string;
+  /** Hex SHA-256 of segment 0. */
+  firstHash: string;
+  segments: number;
+  /** Hex SHA-256 of segment `segments - 1`. */
+  chainHash: string;
+  state: 'complete' | 'incomplete' | 'head';
+}
+
+/**
+ * An Ed25519 signature. `format: 'tapline-recording-v2'` signs a
+ * {@link RecordingClaim} (docs/format.md, "Signatures"); without `format` it
+ * is a legacy v1 signature over `tapline-recording-v1:<sessionId>:<chainHash>`.
+ */
 export interface RecordingSignature {
   algorithm: 'ed25519';
   keyId: string;
+  /** Absent on legacy (v1) signatures. */
+  format?: 'tapline-recording-v2';
+  /** The claim as signed, for people and diagnostics; verifiers recompute it from the recording. */
+  signed?: RecordingClaim;
   /** Base64 signature. */
   value: string;
 }
@@ -155,7 +181,9 @@ export type MetadataEventType =
   | 'session.started'
   | 'session.ended'
   | 'recording.delivered'
-  | 'recording.failed';
+  | 'recording.failed'
+  /** A signed chain head published while the session is live (`recorder.chainHeads`). */
+  | 'recording.chain_head';
 
 /** One metadata event. Never carries raw session content unless configured. */
 export interface MetadataEvent {

@@ -10,7 +10,17 @@ export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
 export { createRecorder, type Recorder, type RecorderOptions, type RecoveryReport } from './recorder.js';
 export type { RedactionHooks } from './session.js';
-export { createSigner, type SigningOptions, signedMessage, verifyRecordingSignature } from './signing.js';
+export {
+  type ClaimSigner,
+  claimMessage,
+  createSigner,
+  isClaim,
+  SIGNATURE_FORMAT,
+  type SigningOptions,
+  signedMessage,
+  verifyClaimSignature,
+  verifyRecordingSignature,
+} from './signing.js';
 export {
   createSourceLimiter,
   type FrontLimits,

@@ -20,7 +20,7 @@ import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
-import { endedEventData, type RedactionHooks, Session, type SessionHost } from './session.js';
+import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
 
@@ -43,8 +43,20 @@ export interface RecorderOptions {
   };
   /** Envelope encryption of every segment under a per-session data key. */
   encryption?: { keyWrapper: KeyWrapper };
-  /** Ed25519 signature over each complete recording's chain hash. */
+  /**
+   * Ed25519 signature over every sealed recording (complete, or incomplete
+   * after a failure or a crash) and over the chain heads published while it
+   * is recorded. See docs/format.md, "Signatures".
+   */
   signing?: SigningOptions;
+  /**
+   * Publish the chain head of each live recording as a `recording.chain_head`
+   * metadata event (signed when `signing` is set) every `intervalMs` when new
+   * segments were spooled, and at once every `everySegments` segments.
+   * `tapline verify --against` checks a stored recording against them.
+   * `false` turns them off. @default on with `signing` ({ intervalMs: 30000, everySegments: 64 }), off without
+   */
+  chainHeads?: false | { intervalMs?: number; everySegments?: number };
   /**
    * `best_effort`: the live session is never slowed or stopped by recording
    * trouble; content that cannot be buffered is counted as a gap.
@@ -145,6 +157,7 @@ class RecorderImpl implements Recorder {
       redact: options.redact,
       labels: options.labels ?? {},
       sign: options.signing ? createSigner(options.signing) : undefined,
+      chainHeads: chainHeadsOf(options),
       emit: (recording, type, data) => this.#emit(recording, type, data),
       storage: (recording) => this.#storage(recording),
       spoolFailed: (recording, error) =>
@@ -509,17 +522,18 @@ class RecorderImpl implements Recorder {
       segments: recording.segmentCount,
       bytes: recording.bytes,
       endedAt: recording.info.startedAt + Math.round(newLast.lastOffsetNs / 1e6),
-      ...(complete && this.#host.sign
-        ? { signature: this.#host.sign(recording.sessionId, newLast.hash) }
-        : {}),
     };
+    // Signed at recovery, as incomplete unless the end marker made it: the
+    // signature vouches for what the spool held, not for what the crash lost.
+    const claim = recordingClaim(recording, newLast.final ? 'complete' : 'incomplete');
+    const signed = claim && this.#host.sign ? { ...end, signature: this.#host.sign(claim) } : end;
     // recording.json may not be writable (a full disk): the end state in
     // memory drives the delivery; after another restart it is sealed again.
-    await recording.seal(end).catch(() => {});
+    await recording.seal(signed).catch(() => {});
     this.#emit(
       recording,
       'session.ended',
-      endedEventData(validContextOf(recording), end, this.#storage(recording)),
+      endedEventData(validContextOf(recording), signed, this.#storage(recording)),
     );
   }
 
@@ -594,6 +608,28 @@ class RecorderImpl implements Recorder {
       });
     }
   }
+}
+
+function chainHeadsOf(options: RecorderOptions): SessionHost['chainHeads'] {
+  const heads = options.chainHeads;
+  if (heads === false || (heads === undefined && options.signing === undefined)) return undefined;
+  const intervalMs = heads?.intervalMs ?? 30_000;
+  const everySegments = heads?.everySegments ?? 64;
+  if (
+    !(
+      Number.isSafeInteger(intervalMs) &&
+      intervalMs >= 1 &&
+      Number.isSafeInteger(everySegments) &&
+      everySegments >= 1
+    )
+  ) {
+    throw new TaplineError(
+      'TAPLINE_ERR_INVALID_OPTION',
+      'chainHeads.intervalMs and chainHeads.everySegments must be positive integers',
+      { component: 'recorder' },
+    );
+  }
+  return { intervalMs, everySegments };
 }
 
 function validContextOf(recording: SpoolRecording): ValidContext {

@@ -18,7 +18,7 @@ import type {
   FileOperationEvent,
   QueryEvent,
   RecordedSession,
-  RecordingSignature,
+  RecordingClaim,
   SessionSummary,
   StreamCloseOptions,
   StreamKindName,
@@ -27,6 +27,7 @@ import type {
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage, SessionTermination } from './errors.js';
 import { annotationKinds, directions, endReasons, fileOperationKinds, streamKinds } from './frames-build.js';
+import type { ClaimSigner } from './signing.js';
 import type { SpoolEnd, SpoolRecording } from './spool.js';
 
 /** Hooks that mask content before it is encoded. Return the input unchanged to keep it. */
@@ -48,8 +49,14 @@ export interface SessionHost {
   writerOptions: Omit<RecordingWriterOptions, 'sessionId'>;
   redact: RedactionHooks | undefined;
   labels: Record<string, string>;
-  sign: ((sessionId: string, chainHash: string) => RecordingSignature) | undefined;
-  emit(recording: SpoolRecording, type: 'session.ended', data: Record<string, unknown>): void;
+  sign: ClaimSigner | undefined;
+  /** When set, the chain head is published (signed when `sign` is) this often while the session is live. */
+  chainHeads: { intervalMs: number; everySegments: number } | undefined;
+  emit(
+    recording: SpoolRecording,
+    type: 'session.ended' | 'recording.chain_head',
+    data: Record<string, unknown>,
+  ): void;
   storage(recording: SpoolRecording): Array<{ sink: string; location?: string }>;
   /** Spool trouble (best-effort mode) is reported as a failed delivery of the spool. */
   spoolFailed(recording: SpoolRecording, error: unknown): void;
@@ -112,6 +119,8 @@ export class Session implements RecordedSession {
   #contentEnqueued = 0;
   #contentSpooled = 0;
   #notRecordedAtFailure = 0;
+  /** Segments covered by the last published chain head. */
+  #headSegments = 0;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly counts = {
     bytesClientToTarget: 0,
@@ -147,6 +156,8 @@ export class Session implements RecordedSession {
           segmentIndex: description.segmentIndex,
           bytes: description.byteLength,
         });
+        const heads = host.chainHeads;
+        if (heads && recording.segmentCount - this.#headSegments >= heads.everySegments) this.#publishHead();
         return none;
       },
     ]);
@@ -161,6 +172,11 @@ export class Session implements RecordedSession {
     }, host.maxSegmentAgeMs);
     cutTimer.unref();
     this.#timers.push(cutTimer);
+    if (host.chainHeads) {
+      const headTimer = setInterval(() => this.#publishHead(), host.chainHeads.intervalMs);
+      headTimer.unref();
+      this.#timers.push(headTimer);
+    }
     if (context.expiresAt !== undefined) this.#armExpiry(context.expiresAt);
   }
 
@@ -399,7 +415,9 @@ export class Session implements RecordedSession {
     const last = this.recording.lastSegment;
     const complete = last?.final === true;
     const chainHash = last?.hash ?? '';
-    const signature = complete && this.#host.sign ? this.#host.sign(this.sessionId, chainHash) : undefined;
+    // A failed recording is signed too, as incomplete: the signature vouches for what reached the spool.
+    const claim = recordingClaim(this.recording, complete ? 'complete' : 'incomplete');
+    const signature = claim && this.#host.sign ? this.#host.sign(claim) : undefined;
     const end: SpoolEnd = {
       reason,
       ...(detail !== undefined ? { detail } : {}),
@@ -499,6 +517,27 @@ export class Session implements RecordedSession {
   }
 
   readonly #onDrained: Array<() => void> = [];
+
+  /**
+   * Publishes the chain head so far as a `recording.chain_head` metadata
+   * event. It leaves the storage with the metadata, so a later rewrite of the
+   * stored recording (even one that recomputes every hash) no longer matches
+   * it: `tapline verify --against` checks this.
+   */
+  #publishHead(): void {
+    if (this.#closing || this.#ended !== undefined) return;
+    if (this.recording.segmentCount <= this.#headSegments) return;
+    const claim = recordingClaim(this.recording, 'head');
+    if (!claim) return;
+    this.#headSegments = claim.segments;
+    const signature = this.#host.sign?.(claim);
+    this.#host.emit(this.recording, 'recording.chain_head', {
+      segments: claim.segments,
+      firstHash: claim.firstHash,
+      chainHash: claim.chainHash,
+      ...(signature ? { signature } : {}),
+    });
+  }
 
   #sessionStartBody(): Frame['sessionStart'] {
     const c = this.context;
@@ -747,6 +786,23 @@ export function endedEventData(
     ...(end.incompleteReason ? { incompleteReason: end.incompleteReason } : {}),
     recording: { chainHash: end.chainHash, segments: end.segments, bytes: end.bytes, storage },
     ...(end.signature ? { signature: end.signature } : {}),
+  };
+}
+
+/** What a signature over this spooled recording says, or undefined while it holds no segment. */
+export function recordingClaim(
+  recording: SpoolRecording,
+  state: RecordingClaim['state'],
+): RecordingClaim | undefined {
+  const first = recording.segment(0);
+  const last = recording.lastSegment;
+  if (!first || !last) return undefined;
+  return {
+    sessionId: recording.sessionId,
+    firstHash: first.hash,
+    segments: recording.segmentCount,
+    chainHash: last.hash,
+    state,
   };
 }
 

@@ -14,6 +14,8 @@ export interface VerifyOptions {
   decodeBodies?: boolean;
   /** @default 268435456 */
   maxBodyLength?: number;
+  /** Called with each segment's position and hash once it passed the chain checks (published chain heads are compared this way). */
+  onSegment?: (segmentIndex: number, hash: string) => void;
 }
 
 export interface VerifyFailure {
@@ -76,6 +78,7 @@ export async function verifyRecording(
   try {
     for await (const segment of rawSegments(source, parser)) {
       chain.check(segment);
+      options.onSegment?.(segment.position, segment.trailer.hash);
       if (segment.header.encrypted) report.encrypted = true;
       if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
       else if (decode) report.bodiesDecoded = false;

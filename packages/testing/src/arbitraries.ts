@@ -419,6 +419,7 @@ export function arbMetadataEvent(
     'session.ended',
     'recording.delivered',
     'recording.failed',
+    'recording.chain_head',
   ];
   return fc.record({
     version: fc.constant(1 as const),

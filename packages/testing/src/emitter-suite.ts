@@ -36,6 +36,7 @@ const TYPES: MetadataEventType[] = [
   'recording.delivered',
   'session.ended',
   'recording.failed',
+  'recording.chain_head',
 ];
 
 /** A plausible event; sequence numbers are per session. */
