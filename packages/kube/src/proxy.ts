@@ -14,11 +14,13 @@ import {
   type EndReasonName,
   type FrontLimits,
   type RecordedSession,
+  renamedOption,
   resolveFrontLimits,
   type SessionContext,
   type SourceRefusalReason,
   type StreamKindName,
   sourceKey,
+  warnDeprecated,
 } from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
 import { createCommandExtractor } from '@tapline/terminal';
@@ -131,8 +133,10 @@ export interface KubeUpstreamOptions {
 export interface KubeProxyOptions {
   /** TLS options of the front (the connector's certificate): `cert`, `key`, and `ca` + `requestCert` for client certificates. */
   tls: https.ServerOptions;
-  /** Resolves the client's credentials to a grant, or undefined to refuse (401). */
-  authorize: (credentials: KubeCredentials) => KubeGrant | undefined | Promise<KubeGrant | undefined>;
+  /** Resolves the client's credentials to a grant, or to null / undefined (or rejects) to refuse (401). */
+  authorize: (
+    credentials: KubeCredentials,
+  ) => KubeGrant | null | undefined | Promise<KubeGrant | null | undefined>;
   upstream: KubeUpstreamOptions;
   recorder: KubeRecorder;
   /** Request body bytes recorded for mutating verbs. @default 65536 */
@@ -142,11 +146,16 @@ export interface KubeProxyOptions {
   /** Largest WebSocket frame payload inspected; a larger frame ends that stream. @default 16 MiB */
   maxFramePayload?: number;
   /** Record port-forwarded bytes (true) or only count them. @default false */
+  recordForwardContent?: boolean;
+  /** @deprecated Use `recordForwardContent`. */
   recordPortForwardContent?: boolean;
   /**
-   * Extracts typed commands from tty exec/attach streams. `false` records
-   * the bytes only. @default `@tapline/terminal`'s createCommandExtractor
+   * Live analyzers fed with a copy of the traffic. `terminal` extracts typed
+   * commands from tty exec/attach streams; `false` records the bytes only.
+   * @default { terminal: `@tapline/terminal`'s createCommandExtractor }
    */
+  analyzers?: { terminal?: TerminalCommandExtractorFactory | false };
+  /** @deprecated Use `analyzers.terminal`. */
   commandExtractor?: TerminalCommandExtractorFactory | false;
   /**
    * Login deadline, connections and failed logins per source address (the
@@ -157,10 +166,30 @@ export interface KubeProxyOptions {
    * @default { loginTimeoutMs: 30000, maxConnectionsPerSource: 100, maxFailedLoginsPerSource: 20, failedLoginWindowMs: 60000 }
    */
   limits?: FrontLimits;
-  /** Told about every request refused before reaching the API server (also on `tapline:kube:refused`). */
+  /**
+   * Receives what the proxy reports: requests and connections refused before
+   * reaching the API server (also on `tapline:kube:refused`) and errors that
+   * ended a request or stream (also on `tapline:kube:error`). Must not throw.
+   */
+  onEvent?: (event: KubeProxyEvent) => void;
+  /** @deprecated Use `onEvent` (events of type `refused`). */
   onRefused?: (refusal: KubeRefusal) => void;
-  /** Told about errors that ended a request or stream (also on `tapline:kube:error`). */
+  /** @deprecated Use `onEvent` (events of type `error`). */
   onError?: (error: TaplineError) => void;
+}
+
+/** Something the kube proxy reports. */
+export type KubeProxyEvent =
+  | { type: 'refused'; refusal: KubeRefusal }
+  | { type: 'error'; error: TaplineError };
+
+/** A live session, as `proxy.sessions()` reports it. */
+export interface KubeSessionInfo {
+  sessionId: string;
+  /** The granted user's id. */
+  userId: string;
+  /** Requests and streams in flight. */
+  active: number;
 }
 
 export interface KubeProxy {
@@ -169,7 +198,9 @@ export interface KubeProxy {
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** "https://127.0.0.1:PORT" once listening. */
   readonly url: string;
-  /** Sessions currently live. */
+  /** A snapshot of the live sessions. */
+  sessions(): KubeSessionInfo[];
+  /** @deprecated Use `sessions().length`. */
   readonly sessionCount: number;
   /** Stops accepting, ends every session (`shutdown`), closes the upstream pool. */
   close(): Promise<void>;
@@ -242,10 +273,34 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const upstreamAuthorization = options.upstream.token ? `Bearer ${options.upstream.token}` : undefined;
   const maxRecordedBody = options.maxRecordedBody ?? 65536;
   const idleTimeoutMs = options.idleTimeoutMs ?? 900_000;
+  const terminalAnalyzer = renamedOption(
+    options.analyzers?.terminal,
+    options.commandExtractor,
+    'createKubeProxy({ commandExtractor })',
+    'analyzers.terminal',
+  );
+  const recordForwardContent =
+    renamedOption(
+      options.recordForwardContent,
+      options.recordPortForwardContent,
+      'createKubeProxy({ recordPortForwardContent })',
+      'recordForwardContent',
+    ) ?? false;
+  if (options.onRefused) warnDeprecated('createKubeProxy({ onRefused })', "onEvent (type 'refused')");
+  if (options.onError) warnDeprecated('createKubeProxy({ onError })', "onEvent (type 'error')");
+  const tell = (event: KubeProxyEvent): void => {
+    try {
+      options.onEvent?.(event);
+      if (event.type === 'refused') options.onRefused?.(event.refusal);
+      else options.onError?.(event.error);
+    } catch {
+      // A throwing listener must not break the proxy.
+    }
+  };
   const commandExtractor: TerminalCommandExtractorFactory | undefined =
-    options.commandExtractor === false
+    terminalAnalyzer === false
       ? undefined
-      : (options.commandExtractor ??
+      : (terminalAnalyzer ??
         ((extractorOptions) =>
           createCommandExtractor({
             cols: extractorOptions.cols,
@@ -255,6 +310,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
           })));
 
   const sessions = new Map<string, Promise<LiveSession>>();
+  /** The same sessions once started, for `sessions()`. */
+  const liveSessions = new Map<string, LiveSession>();
   /** Credentials whose session the recorder ended (expiry, revoke): refused from then on. */
   const endedKeys = new Map<string, EndReasonName>();
   const sockets = new Set<Socket>();
@@ -322,7 +379,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
 
   function reportError(error: TaplineError): void {
     if (errorChannel.hasSubscribers) errorChannel.publish({ error });
-    options.onError?.(error);
+    tell({ type: 'error', error });
   }
 
   function refuse(
@@ -345,9 +402,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     if (userAgent) refusal.userAgent = userAgent;
     if (sessionId) refusal.sessionId = sessionId;
     if (refusedChannel.hasSubscribers) refusedChannel.publish(refusal);
-    try {
-      options.onRefused?.(refusal);
-    } catch {}
+    tell({ type: 'refused', refusal });
     return refusal;
   }
 
@@ -368,9 +423,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       statusCode: 0,
     };
     if (refusedChannel.hasSubscribers) refusedChannel.publish(refusal);
-    try {
-      options.onRefused?.(refusal);
-    } catch {}
+    tell({ type: 'refused', refusal });
   }
 
   function credentialsOf(req: IncomingMessage): { credentials: KubeCredentials; key: string | undefined } {
@@ -425,7 +478,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     if (!pending) {
       pending = startSession(key, credentials);
       sessions.set(key, pending);
-      pending.catch(() => sessions.delete(key));
+      pending.then(
+        (started) => {
+          if (!started.ended) liveSessions.set(key, started);
+        },
+        () => sessions.delete(key),
+      );
     }
     let session: LiveSession | undefined;
     try {
@@ -508,6 +566,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     session.ended = true;
     if (session.idleTimer) clearTimeout(session.idleTimer);
     sessions.delete(session.key);
+    liveSessions.delete(session.key);
     const error = kubeError(KubeErrorCode.SESSION_ENDED, detail, { reason });
     for (const close of [...session.active]) {
       try {
@@ -847,7 +906,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         upstream: upstreamSocket,
         upstreamHead,
         maxFramePayload: options.maxFramePayload,
-        recordPortForwardContent: options.recordPortForwardContent ?? false,
+        recordForwardContent,
         commandExtractor: commandExtractor,
         track: (close) => track(session, close),
         onError: reportError,
@@ -862,7 +921,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     get url() {
       return listenedUrl;
     },
+    sessions() {
+      return [...liveSessions.values()].map((session) => ({
+        sessionId: session.recorded.sessionId,
+        userId: session.grant.context.user.id,
+        active: session.active.size,
+      }));
+    },
     get sessionCount() {
+      warnDeprecated('KubeProxy.sessionCount', 'sessions().length');
       return sessions.size;
     },
     listen(port = 0, host = '127.0.0.1') {

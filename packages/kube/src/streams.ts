@@ -33,7 +33,7 @@ export interface RelayOptions {
   upstream: Socket;
   upstreamHead: Buffer;
   maxFramePayload: number | undefined;
-  recordPortForwardContent: boolean;
+  recordForwardContent: boolean;
   commandExtractor: TerminalCommandExtractorFactory | undefined;
   track: (close: (error: TaplineError) => void) => () => void;
   onError: (error: TaplineError) => void;
@@ -345,7 +345,7 @@ function spdyPortForwardInspector(options: RelayOptions): Inspector {
           const details = { ...baseDetails(options), port, requestId };
           const streamId = recorded.openStream('kube_port_forward', {
             details,
-            contentRecorded: options.recordPortForwardContent,
+            contentRecorded: options.recordForwardContent,
           });
           firstStreamId ??= streamId;
           connection = {
@@ -420,7 +420,7 @@ function channelPortForwardInspector(options: RelayOptions): Inspector {
   const streams = ports.map((port) =>
     recorded.openStream('kube_port_forward', {
       details: { ...baseDetails(options), port },
-      contentRecorded: options.recordPortForwardContent,
+      contentRecorded: options.recordForwardContent,
     }),
   );
   const bytes = ports.map(() => ({ client_to_target: 0, target_to_client: 0 }));

@@ -104,10 +104,12 @@ export async function startHarness(
     },
     upstream: { url: api.url, ca: pki.ca, token: CONNECTOR_TOKEN },
     recorder,
-    onRefused: (refusal) => refusals.push(refusal),
-    onError: (error) => {
-      errors.push(error);
-      if (process.env.TAPLINE_DEBUG) console.log('proxy error', error);
+    onEvent: (event) => {
+      if (event.type === 'refused') refusals.push(event.refusal);
+      else {
+        errors.push(event.error);
+        if (process.env.TAPLINE_DEBUG) console.log('proxy error', event.error);
+      }
     },
     ...overrides,
   });

@@ -96,7 +96,7 @@ describe('sessions', () => {
       }),
       upstream: { url: 'https://127.0.0.1:1', ca: c.pki.ca, token: 'x' },
       recorder,
-      onError: (error) => errors.push(error),
+      onEvent: (event) => event.type === 'error' && errors.push(event.error),
     });
     await proxy.listen();
     try {
@@ -135,10 +135,40 @@ describe('sessions', () => {
       });
       expect((await d.kubectl(['get', 'pods'])).code).toBe(0);
       expect(d.recorder.sessions.length).toBe(2);
-      expect(d.proxy.sessionCount).toBe(1);
+      expect(d.proxy.sessions()).toEqual([
+        expect.objectContaining({ sessionId: d.recorder.sessions[1]!.sessionId, active: 0 }),
+      ]);
       await d.proxy.close();
       expect(d.recorder.sessions[1]!.ended).toBe('shutdown');
     } finally {
+      await d.close().catch(() => {});
+    }
+  });
+
+  it('the option names used before docs/conventions.md still work, each with one deprecation warning', async () => {
+    const codes: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => codes.push(String(warning.code));
+    process.on('warning', onWarning);
+    const refused: string[] = [];
+    const d = await startHarness({
+      onRefused: (refusal) => refused.push(refusal.reason),
+      commandExtractor: false,
+      recordPortForwardContent: false,
+    });
+    try {
+      const anonymous = await d.kubectl(['get', 'pods'], { token: 'not-a-token' });
+      expect(anonymous.code).not.toBe(0);
+      expect(refused).toContain('invalid_credentials');
+      expect(d.proxy.sessionCount).toBe(d.proxy.sessions().length);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(codes.filter((code) => code.startsWith('TAPLINE_DEP_')).sort()).toEqual([
+        'TAPLINE_DEP_CREATEKUBEPROXY_COMMANDEXTRACTOR',
+        'TAPLINE_DEP_CREATEKUBEPROXY_ONREFUSED',
+        'TAPLINE_DEP_CREATEKUBEPROXY_RECORDPORTFORWARDCONTENT',
+        'TAPLINE_DEP_KUBEPROXY_SESSIONCOUNT',
+      ]);
+    } finally {
+      process.off('warning', onWarning);
       await d.close().catch(() => {});
     }
   });
