@@ -285,7 +285,13 @@ export async function recordCrashed(sessionId: string): Promise<Recorded> {
 /** A recording written straight through the container writer (exact offsets, no recorder). */
 export async function writeRecording(
   frames: Frame[],
-  options: { sessionId?: string; segmentBytes?: number; end?: boolean } = {},
+  options: {
+    sessionId?: string;
+    segmentBytes?: number;
+    end?: boolean;
+    /** Fields of the SessionStart frame (over a minimal one). */
+    start?: Frame['sessionStart'];
+  } = {},
 ): Promise<Buffer> {
   const sessionId = options.sessionId ?? FIXED_SESSION_ID;
   const writer = createRecordingWriter({
@@ -297,7 +303,7 @@ export async function writeRecording(
   const segments: Buffer[] = [];
   writer.on('data', (segment: Buffer) => segments.push(segment));
   const all: Frame[] = [
-    { sessionStart: { sessionId, protocol: 'ssh', startedAtUnixMs: 1_790_000_000_000 } },
+    { sessionStart: { sessionId, protocol: 'ssh', startedAtUnixMs: 1_790_000_000_000, ...options.start } },
     ...frames,
   ];
   all.forEach((frame, seq) => {
