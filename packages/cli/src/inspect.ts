@@ -76,9 +76,20 @@ export interface InspectReport {
   };
   totals: Totals;
   streams: StreamSummary[];
-  /** Every frame but Data, in order (empty when not asked for). */
+  /** Every frame but Data, in order (empty when not asked for), up to MAX_TIMELINE_EVENTS. */
   timeline: TimelineEvent[];
+  /** Events past MAX_TIMELINE_EVENTS, counted but not kept. */
+  timelineOmitted: number;
 }
+
+/**
+ * A recording is untrusted, and a forged one can hold millions of events:
+ * `inspect` keeps this many in its report (`export --format jsonl` streams
+ * every one of them in constant memory).
+ */
+export const MAX_TIMELINE_EVENTS = 50_000;
+/** Streams summarized one by one; further streams are only counted. */
+export const MAX_STREAM_SUMMARIES = 10_000;
 
 export interface InspectOptions {
   keyWrapper?: KeyWrapper;
@@ -141,6 +152,7 @@ export async function inspectRecording(
     },
     streams: [],
     timeline: [],
+    timelineOmitted: 0,
   };
   const streams = new Map<number, StreamSummary>();
   const counted = report.totals;
@@ -165,7 +177,10 @@ export async function inspectRecording(
       continue;
     }
     const event = frameEvent(frame, { startedAtMs });
-    if (wantTimeline) report.timeline.push(event);
+    if (wantTimeline) {
+      if (report.timeline.length < MAX_TIMELINE_EVENTS) report.timeline.push(event);
+      else report.timelineOmitted++;
+    }
     switch (event.type) {
       case 'session_start': {
         startedAtMs = bodyOf(frame, 'sessionStart')!.startedAtUnixMs;
@@ -191,6 +206,7 @@ export async function inspectRecording(
       case 'stream_open': {
         counted.streams++;
         const open = bodyOf(frame, 'streamOpen')!;
+        if (streams.size >= MAX_STREAM_SUMMARIES && !streams.has(open.streamId)) break;
         streams.set(open.streamId, {
           streamId: open.streamId,
           kind: event.kind,

@@ -2,35 +2,21 @@
 // must give a coded error or be shown for what they are, never crash a command.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli.js';
+import { inspectRecording, MAX_TIMELINE_EVENTS } from '../src/index.js';
 import {
   packageRoot,
   removeTempDirectories,
+  runInProcess,
   tempDirectory,
   terminalFrames,
   writeRecording,
 } from './helpers.js';
 
 afterAll(removeTempDirectories);
-
-/** Runs the CLI in this process, as bin/tapline.mjs would, and collects what it prints. */
-export async function runInProcess(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await run(args, { stdout, stderr, env: {} });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
 
 describe('times out of the Date range (finding 6)', () => {
   const absurd = 9e15;
@@ -160,6 +146,29 @@ function runChild(args: string[]): Promise<ChildResult> {
     });
   });
 }
+
+describe('a recording with more events than inspect keeps', () => {
+  it('keeps MAX_TIMELINE_EVENTS of them, counts the rest and says so', async () => {
+    const extra = 5;
+    const file = join(tempDirectory(), 'many.tapline');
+    const frames = Array.from({ length: MAX_TIMELINE_EVENTS + extra - 1 }, (_, index) => ({
+      offsetNs: index,
+      resize: { streamId: 1, cols: 80, rows: (index % 50) + 1 },
+    }));
+    writeFileSync(file, await writeRecording(frames));
+    const report = await inspectRecording(
+      file,
+      (async function* () {
+        yield readFileSync(file);
+      })(),
+    );
+    expect(report.timeline).toHaveLength(MAX_TIMELINE_EVENTS);
+    expect(report.timelineOmitted).toBe(extra);
+    const printed = await runInProcess(['inspect', file]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(`… ${extra} more events not shown`);
+  });
+});
 
 describe('a recording whose trailer claims a huge raw length (finding 2)', () => {
   it('makes verify, inspect and export fail with a coded error in bounded memory', async () => {

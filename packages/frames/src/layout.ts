@@ -33,14 +33,14 @@ export const HASH_LENGTH = 32;
 export const TRAILER_HASHED_PREFIX = 12;
 
 /**
- * The largest raw (uncompressed) segment a reader accepts. The writer cuts a
- * segment once it holds `segmentBytes` (at most 64 MiB) of frames, so one
- * segment is at most 64 MiB plus its last frame; the writer refuses to let a
- * segment grow past this limit (a frame that would cross it starts the next
- * segment), so every segment it writes is readable. A trailer claiming more
- * is hostile: it is refused before anything is allocated or inflated.
+ * The largest raw (uncompressed) segment a reader accepts: the writer's own
+ * ceiling (`segmentBytes` is at most 64 MiB, and the writer starts a new
+ * segment rather than let a frame carry one past this), so every segment it
+ * writes is readable. A trailer claiming more is hostile (whoever forges a
+ * file recomputes its hashes): it is refused before anything is allocated or
+ * inflated, so one segment costs a reader at most this much memory.
  */
-export const MAX_SEGMENT_RAW_BYTES = 96 * 1024 * 1024;
+export const MAX_SEGMENT_RAW_BYTES = 64 * 1024 * 1024;
 
 export const FLAG_FINAL = 1;
 export const FLAG_ENCRYPTED = 2;

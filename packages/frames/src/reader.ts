@@ -15,7 +15,7 @@ export interface ReadOptions {
   fromSeq?: number;
   /** Skip (without decompressing) segments that end before this offset. */
   fromOffsetNs?: number;
-  /** @default MAX_SEGMENT_BODY_BYTES (96 MiB + 28 B) */
+  /** @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B) */
   maxBodyLength?: number;
 }
 

@@ -35,7 +35,7 @@ export interface SegmentParserOptions {
    * Largest body accepted; larger is TAPLINE_ERR_SEGMENT_TOO_LARGE, refused
    * from the header before the body is buffered. A body is never larger than
    * its raw frames plus the encryption overhead (the writer stores a segment
-   * raw when compressing would grow it). @default MAX_SEGMENT_BODY_BYTES (96 MiB + 28 B)
+   * raw when compressing would grow it). @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B)
    */
   maxBodyLength?: number;
 }

@@ -12,7 +12,7 @@ export interface VerifyOptions {
    * and chain checks always run. @default true
    */
   decodeBodies?: boolean;
-  /** @default MAX_SEGMENT_BODY_BYTES (96 MiB + 28 B) */
+  /** @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B) */
   maxBodyLength?: number;
 }
 

@@ -4,6 +4,7 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  createRecordingWriter,
   isTaplineError,
   MAX_SEGMENT_RAW_BYTES,
   readFrames,
@@ -11,7 +12,7 @@ import {
   tapline,
   verifyRecording,
 } from '../src/index.js';
-import { forgeRecording, sampleFrames, writeRecording } from './helpers.js';
+import { forgeRecording, SESSION_ID, sampleFrames, writeRecording } from './helpers.js';
 
 async function readError(chunks: Uint8Array[]): Promise<unknown> {
   try {
@@ -132,5 +133,25 @@ describe('a forged trailer is not believed', () => {
     const above = forgeRecording(good, { 0: { rawLength: MAX_SEGMENT_RAW_BYTES + 1 } });
     expect((await verifyRecording(above)).error?.code).toBe('TAPLINE_ERR_SEGMENT_TOO_LARGE');
     expect(isTaplineError(await readError(above), 'TAPLINE_ERR_SEGMENT_TOO_LARGE')).toBe(true);
+  });
+});
+
+describe('the writer stays within what readers accept', () => {
+  it('starts a new segment rather than let a frame carry one past the cap, and refuses a frame above it', async () => {
+    const big = Buffer.alloc(40 * 1024 * 1024, 0x61);
+    const frames = [0, 1].map((seq) => ({
+      seq,
+      offsetNs: seq,
+      data: { streamId: 1, direction: 2, bytes: big },
+    }));
+    const segments = await writeRecording(frames, { codec: 'none', segmentBytes: 64 * 1024 * 1024 });
+    expect(segments).toHaveLength(2); // frame 1 starts the second segment, which ends the recording
+    for (const segment of segments) expect(segment.length).toBeLessThan(MAX_SEGMENT_RAW_BYTES);
+    expect(await verifyRecording(segments)).toMatchObject({ complete: true, frames: 2 });
+
+    const writer = createRecordingWriter({ sessionId: SESSION_ID, codec: 'none' });
+    const failed = new Promise((resolve) => writer.on('error', resolve));
+    writer.write({ seq: 0, data: { streamId: 1, direction: 2, bytes: Buffer.alloc(MAX_SEGMENT_RAW_BYTES) } });
+    expect(await failed).toMatchObject({ code: 'TAPLINE_ERR_FRAME_ENCODE' });
   });
 });

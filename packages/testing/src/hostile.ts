@@ -187,7 +187,7 @@ export type BombCodec = 1 | 2;
 /** Inflated sizes of the bombs, in MiB: small, large, and past MAX_SEGMENT_RAW_BYTES. */
 export const BOMB_MEGABYTES = [1, 16, 100] as const;
 /** Dense frames are slow to make: one size only. */
-const DENSE_MEGABYTES = 4;
+const DENSE_MEGABYTES = 1;
 
 function* bombBlocks(payload: BombPayload, megabytes: number): Generator<Buffer> {
   const block = 1024 * 1024;
