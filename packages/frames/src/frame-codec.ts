@@ -152,6 +152,9 @@ export interface FrameExpectations {
   frameCount: number;
   /** The header's first seq: frame i must carry firstSeq + i. */
   firstSeq: number;
+  /** The header's offsets: every frame's offset lies between them, never decreasing. */
+  firstOffsetNs: number;
+  lastOffsetNs: number;
 }
 
 /**
@@ -159,8 +162,9 @@ export interface FrameExpectations {
  * they are asked for, so a segment never costs more memory than its raw bytes
  * plus the frame in hand. The body is untrusted: every length prefix is
  * checked against the bytes that remain, the count against the trailer before
- * a frame beyond it is decoded, and each seq as it comes. Throws
- * TAPLINE_ERR_FRAME_DECODE (TAPLINE_ERR_SEQ_GAP for a wrong seq) at the first
+ * a frame beyond it is decoded, and each seq and offset as it comes. Throws
+ * TAPLINE_ERR_FRAME_DECODE (TAPLINE_ERR_SEQ_GAP for a wrong seq,
+ * TAPLINE_ERR_TIME_REVERSED for an offset outside the header's) at the first
  * bad frame, after yielding the good ones before it.
  */
 export function* iterateFrames(
@@ -170,6 +174,7 @@ export function* iterateFrames(
 ): Generator<DecodedFrame, void, undefined> {
   let position = 0;
   let count = 0;
+  let previousOffsetNs = expected.firstOffsetNs;
   while (position < raw.length) {
     if (count >= expected.frameCount) {
       throw frameError(
@@ -206,6 +211,17 @@ export function* iterateFrames(
         segmentIndex,
       });
     }
+    // The header's offsets passed the chain checks; a frame's own offset is
+    // held to them, so no time read back is unbounded (a uint64 above 2^53
+    // would not even be exact as a number).
+    if (frame.offsetNs < previousOffsetNs || frame.offsetNs > expected.lastOffsetNs) {
+      throw new TaplineError(
+        'TAPLINE_ERR_TIME_REVERSED',
+        `frame ${count} of the segment is at ${frame.offsetNs} ns, outside ${previousOffsetNs}..${expected.lastOffsetNs} ns`,
+        { component: 'frames', segmentIndex },
+      );
+    }
+    previousOffsetNs = frame.offsetNs;
     position += length;
     count++;
     yield frame;

@@ -141,7 +141,13 @@ export async function openBody(segment: RawSegment, keys: KeyCache): Promise<Uin
  * frames costs its raw bytes, not millions of objects at once.
  */
 export function framesOf(segment: RawSegment, raw: Uint8Array): Iterable<DecodedFrame> {
-  const expected = { frameCount: segment.trailer.frameCount, firstSeq: segment.header.firstSeq };
+  const { header, trailer } = segment;
+  const expected = {
+    frameCount: trailer.frameCount,
+    firstSeq: header.firstSeq,
+    firstOffsetNs: header.firstOffsetNs,
+    lastOffsetNs: header.lastOffsetNs,
+  };
   const position = segment.position;
   return { [Symbol.iterator]: () => iterateFrames(raw, position, expected) };
 }

@@ -5,6 +5,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createRecordingWriter,
+  encodeFrame,
   isTaplineError,
   MAX_SEGMENT_RAW_BYTES,
   readFrames,
@@ -125,6 +126,18 @@ describe('a forged trailer is not believed', () => {
     }
     expect(frames).toBe(count);
     expect(peak).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('holds every frame offset to the header range, so no time read back is unbounded', async () => {
+    // The header says the segment spans 0..20 ms; one frame claims 2^60 ns.
+    const encoded = encodeFrame({ seq: 0, offsetNs: 2 ** 60, sessionStart: { protocol: 'ssh' } });
+    const raw = Buffer.concat([Buffer.from([encoded.length]), encoded]);
+    const forged = forgeRecording(good, {
+      0: { codec: 'none', body: raw, rawLength: raw.length, frameCount: 1 },
+    });
+    const error = await readError(forged);
+    expect(error).toMatchObject({ code: 'TAPLINE_ERR_TIME_REVERSED', segmentIndex: 0 });
+    expect((await verifyRecording(forged)).error?.code).toBe('TAPLINE_ERR_TIME_REVERSED');
   });
 
   it('accepts a raw length at the cap and none above it', async () => {
