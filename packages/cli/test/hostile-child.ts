@@ -4,12 +4,13 @@
 // ran, the slowest input and the peak RSS. A crash is anything but a coded
 // TaplineError: an exception, or a command exiting other than 0 or 1, or
 // exiting 1 without naming a TAPLINE_ERR_ code. Run with
-// TAPLINE_HOSTILE_RUNS=n (default 200) and TAPLINE_HOSTILE_SEED=s.
+// TAPLINE_HOSTILE_RUNS=n (default 200) and TAPLINE_HOSTILE_SEED=s;
+// TAPLINE_HOSTILE_BOMBS=dir reads the bombs made beforehand (see prepareHostileBombs).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTaplineError, readFrames, verifyRecording } from '@tapline/frames';
-import { arbHostileRecording, prepareHostileBombs } from '@tapline/testing';
+import { arbHostileRecording, prepareHostileBombs } from '@tapline/testing/hostile';
 import fc from 'fast-check';
 import { runInProcess } from './helpers.js';
 
@@ -19,13 +20,15 @@ const seed =
 const directory = mkdtempSync(join(tmpdir(), 'tapline-hostile-'));
 const file = join(directory, 'hostile.tapline');
 
-await prepareHostileBombs();
+await prepareHostileBombs(process.env.TAPLINE_HOSTILE_BOMBS);
+const baselineRssBytes = process.memoryUsage().rss;
 const stats = {
   runs: 0,
   inputs: 0,
   slowestMs: 0,
   slowest: '',
   peakRssBytes: 0,
+  peakRssAt: '',
   maxRssBytes: 0,
   codes: {} as Record<string, number>,
 };
@@ -38,7 +41,11 @@ async function timed<T>(what: string, attacks: string[], work: () => Promise<T>)
     stats.slowestMs = ms;
     stats.slowest = `${what}: ${attacks.join('; ')}`;
   }
-  stats.peakRssBytes = Math.max(stats.peakRssBytes, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  if (rss > stats.peakRssBytes) {
+    stats.peakRssBytes = rss;
+    stats.peakRssAt = `${what}: ${attacks.join('; ')}`;
+  }
   return result;
 }
 
@@ -90,4 +97,4 @@ try {
   rmSync(directory, { recursive: true, force: true });
 }
 stats.maxRssBytes = process.resourceUsage().maxRSS * 1024;
-console.log(`@@result ${JSON.stringify(stats)}`);
+console.log(`@@result ${JSON.stringify({ ...stats, baselineRssBytes })}`);

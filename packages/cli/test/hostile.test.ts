@@ -1,14 +1,19 @@
 // The hostile-recording generator against verify, the reader, inspect and
 // export (issue #12): 0 crashes (only coded TaplineErrors), bounded memory.
 // CI runs 200 inputs; TAPLINE_HOSTILE_RUNS=n (and TAPLINE_HOSTILE_SEED=s) run
-// more. The inputs run in a child with a 256 MiB heap, whose peak RSS (whole
-// process: code, heap, every buffer) is what is measured.
+// more. The inputs run in a child with a 128 MiB heap (the live set must fit
+// it; a larger heap only lets garbage pile up before a collection), whose
+// peak RSS (whole process: code, heap, every buffer) is what is measured; the
+// bombs are made beforehand in the test's own process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { packageRoot } from './helpers.js';
+import { prepareHostileBombs } from '@tapline/testing/hostile';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot, removeTempDirectories, tempDirectory } from './helpers.js';
 
 const runs = Number(process.env.TAPLINE_HOSTILE_RUNS ?? 200);
+
+afterAll(removeTempDirectories);
 
 interface HostileStats {
   runs: number;
@@ -19,7 +24,7 @@ interface HostileStats {
   codes: Record<string, number>;
 }
 
-function runHostileChild(): Promise<{
+function runHostileChild(bombs: string): Promise<{
   code: number | null;
   output: string;
   stats: HostileStats | undefined;
@@ -27,7 +32,7 @@ function runHostileChild(): Promise<{
   const child = spawn(
     process.execPath,
     [
-      '--max-old-space-size=256',
+      '--max-old-space-size=128',
       '--conditions=source',
       '--import',
       'tsx',
@@ -35,7 +40,7 @@ function runHostileChild(): Promise<{
     ],
     {
       cwd: packageRoot,
-      env: { ...process.env, TAPLINE_HOSTILE_RUNS: String(runs) },
+      env: { ...process.env, TAPLINE_HOSTILE_RUNS: String(runs), TAPLINE_HOSTILE_BOMBS: bombs },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -59,7 +64,10 @@ describe('hostile recordings', () => {
   it(
     `${runs} of them through verifyRecording, readFrames, tapline verify/inspect/export: only coded errors, RSS under 256 MiB`,
     async () => {
-      const { code, output, stats } = await runHostileChild();
+      // The bombs are made here, so the child's RSS is what reading them costs.
+      const bombs = tempDirectory('tapline-bombs-');
+      await prepareHostileBombs(bombs);
+      const { code, output, stats } = await runHostileChild(bombs);
       expect(code, output.slice(-3000)).toBe(0);
       expect(stats?.runs).toBe(runs);
       console.log(

@@ -5,6 +5,8 @@
 // as a real forger would, recompute every segment hash and the chain so only
 // the semantic checks behind the hashes can catch the edit.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   brotliCompressSync,
   createBrotliCompress,
@@ -176,7 +178,7 @@ export function honestSegments(
   return segments;
 }
 
-// Bomb bodies are costly to make (up to 100 MiB to compress), so they are
+// Bomb bodies are costly to make (up to 80 MiB to compress), so they are
 // made once per process, streamed through the compressor a block at a time
 // (the inflated bytes are never held), before any run asks for one.
 const bombs = new Map<string, { body: Buffer; rawLength: number }>();
@@ -184,8 +186,8 @@ const bombs = new Map<string, { body: Buffer; rawLength: number }>();
 /** Kinds of bomb payload: NULs (empty frames), one frame repeated, or millions of valid seq-only frames. */
 export type BombPayload = 'zeros' | 'repeated-frame' | 'dense-frames';
 export type BombCodec = 1 | 2;
-/** Inflated sizes of the bombs, in MiB: small, large, and past MAX_SEGMENT_RAW_BYTES. */
-export const BOMB_MEGABYTES = [1, 16, 100] as const;
+/** Inflated sizes of the bombs, in MiB: small, large, and past MAX_SEGMENT_RAW_BYTES (64). */
+export const BOMB_MEGABYTES = [1, 16, 80] as const;
 /** Dense frames are slow to make: one size only. */
 const DENSE_MEGABYTES = 1;
 
@@ -214,14 +216,26 @@ function* bombBlocks(payload: BombPayload, megabytes: number): Generator<Buffer>
   }
 }
 
-/** Makes every bomb body `arbHostileRecording` can pick. Call (and await) it once before using the arbitrary. */
-export async function prepareHostileBombs(): Promise<void> {
+/**
+ * Makes every bomb body `arbHostileRecording` can pick. Call (and await) it
+ * once before using the arbitrary. With `cacheDirectory`, bombs already saved
+ * there are read back instead of made, and new ones are saved: a test can
+ * make them in its own process and hand them to a child whose memory it
+ * measures (compressing 100 MiB leaves the compressor's heap behind).
+ */
+export async function prepareHostileBombs(cacheDirectory?: string): Promise<void> {
   for (const codec of [1, 2] as const) {
     for (const payload of ['zeros', 'repeated-frame', 'dense-frames'] as const) {
       const sizes = payload === 'dense-frames' ? [DENSE_MEGABYTES] : BOMB_MEGABYTES;
       for (const megabytes of sizes) {
         const key = `${codec}:${payload}:${megabytes}`;
         if (bombs.has(key)) continue;
+        const file = cacheDirectory && join(cacheDirectory, `bomb-${codec}-${payload}-${megabytes}.json`);
+        if (file && existsSync(file)) {
+          const saved = JSON.parse(readFileSync(file, 'utf8')) as { body: string; rawLength: number };
+          bombs.set(key, { body: Buffer.from(saved.body, 'base64'), rawLength: saved.rawLength });
+          continue;
+        }
         const compressor =
           codec === 1
             ? createGzip({ level: 9 })
@@ -239,7 +253,9 @@ export async function prepareHostileBombs(): Promise<void> {
         }
         compressor.end();
         await done;
-        bombs.set(key, { body: Buffer.concat(out), rawLength });
+        const body = Buffer.concat(out);
+        bombs.set(key, { body, rawLength });
+        if (file) writeFileSync(file, JSON.stringify({ body: body.toString('base64'), rawLength }));
       }
     }
   }

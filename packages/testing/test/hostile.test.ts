@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arbHonestForgedRecording, arbHostileRecording, prepareHostileBombs } from '../src/index.js';
 
-beforeAll(prepareHostileBombs, 120_000);
+beforeAll(() => prepareHostileBombs(), 120_000);
 
 describe('the hostile-recording generator', () => {
   it('forges, with no attack, recordings the reference reader accepts (so attacks are what it catches)', async () => {
