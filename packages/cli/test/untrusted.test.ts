@@ -8,6 +8,7 @@ import { createGzip } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectRecording, MAX_TIMELINE_EVENTS } from '../src/index.js';
 import {
+  FIXED_SESSION_ID,
   packageRoot,
   removeTempDirectories,
   runInProcess,
@@ -146,6 +147,30 @@ function runChild(args: string[]): Promise<ChildResult> {
     });
   });
 }
+
+describe('an untrusted manifest beside a recording', () => {
+  it('is refused above 1 MiB before it is read, and when a field has the wrong type', async () => {
+    const directory = tempDirectory();
+    const file = join(directory, 'r.tapline');
+    writeFileSync(file, await writeRecording(terminalFrames([Buffer.from('$ ')])));
+    writeFileSync(
+      `${file}.json`,
+      JSON.stringify({ sessionId: FIXED_SESSION_ID, pad: 'x'.repeat(2 * 1024 * 1024) }),
+    );
+    const large = await runInProcess(['verify', file]);
+    expect(large.code).toBe(1);
+    expect(large.stdout).toContain('TAPLINE_ERR_CLI_MANIFEST');
+    expect(large.stdout).toContain('above the 1048576-byte limit');
+
+    writeFileSync(
+      `${file}.json`,
+      JSON.stringify({ sessionId: FIXED_SESSION_ID, incompleteReason: { a: 1 } }),
+    );
+    const mistyped = await runInProcess(['verify', file]);
+    expect(mistyped.code).toBe(1);
+    expect(mistyped.stdout).toContain('"incompleteReason" is not a string');
+  });
+});
 
 describe('a recording with more events than inspect keeps', () => {
   it('keeps MAX_TIMELINE_EVENTS of them, counts the rest and says so', async () => {
