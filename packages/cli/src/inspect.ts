@@ -176,13 +176,21 @@ export async function inspectRecording(
       }
       continue;
     }
-    const event = frameEvent(frame, { startedAtMs });
+    // Past the timeline cap an event object is made only for the frames the
+    // summary reads it from, so a recording of millions of events stays cheap.
+    let made: TimelineEvent | undefined;
+    const eventOf = (): TimelineEvent => {
+      made ??= frameEvent(frame, { startedAtMs });
+      return made;
+    };
     if (wantTimeline) {
-      if (report.timeline.length < MAX_TIMELINE_EVENTS) report.timeline.push(event);
+      if (report.timeline.length < MAX_TIMELINE_EVENTS) report.timeline.push(eventOf());
       else report.timelineOmitted++;
     }
-    switch (event.type) {
-      case 'session_start': {
+    switch (frame.body) {
+      case 'sessionStart': {
+        const event = eventOf();
+        if (event.type !== 'session_start') break;
         startedAtMs = bodyOf(frame, 'sessionStart')!.startedAtUnixMs;
         report.sessionId = event.sessionId;
         report.protocol = event.protocol;
@@ -200,10 +208,14 @@ export async function inspectRecording(
         report.startedAt = event.startedAt;
         break;
       }
-      case 'session_end':
-        sessionEnd = event;
+      case 'sessionEnd': {
+        const event = eventOf();
+        if (event.type === 'session_end') sessionEnd = event;
         break;
-      case 'stream_open': {
+      }
+      case 'streamOpen': {
+        const event = eventOf();
+        if (event.type !== 'stream_open') break;
         counted.streams++;
         const open = bodyOf(frame, 'streamOpen')!;
         if (streams.size >= MAX_STREAM_SUMMARIES && !streams.has(open.streamId)) break;
@@ -223,7 +235,7 @@ export async function inspectRecording(
         });
         break;
       }
-      case 'stream_close': {
+      case 'streamClose': {
         const close = bodyOf(frame, 'streamClose')!;
         const stream = streams.get(close.streamId);
         if (stream) {
@@ -246,10 +258,10 @@ export async function inspectRecording(
       case 'query':
         counted.queries++;
         break;
-      case 'api_call':
+      case 'apiCall':
         counted.apiCalls++;
         break;
-      case 'file_operation':
+      case 'fileOperation':
         counted.fileOperations++;
         break;
       case 'annotation':
