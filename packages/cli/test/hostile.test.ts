@@ -3,8 +3,9 @@
 // CI runs 200 inputs; TAPLINE_HOSTILE_RUNS=n (and TAPLINE_HOSTILE_SEED=s) run
 // more. The inputs run in a child with a 128 MiB heap (the live set must fit
 // it; a larger heap only lets garbage pile up before a collection), whose
-// peak RSS (whole process: code, heap, every buffer) is what is measured; the
-// bombs are made beforehand in the test's own process.
+// peak RSS (whole process: code, heap, every buffer) is what is measured,
+// from a collected heap at each input; the bombs are made beforehand in the
+// test's own process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { prepareHostileBombs } from '@tapline/testing/hostile';
@@ -33,6 +34,7 @@ function runHostileChild(bombs: string): Promise<{
     process.execPath,
     [
       '--max-old-space-size=128',
+      '--expose-gc',
       '--conditions=source',
       '--import',
       'tsx',
