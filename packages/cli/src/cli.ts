@@ -191,7 +191,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.location.localeCompare(b.location),
     );
     if (flags.json) {
-      const summaries = reports.map(({ timeline, ...summary }) => summary);
+      const summaries = reports.map(({ timeline, timelineOmitted, ...summary }) => summary);
       await stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     } else {
       for (const report of reports) await stdout.write(`${renderSummaryLine(report)}\n`);

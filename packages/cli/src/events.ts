@@ -3,6 +3,7 @@
 // of a type has the same keys in the same order; absent values are null.
 import { type DecodedFrame, tapline } from '@tapline/frames';
 import { bodyOf } from './bodies.js';
+import { formatUnixMs } from './format.js';
 
 const v1 = tapline.v1;
 
@@ -26,7 +27,7 @@ const base64 = (value: Uint8Array): string =>
   Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
 const map = (value: Record<string, string> | null | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(value ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-const isoTime = (unixMs: number): string | null => (unixMs > 0 ? new Date(unixMs).toISOString() : null);
+const isoTime = (unixMs: number): string | null => (unixMs > 0 ? formatUnixMs(unixMs) : null);
 
 interface Envelope<T extends string> {
   seq: number;
@@ -205,7 +206,7 @@ export function frameEvent(frame: DecodedFrame, options: EventOptions): Timeline
   const base = <T extends EventType>(type: T): Envelope<T> => ({
     seq: frame.seq,
     offsetNs,
-    time: startedAtMs === undefined ? null : new Date(startedAtMs + Math.floor(offsetNs / 1e6)).toISOString(),
+    time: startedAtMs === undefined ? null : formatUnixMs(startedAtMs + Math.floor(offsetNs / 1e6)),
     type,
   });
   switch (frame.body) {

@@ -53,3 +53,18 @@ export function parseTimeToNs(value: string): number | undefined {
   if (parts.length === 0 || parts.map((part) => part[0]).join('') !== trimmed) return undefined;
   return Math.round(parts.reduce((total, part) => total + Number(part[1]) * units[part[2]!]!, 0));
 }
+
+/** The farthest a JavaScript Date reaches either side of 1970, in ms. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Unix ms → ISO-8601 text. Times come from the recording, which is untrusted:
+ * a value no Date can hold (a forged or broken file) is rendered as
+ * `<out of range: N>` instead of throwing "Invalid time value", so inspect and
+ * export go on and show the rest.
+ */
+export function formatUnixMs(unixMs: number): string {
+  return Number.isFinite(unixMs) && Math.abs(unixMs) <= MAX_DATE_MS
+    ? new Date(unixMs).toISOString()
+    : `<out of range: ${unixMs}>`;
+}

@@ -8,7 +8,13 @@ export { type CliIo, renderVerifyLine, run } from './cli.js';
 export { ExitCode, type ExitCodeValue } from './errors.js';
 export { type EventType, frameEvent, type TimelineEvent } from './events.js';
 export { formatOffset, parseTimeToNs } from './format.js';
-export { type InspectOptions, type InspectReport, inspectRecording } from './inspect.js';
+export {
+  type InspectOptions,
+  type InspectReport,
+  inspectRecording,
+  MAX_STREAM_SUMMARIES,
+  MAX_TIMELINE_EVENTS,
+} from './inspect.js';
 export { type JsonlOptions, writeJsonl } from './jsonl.js';
 export { loadLocalKeyWrapper, loadPublicKey } from './keys.js';
 export { findStream, type PlayOptions, type PlayResult, play } from './play.js';

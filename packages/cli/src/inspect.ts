@@ -76,9 +76,20 @@ export interface InspectReport {
   };
   totals: Totals;
   streams: StreamSummary[];
-  /** Every frame but Data, in order (empty when not asked for). */
+  /** Every frame but Data, in order (empty when not asked for), up to MAX_TIMELINE_EVENTS. */
   timeline: TimelineEvent[];
+  /** Events past MAX_TIMELINE_EVENTS, counted but not kept. */
+  timelineOmitted: number;
 }
+
+/**
+ * A recording is untrusted, and a forged one can hold millions of events:
+ * `inspect` keeps this many in its report (`export --format jsonl` streams
+ * every one of them in constant memory).
+ */
+export const MAX_TIMELINE_EVENTS = 50_000;
+/** Streams summarized one by one; further streams are only counted. */
+export const MAX_STREAM_SUMMARIES = 10_000;
 
 export interface InspectOptions {
   keyWrapper?: KeyWrapper;
@@ -141,6 +152,7 @@ export async function inspectRecording(
     },
     streams: [],
     timeline: [],
+    timelineOmitted: 0,
   };
   const streams = new Map<number, StreamSummary>();
   const counted = report.totals;
@@ -164,10 +176,21 @@ export async function inspectRecording(
       }
       continue;
     }
-    const event = frameEvent(frame, { startedAtMs });
-    if (wantTimeline) report.timeline.push(event);
-    switch (event.type) {
-      case 'session_start': {
+    // Past the timeline cap an event object is made only for the frames the
+    // summary reads it from, so a recording of millions of events stays cheap.
+    let made: TimelineEvent | undefined;
+    const eventOf = (): TimelineEvent => {
+      made ??= frameEvent(frame, { startedAtMs });
+      return made;
+    };
+    if (wantTimeline) {
+      if (report.timeline.length < MAX_TIMELINE_EVENTS) report.timeline.push(eventOf());
+      else report.timelineOmitted++;
+    }
+    switch (frame.body) {
+      case 'sessionStart': {
+        const event = eventOf();
+        if (event.type !== 'session_start') break;
         startedAtMs = bodyOf(frame, 'sessionStart')!.startedAtUnixMs;
         report.sessionId = event.sessionId;
         report.protocol = event.protocol;
@@ -185,12 +208,17 @@ export async function inspectRecording(
         report.startedAt = event.startedAt;
         break;
       }
-      case 'session_end':
-        sessionEnd = event;
+      case 'sessionEnd': {
+        const event = eventOf();
+        if (event.type === 'session_end') sessionEnd = event;
         break;
-      case 'stream_open': {
+      }
+      case 'streamOpen': {
+        const event = eventOf();
+        if (event.type !== 'stream_open') break;
         counted.streams++;
         const open = bodyOf(frame, 'streamOpen')!;
+        if (streams.size >= MAX_STREAM_SUMMARIES && !streams.has(open.streamId)) break;
         streams.set(open.streamId, {
           streamId: open.streamId,
           kind: event.kind,
@@ -207,7 +235,7 @@ export async function inspectRecording(
         });
         break;
       }
-      case 'stream_close': {
+      case 'streamClose': {
         const close = bodyOf(frame, 'streamClose')!;
         const stream = streams.get(close.streamId);
         if (stream) {
@@ -230,10 +258,10 @@ export async function inspectRecording(
       case 'query':
         counted.queries++;
         break;
-      case 'api_call':
+      case 'apiCall':
         counted.apiCalls++;
         break;
-      case 'file_operation':
+      case 'fileOperation':
         counted.fileOperations++;
         break;
       case 'annotation':

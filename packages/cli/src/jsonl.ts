@@ -3,6 +3,8 @@ import type { DecodedFrame } from '@tapline/frames';
 import { bodyOf } from './bodies.js';
 import { frameEvent } from './events.js';
 
+const BATCH_CHARACTERS = 64 * 1024;
+
 export interface JsonlOptions {
   /** Also write Data frames, their bytes as base64. @default false (byte counts are in stream_close and session_end) */
   includeData?: boolean;
@@ -20,6 +22,9 @@ export async function writeJsonl(
   let sessionId: string | null = null;
   let startedAtMs: number | undefined;
   let events = 0;
+  // Lines go out in batches of ~64 KiB: one write (and one wait for the
+  // reader) per line made a recording of many small frames slow to export.
+  let batch = '';
   for await (const frame of frames) {
     if (frame.body === 'data' && !options.includeData) continue;
     const start = bodyOf(frame, 'sessionStart');
@@ -28,8 +33,13 @@ export async function writeJsonl(
       startedAtMs = start.startedAtUnixMs;
     }
     const event = frameEvent(frame, { startedAtMs, dataBytes: true });
-    await write(`${JSON.stringify({ sessionId, ...event })}\n`);
+    batch += `${JSON.stringify({ sessionId, ...event })}\n`;
     events++;
+    if (batch.length >= BATCH_CHARACTERS) {
+      await write(batch);
+      batch = '';
+    }
   }
+  if (batch.length > 0) await write(batch);
   return { events };
 }

@@ -211,6 +211,11 @@ export function renderTimeline(report: InspectReport, options: { resizes?: boole
     const text = describeEvent(event, options);
     if (text !== undefined) lines.push(`  ${formatOffset(event.offsetNs).padStart(10)}  ${text}`);
   }
+  if (report.timelineOmitted > 0) {
+    lines.push(
+      `  ${''.padStart(10)}  … ${report.timelineOmitted} more events not shown (tapline export --format jsonl lists every one)`,
+    );
+  }
   const { error } = report.recording;
   if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE') {
     lines.push(

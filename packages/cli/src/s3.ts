@@ -5,10 +5,13 @@
 import type { ClientSource } from '@tapline/sink-s3';
 import { ioError } from './errors.js';
 import {
+  MAX_MANIFEST_BYTES,
+  manifestTooLarge,
   type OpenedLocation,
   parseManifest,
   type RecordingManifest,
   type RecordingSource,
+  readManifestFile,
   type S3Options,
   type SourceOptions,
 } from './source.js';
@@ -74,20 +77,14 @@ function s3Source(
     size,
     bytes: () => readObject(s3, location, bucket, key, config),
     async manifest(): Promise<RecordingManifest | undefined> {
-      if (manifestPath !== undefined) {
-        const { readFile } = await import('node:fs/promises');
-        let text: string;
-        try {
-          text = await readFile(manifestPath, 'utf8');
-        } catch (cause) {
-          throw ioError(`cannot read the manifest ${manifestPath}`, cause);
-        }
-        return parseManifest(text, manifestPath);
-      }
+      if (manifestPath !== undefined) return readManifestFile(manifestPath, true);
       // A manifest uploaded beside the object (`<key>.json`, as FileSink writes it), if any.
       const chunks: Buffer[] = [];
+      let received = 0;
       try {
         for await (const chunk of readObject(s3, `${location}.json`, bucket, `${key}.json`, config)) {
+          received += chunk.byteLength;
+          if (received > MAX_MANIFEST_BYTES) throw manifestTooLarge(`${location}.json`, received);
           chunks.push(Buffer.from(chunk));
         }
       } catch (error) {

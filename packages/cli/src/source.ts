@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RecordingSignature } from '@tapline/core';
@@ -137,13 +137,37 @@ async function* readFileChunks(path: string, location: string): AsyncGenerator<U
   }
 }
 
-async function readManifestFile(path: string, required: boolean): Promise<RecordingManifest | undefined> {
+/**
+ * A manifest is a few hundred bytes; one beside a recording is as untrusted as
+ * the recording, so a larger one is refused before it is read.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** The error for a manifest above MAX_MANIFEST_BYTES. */
+export function manifestTooLarge(location: string, size: number): TaplineError {
+  return manifestError(
+    `${location} is ${size} bytes, above the ${MAX_MANIFEST_BYTES}-byte limit for a manifest`,
+  );
+}
+
+/** Reads a manifest file; a missing one is undefined unless `required`. */
+export async function readManifestFile(
+  path: string,
+  required: boolean,
+): Promise<RecordingManifest | undefined> {
   let text: string;
+  let file: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    file = await open(path, 'r');
+    const { size } = await file.stat();
+    if (size > MAX_MANIFEST_BYTES) throw manifestTooLarge(path, size);
+    text = await file.readFile('utf8');
   } catch (cause) {
+    if (cause instanceof TaplineError) throw cause;
     if (!required && (cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw ioError(`cannot read the manifest ${path}`, cause);
+  } finally {
+    await file?.close();
   }
   return parseManifest(text, path);
 }
@@ -160,6 +184,18 @@ export function parseManifest(text: string, location: string): RecordingManifest
     throw manifestError(`${location} is not a recording manifest`);
   }
   const manifest = value as Record<string, unknown>;
+  const wrongType = (
+    [
+      ['sessionId', 'string'],
+      ['startedAt', 'number'],
+      ['complete', 'boolean'],
+      ['chainHash', 'string'],
+      ['segments', 'number'],
+      ['bytes', 'number'],
+      ['incompleteReason', 'string'],
+    ] as const
+  ).find(([field, type]) => manifest[field] !== undefined && typeof manifest[field] !== type);
+  if (wrongType) throw manifestError(`${location}: "${wrongType[0]}" is not a ${wrongType[1]}`);
   const signature = manifest.signature as Record<string, unknown> | undefined;
   if (
     signature !== undefined &&

@@ -3,6 +3,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createFileSink,
@@ -13,6 +14,7 @@ import {
   type SessionContext,
 } from '@tapline/core';
 import { createLocalKeyWrapper, createRecordingWriter, type Frame } from '@tapline/frames';
+import { run } from '../src/cli.js';
 
 export const packageRoot = join(import.meta.dirname, '..');
 export const repositoryRoot = join(packageRoot, '..', '..');
@@ -304,7 +306,13 @@ export async function recordCrashed(
 /** A recording written straight through the container writer (exact offsets, no recorder). */
 export async function writeRecording(
   frames: Frame[],
-  options: { sessionId?: string; segmentBytes?: number; end?: boolean } = {},
+  options: {
+    sessionId?: string;
+    segmentBytes?: number;
+    end?: boolean;
+    /** Fields of the SessionStart frame (over a minimal one). */
+    start?: Frame['sessionStart'];
+  } = {},
 ): Promise<Buffer> {
   const sessionId = options.sessionId ?? FIXED_SESSION_ID;
   const writer = createRecordingWriter({
@@ -316,7 +324,7 @@ export async function writeRecording(
   const segments: Buffer[] = [];
   writer.on('data', (segment: Buffer) => segments.push(segment));
   const all: Frame[] = [
-    { sessionStart: { sessionId, protocol: 'ssh', startedAtUnixMs: 1_790_000_000_000 } },
+    { sessionStart: { sessionId, protocol: 'ssh', startedAtUnixMs: 1_790_000_000_000, ...options.start } },
     ...frames,
   ];
   all.forEach((frame, seq) => {
@@ -335,4 +343,38 @@ export function terminalFrames(chunks: Uint8Array[], stepNs = 1_000_000): Frame[
       data: { streamId: 1, direction: 2, bytes },
     })),
   ];
+}
+
+export interface InProcessResult {
+  code: number;
+  /** The first 256 KiB of stdout. */
+  stdout: string;
+  stdoutBytes: number;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in this process, through the same `run()` bin/tapline.mjs
+ * calls, and collects what it prints (stdout only up to 256 KiB, so a big
+ * export costs no memory here).
+ */
+export async function runInProcess(args: string[]): Promise<InProcessResult> {
+  const keep = 256 * 1024;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let stdoutBytes = 0;
+  stdout.on('data', (chunk: Buffer) => {
+    if (stdoutBytes < keep) out.push(chunk.subarray(0, keep - stdoutBytes));
+    stdoutBytes += chunk.length;
+  });
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const code = await run(args, { stdout, stderr, env: {} });
+  return {
+    code,
+    stdout: Buffer.concat(out).toString('utf8'),
+    stdoutBytes,
+    stderr: Buffer.concat(err).toString('utf8'),
+  };
 }

@@ -1,12 +1,13 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { TaplineError } from './errors.js';
-import type { CodecName } from './layout.js';
+import { type CodecName, MAX_SEGMENT_RAW_BYTES } from './layout.js';
 
 const gzip = promisify(zlib.gzip);
-const gunzip = promisify(zlib.gunzip);
 const brotliCompress = promisify(zlib.brotliCompress);
-const brotliDecompress = promisify(zlib.brotliDecompress);
+
+/** Output chunk of the inflaters: large enough that copying out is cheap. */
+const INFLATE_CHUNK_BYTES = 64 * 1024;
 
 export interface CodecOptions {
   codec: CodecName;
@@ -36,6 +37,14 @@ export async function compress(raw: Uint8Array, options: CodecOptions): Promise<
   }
 }
 
+/**
+ * Inflates a segment body to exactly `expectedLength` bytes (the trailer's raw
+ * length). The body is untrusted: the output is written straight into one
+ * buffer of the promised size as the inflater produces it, and the inflater
+ * is stopped the moment it would write past it, so a decompression bomb costs
+ * at most `expectedLength` bytes (itself capped at MAX_SEGMENT_RAW_BYTES)
+ * however far it would inflate. Inflating runs on the thread pool.
+ */
 export async function decompress(
   body: Uint8Array,
   codec: CodecName,
@@ -43,15 +52,50 @@ export async function decompress(
   segmentIndex: number,
 ): Promise<Uint8Array> {
   if (codec === 'none') return body;
-  try {
-    // maxOutputLength bounds a decompression bomb to what the trailer promised.
-    const limit = { maxOutputLength: Math.max(expectedLength, 1) };
-    return codec === 'gzip' ? await gunzip(body, limit) : await brotliDecompress(body, limit);
-  } catch (cause) {
-    throw new TaplineError('TAPLINE_ERR_DECOMPRESS', `segment body does not decompress (${codec})`, {
+  checkRawLength(expectedLength, segmentIndex);
+  const fail = (message: string, cause?: unknown) =>
+    new TaplineError('TAPLINE_ERR_DECOMPRESS', `segment body ${message} (${codec})`, {
       component: 'frames',
       segmentIndex,
-      cause,
+      ...(cause === undefined ? {} : { cause }),
     });
+  const out = Buffer.allocUnsafe(expectedLength);
+  const inflater =
+    codec === 'gzip'
+      ? zlib.createGunzip({ chunkSize: INFLATE_CHUNK_BYTES })
+      : zlib.createBrotliDecompress({ chunkSize: INFLATE_CHUNK_BYTES });
+  let written = 0;
+  await new Promise<void>((resolve, reject) => {
+    const stop = (error: TaplineError) => {
+      inflater.removeAllListeners('data');
+      inflater.destroy();
+      reject(error);
+    };
+    inflater.on('data', (chunk: Buffer) => {
+      if (written + chunk.length > expectedLength) {
+        stop(fail(`inflates past the ${expectedLength} bytes its trailer promises`));
+        return;
+      }
+      chunk.copy(out, written);
+      written += chunk.length;
+    });
+    inflater.on('error', (cause) => stop(fail('does not decompress', cause)));
+    inflater.on('end', () => resolve());
+    inflater.end(body);
+  });
+  if (written !== expectedLength) {
+    throw fail(`inflates to ${written} bytes, its trailer says ${expectedLength}`);
+  }
+  return out;
+}
+
+/** Refuses a raw length no writer produces, before anything is allocated for it. */
+export function checkRawLength(rawLength: number, segmentIndex: number): void {
+  if (rawLength > MAX_SEGMENT_RAW_BYTES) {
+    throw new TaplineError(
+      'TAPLINE_ERR_SEGMENT_TOO_LARGE',
+      `segment claims ${rawLength} raw bytes, above the ${MAX_SEGMENT_RAW_BYTES}-byte limit`,
+      { component: 'frames', segmentIndex },
+    );
   }
 }

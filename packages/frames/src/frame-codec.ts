@@ -146,14 +146,42 @@ export function encodeFrame(frame: Frame): Uint8Array {
   return FrameMessage.encode(frame).finish();
 }
 
+/** What a segment's header and trailer promise about its frames. */
+export interface FrameExpectations {
+  /** The trailer's frame count. */
+  frameCount: number;
+  /** The header's first seq: frame i must carry firstSeq + i. */
+  firstSeq: number;
+  /** The header's offsets: every frame's offset lies between them, never decreasing. */
+  firstOffsetNs: number;
+  lastOffsetNs: number;
+}
+
 /**
- * Decodes the length-delimited frames of a segment body. Throws
- * TAPLINE_ERR_FRAME_DECODE on any malformed frame.
+ * Decodes the length-delimited frames of a segment body one at a time, as
+ * they are asked for, so a segment never costs more memory than its raw bytes
+ * plus the frame in hand. The body is untrusted: every length prefix is
+ * checked against the bytes that remain, the count against the trailer before
+ * a frame beyond it is decoded, and each seq and offset as it comes. Throws
+ * TAPLINE_ERR_FRAME_DECODE (TAPLINE_ERR_SEQ_GAP for a wrong seq,
+ * TAPLINE_ERR_TIME_REVERSED for an offset outside the header's) at the first
+ * bad frame, after yielding the good ones before it.
  */
-export function decodeFrames(raw: Uint8Array, segmentIndex: number): DecodedFrame[] {
-  const frames: DecodedFrame[] = [];
+export function* iterateFrames(
+  raw: Uint8Array,
+  segmentIndex: number,
+  expected: FrameExpectations,
+): Generator<DecodedFrame, void, undefined> {
   let position = 0;
+  let count = 0;
+  let previousOffsetNs = expected.firstOffsetNs;
   while (position < raw.length) {
+    if (count >= expected.frameCount) {
+      throw frameError(
+        `segment holds more frames than the ${expected.frameCount} its trailer says`,
+        segmentIndex,
+      );
+    }
     let length = 0;
     let shift = 1;
     let byte: number;
@@ -165,16 +193,54 @@ export function decodeFrames(raw: Uint8Array, segmentIndex: number): DecodedFram
       length += (byte & 0x7f) * shift;
       shift *= 128;
     } while (byte & 0x80);
-    if (position + length > raw.length)
-      throw frameError('frame runs past the end of the segment body', segmentIndex);
+    if (length > raw.length - position) {
+      throw frameError(
+        `frame ${count} claims ${length} bytes, only ${raw.length - position} remain in the segment body`,
+        segmentIndex,
+      );
+    }
+    let frame: DecodedFrame;
     try {
-      frames.push(FrameMessage.decode(readerFor(raw.subarray(position, position + length))));
+      frame = FrameMessage.decode(readerFor(raw.subarray(position, position + length)));
     } catch (cause) {
       throw frameError('frame does not decode as tapline.v1.Frame', segmentIndex, cause);
     }
+    if (frame.seq !== expected.firstSeq + count) {
+      throw new TaplineError('TAPLINE_ERR_SEQ_GAP', `frame ${count} of the segment has seq ${frame.seq}`, {
+        component: 'frames',
+        segmentIndex,
+      });
+    }
+    // The header's offsets passed the chain checks; a frame's own offset is
+    // held to them, so no time read back is unbounded (a uint64 above 2^53
+    // would not even be exact as a number).
+    if (frame.offsetNs < previousOffsetNs || frame.offsetNs > expected.lastOffsetNs) {
+      throw new TaplineError(
+        'TAPLINE_ERR_TIME_REVERSED',
+        `frame ${count} of the segment is at ${frame.offsetNs} ns, outside ${previousOffsetNs}..${expected.lastOffsetNs} ns`,
+        { component: 'frames', segmentIndex },
+      );
+    }
+    previousOffsetNs = frame.offsetNs;
     position += length;
+    count++;
+    yield frame;
   }
-  return frames;
+  if (count !== expected.frameCount) {
+    throw frameError(`segment holds ${count} frames, trailer says ${expected.frameCount}`, segmentIndex);
+  }
+}
+
+/**
+ * Decodes every frame of a segment body into an array (see
+ * {@link iterateFrames} for the checks; the array never outgrows the count).
+ */
+export function decodeFrames(
+  raw: Uint8Array,
+  segmentIndex: number,
+  expected: FrameExpectations,
+): DecodedFrame[] {
+  return [...iterateFrames(raw, segmentIndex, expected)];
 }
 
 function frameError(message: string, segmentIndex: number, cause?: unknown): TaplineError {

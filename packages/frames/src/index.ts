@@ -7,7 +7,9 @@ export {
   decodeFrames,
   encodeFrame,
   type Frame,
+  type FrameExpectations,
   frameToJson,
+  iterateFrames,
   tapline,
 } from './frame-codec.js';
 export type { KeyWrapper, WrappedKey } from './key-wrapper.js';
@@ -16,6 +18,7 @@ export {
   FORMAT_VERSION,
   HEADER_LENGTH,
   isUuid,
+  MAX_SEGMENT_RAW_BYTES,
   parseHeader,
   parseTrailer,
   type SegmentHeader,
@@ -28,7 +31,13 @@ export {
   readFrames,
   readSegments,
 } from './reader.js';
-export { ChainChecker, type RawSegment, SegmentParser, type SegmentParserOptions } from './segment-parser.js';
+export {
+  ChainChecker,
+  MAX_SEGMENT_BODY_BYTES,
+  type RawSegment,
+  SegmentParser,
+  type SegmentParserOptions,
+} from './segment-parser.js';
 export type { ByteSource } from './source.js';
 export { type VerifyFailure, type VerifyOptions, type VerifyReport, verifyRecording } from './verify.js';
 export {

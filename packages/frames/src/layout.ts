@@ -32,6 +32,16 @@ export const TRAILER_LENGTH = 48;
 export const HASH_LENGTH = 32;
 export const TRAILER_HASHED_PREFIX = 12;
 
+/**
+ * The largest raw (uncompressed) segment a reader accepts: the writer's own
+ * ceiling (`segmentBytes` is at most 64 MiB, and the writer starts a new
+ * segment rather than let a frame carry one past this), so every segment it
+ * writes is readable. A trailer claiming more is hostile (whoever forges a
+ * file recomputes its hashes): it is refused before anything is allocated or
+ * inflated, so one segment costs a reader at most this much memory.
+ */
+export const MAX_SEGMENT_RAW_BYTES = 64 * 1024 * 1024;
+
 export const FLAG_FINAL = 1;
 export const FLAG_ENCRYPTED = 2;
 const KNOWN_FLAGS = FLAG_FINAL | FLAG_ENCRYPTED;

@@ -1,7 +1,7 @@
-import { decompress } from './codec.js';
+import { checkRawLength, decompress } from './codec.js';
 import { open } from './encryption.js';
 import { TaplineError } from './errors.js';
-import { type DecodedFrame, decodeFrames } from './frame-codec.js';
+import { type DecodedFrame, iterateFrames } from './frame-codec.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { HEADER_LENGTH } from './layout.js';
 import { tapline } from './schema.js';
@@ -15,17 +15,21 @@ export interface ReadOptions {
   fromSeq?: number;
   /** Skip (without decompressing) segments that end before this offset. */
   fromOffsetNs?: number;
-  /** @default 268435456 */
+  /** @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B) */
   maxBodyLength?: number;
 }
 
-/** A segment as the reader yields it. `frames` is absent for skipped segments. */
+/**
+ * A segment as the reader yields it. `frames` is absent for skipped segments;
+ * it decodes lazily, so iterating it can throw a coded error for a segment
+ * whose hash is right but whose frames are not (a forged or miswritten file).
+ */
 export interface DecodedSegment {
   position: number;
   header: RawSegment['header'];
   trailer: RawSegment['trailer'];
   byteLength: number;
-  frames: DecodedFrame[] | undefined;
+  frames: Iterable<DecodedFrame> | undefined;
 }
 
 /**
@@ -82,17 +86,29 @@ export async function decodeSegment(
     byteLength: segment.bytes.length,
     frames: undefined,
   };
-  if (skippable(segment, options) || segment.trailer.frameCount === 0) {
-    if (segment.trailer.frameCount === 0) result.frames = [];
-    return result;
-  }
-  result.frames = await decodeBody(segment, keys);
+  if (skippable(segment, options)) return result;
+  result.frames = framesOf(segment, await openBody(segment, keys));
   return result;
 }
 
-/** Decrypts, decompresses and decodes one segment's frames, checking counts and seqs. */
-export async function decodeBody(segment: RawSegment, keys: KeyCache): Promise<DecodedFrame[]> {
+/**
+ * Decrypts and decompresses one segment's body into its raw frame bytes,
+ * owned by the caller. The trailer is untrusted even though its hash matched
+ * (whoever forges a file recomputes the hashes): its raw length is capped
+ * before anything is allocated, the frame count is bounded by the raw length
+ * (every frame takes at least its one-byte length prefix), and inflating
+ * stops at the raw length.
+ */
+export async function openBody(segment: RawSegment, keys: KeyCache): Promise<Uint8Array> {
   const { header, trailer, position } = segment;
+  checkRawLength(trailer.rawLength, position);
+  if (trailer.frameCount > trailer.rawLength) {
+    throw new TaplineError(
+      'TAPLINE_ERR_FRAME_DECODE',
+      `trailer says ${trailer.frameCount} frames in ${trailer.rawLength} bytes`,
+      { component: 'frames', segmentIndex: position },
+    );
+  }
   let body = segment.body;
   if (header.encrypted) {
     const dataKey = await keys.dataKeyFor(segment);
@@ -101,8 +117,10 @@ export async function decodeBody(segment: RawSegment, keys: KeyCache): Promise<D
   // An uncompressed, unencrypted body is a view into the parser's buffer, which
   // is reused: copy it so decoded frames own their bytes.
   const raw =
-    header.codec === 'none' && !header.encrypted
-      ? Buffer.from(body)
+    header.codec === 'none'
+      ? header.encrypted
+        ? body
+        : Buffer.from(body)
       : await decompress(body, header.codec, trailer.rawLength, position);
   if (raw.length !== trailer.rawLength) {
     throw new TaplineError(
@@ -114,26 +132,31 @@ export async function decodeBody(segment: RawSegment, keys: KeyCache): Promise<D
       },
     );
   }
-  const frames = decodeFrames(raw, position);
-  if (frames.length !== trailer.frameCount) {
-    throw new TaplineError(
-      'TAPLINE_ERR_FRAME_DECODE',
-      `segment holds ${frames.length} frames, trailer says ${trailer.frameCount}`,
-      {
-        component: 'frames',
-        segmentIndex: position,
-      },
-    );
+  return raw;
+}
+
+/**
+ * The frames of a segment's raw bytes, decoded one by one as they are asked
+ * for (see {@link iterateFrames}): a forged segment of millions of tiny
+ * frames costs its raw bytes, not millions of objects at once.
+ */
+export function framesOf(segment: RawSegment, raw: Uint8Array): Iterable<DecodedFrame> {
+  const { header, trailer } = segment;
+  const expected = {
+    frameCount: trailer.frameCount,
+    firstSeq: header.firstSeq,
+    firstOffsetNs: header.firstOffsetNs,
+    lastOffsetNs: header.lastOffsetNs,
+  };
+  const position = segment.position;
+  return { [Symbol.iterator]: () => iterateFrames(raw, position, expected) };
+}
+
+/** Decrypts, decompresses and checks every frame of one segment, keeping none. */
+export async function checkBody(segment: RawSegment, keys: KeyCache): Promise<void> {
+  for (const _frame of framesOf(segment, await openBody(segment, keys))) {
+    // Decoding is the check; each frame is dropped at once, so memory stays flat.
   }
-  for (let i = 0; i < frames.length; i++) {
-    if (frames[i]!.seq !== header.firstSeq + i) {
-      throw new TaplineError('TAPLINE_ERR_SEQ_GAP', `frame ${i} of the segment has seq ${frames[i]!.seq}`, {
-        component: 'frames',
-        segmentIndex: position,
-      });
-    }
-  }
-  return frames;
 }
 
 /** Unwraps each distinct wrapped data key once. */

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { SEAL_OVERHEAD } from './encryption.js';
 import { TaplineError } from './errors.js';
 import {
   HASH_LENGTH,
   HEADER_LENGTH,
+  MAX_SEGMENT_RAW_BYTES,
   parseHeader,
   parseTrailer,
   type SegmentHeader,
@@ -25,8 +27,16 @@ export interface RawSegment {
   bytes: Uint8Array;
 }
 
+/** The default body limit: the largest body a writer produces. */
+export const MAX_SEGMENT_BODY_BYTES: number = MAX_SEGMENT_RAW_BYTES + SEAL_OVERHEAD;
+
 export interface SegmentParserOptions {
-  /** Largest body accepted; larger is TAPLINE_ERR_SEGMENT_TOO_LARGE. @default 268435456 */
+  /**
+   * Largest body accepted; larger is TAPLINE_ERR_SEGMENT_TOO_LARGE, refused
+   * from the header before the body is buffered. A body is never larger than
+   * its raw frames plus the encryption overhead (the writer stores a segment
+   * raw when compressing would grow it). @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B)
+   */
   maxBodyLength?: number;
 }
 
@@ -46,7 +56,7 @@ export class SegmentParser {
   readonly #maxBodyLength: number;
 
   constructor(options: SegmentParserOptions = {}) {
-    this.#maxBodyLength = options.maxBodyLength ?? 256 * 1024 * 1024;
+    this.#maxBodyLength = options.maxBodyLength ?? MAX_SEGMENT_BODY_BYTES;
   }
 
   /** Bytes of whole segments consumed so far. */

@@ -1,6 +1,6 @@
 import { TaplineError } from './errors.js';
 import type { KeyWrapper } from './key-wrapper.js';
-import { decodeBody, KeyCache } from './reader.js';
+import { checkBody, KeyCache } from './reader.js';
 import { ChainChecker, rawSegments, SegmentParser } from './segment-parser.js';
 import type { ByteSource } from './source.js';
 
@@ -12,7 +12,7 @@ export interface VerifyOptions {
    * and chain checks always run. @default true
    */
   decodeBodies?: boolean;
-  /** @default 268435456 */
+  /** @default MAX_SEGMENT_BODY_BYTES (64 MiB + 28 B) */
   maxBodyLength?: number;
   /** Called with each segment's position and hash once it passed the chain checks (published chain heads are compared this way). */
   onSegment?: (segmentIndex: number, hash: string) => void;
@@ -80,7 +80,7 @@ export async function verifyRecording(
       chain.check(segment);
       options.onSegment?.(segment.position, segment.trailer.hash);
       if (segment.header.encrypted) report.encrypted = true;
-      if (decode && (!segment.header.encrypted || keys.canDecrypt)) await decodeBody(segment, keys);
+      if (decode && (!segment.header.encrypted || keys.canDecrypt)) await checkBody(segment, keys);
       else if (decode) report.bodiesDecoded = false;
       report.segments = chain.segments;
       report.frames = chain.frames;

@@ -10,6 +10,7 @@ import {
   type CodecName,
   HASH_LENGTH,
   HEADER_LENGTH,
+  MAX_SEGMENT_RAW_BYTES,
   TRAILER_HASHED_PREFIX,
   TRAILER_LENGTH,
   TRAILER_MAGIC,
@@ -200,7 +201,21 @@ export class RecordingWriter extends Transform {
       );
     }
     try {
+      const before = this.#current.length;
       encodeFrameInto(this.#current, frame);
+      if (this.#current.length > MAX_SEGMENT_RAW_BYTES) {
+        // Readers refuse segments above this size: the frame starts a new segment.
+        this.#current.length = before;
+        if (before === 0) {
+          return callback(
+            new TaplineError('TAPLINE_ERR_FRAME_ENCODE', `a frame exceeds ${MAX_SEGMENT_RAW_BYTES} bytes`, {
+              component: 'frames',
+            }),
+          );
+        }
+        this.#cut(false);
+        encodeFrameInto(this.#current, frame);
+      }
     } catch (cause) {
       return callback(
         new TaplineError('TAPLINE_ERR_FRAME_ENCODE', 'frame could not be encoded', {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { createRecordingWriter, type Frame, type RecordingWriterOptions, tapline } from '../src/index.js';
@@ -169,3 +169,45 @@ export const framesArbitrary: fc.Arbitrary<Frame[]> = fc
       return { seq, offsetNs, ...body } as Frame;
     });
   });
+
+export interface SegmentEdit {
+  /** A new body (the header's body length follows it). */
+  body?: Uint8Array;
+  codec?: 'none' | 'gzip' | 'brotli';
+  frameCount?: number;
+  rawLength?: number;
+}
+
+/**
+ * Rebuilds segments with edits and recomputes every hash and previous-hash
+ * link, as a forger with write access would: only checks beyond the hashes
+ * can catch what comes out.
+ */
+export function forgeRecording(segments: Buffer[], edits: Record<number, SegmentEdit>): Buffer[] {
+  let previousHash = Buffer.alloc(32);
+  return segments.map((segment, index) => {
+    const edit = edits[index] ?? {};
+    const extensionLength = segment.readUInt16BE(84);
+    const bodyStart = 92 + extensionLength;
+    const oldBodyLength = segment.readUInt32BE(88);
+    const oldTrailer = segment.subarray(bodyStart + oldBodyLength);
+    const body = edit.body ?? segment.subarray(bodyStart, bodyStart + oldBodyLength);
+    const out = Buffer.alloc(bodyStart + body.length + 48);
+    segment.copy(out, 0, 0, bodyStart);
+    if (edit.codec) out[5] = { none: 0, gzip: 1, brotli: 2 }[edit.codec];
+    previousHash.copy(out, 52);
+    out.writeUInt32BE(body.length, 88);
+    out.set(body, bodyStart);
+    const trailerStart = bodyStart + body.length;
+    out.writeUInt32BE(edit.frameCount ?? oldTrailer.readUInt32BE(0), trailerStart);
+    const rawLength = edit.rawLength ?? oldTrailer.readUInt32BE(4) * 2 ** 32 + oldTrailer.readUInt32BE(8);
+    out.writeUInt32BE(Math.floor(rawLength / 2 ** 32), trailerStart + 4);
+    out.writeUInt32BE(rawLength >>> 0, trailerStart + 8);
+    previousHash = createHash('sha256')
+      .update(out.subarray(0, trailerStart + 12))
+      .digest();
+    previousHash.copy(out, trailerStart + 12);
+    oldTrailer.copy(out, trailerStart + 44, 44, 48);
+    return out;
+  });
+}

@@ -39,6 +39,21 @@ export {
   splitAtEveryOffset,
   type Valve,
 } from './helpers.js';
+export {
+  arbHonestForgedRecording,
+  arbHostileRecording,
+  BOMB_MEGABYTES,
+  type BombCodec,
+  type BombPayload,
+  type CodecId,
+  compressBody,
+  type ForgedSegment,
+  frameBytes,
+  type HostileRecording,
+  honestSegments,
+  prepareHostileBombs,
+  sealSegments,
+} from './hostile.js';
 export { makeRecordedSegments, recordedSegmentMaker } from './recorded.js';
 export {
   createMemoryMetadataEmitter,
