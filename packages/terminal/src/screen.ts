@@ -19,7 +19,7 @@ export function logicalStart(buffer: IBuffer, row: number): number {
   return first;
 }
 
-function logicalEnd(buffer: IBuffer, row: number): number {
+export function logicalEnd(buffer: IBuffer, row: number): number {
   let last = row;
   while (last - row < MAX_COMMAND_ROWS && buffer.getLine(last + 1)?.isWrapped) last++;
   return last;
