@@ -483,10 +483,19 @@ class HeadlessCommandExtractor implements CommandExtractor {
     for (let i = 0; i < bytes.length; i++) {
       const meaning = scanner.step(bytes[i]!);
       if (meaning === InputByte.None) continue;
-      if (this.accepted !== undefined && this.waitingCount === 0 && this.isStale(this.accepted)) {
-        // The Enter it was bound for went to a program's read, not to the shell: the person is typing this line now.
+      const pending = this.accepted;
+      if (pending !== undefined && !pending.expectAccept && enters === 0 && this.waitingCount === 0) {
+        // A later write while a shell without bracketed paste has not moved
+        // off the line (a no-echo read, a slow echo): the person is typing the
+        // next line. The pending one keeps the text it had.
+        this.commitAccepted();
+      }
+      if (this.accepted !== undefined && this.isStale(this.accepted)) {
+        // The Enters typed ahead went to a program's read, not to the shell: the person is typing this line now.
         this.line = this.accepted;
         this.accepted = undefined;
+        this.waiting.length = 0;
+        this.waitingHead = 0;
       }
       const shellIsReading =
         this.accepted === undefined &&
@@ -535,7 +544,11 @@ class HeadlessCommandExtractor implements CommandExtractor {
    * a program read that Enter (a cooked `read`, a y/N answer) before the prompt.
    */
   private isStale(accepted: AcceptedLine): boolean {
-    return accepted.startCol >= 0 && !accepted.promptKnown && accepted.lineFeeds === 0 && this.bracketedPaste;
+    if (accepted.startCol < 0 || accepted.promptKnown || !this.bracketedPaste) return false;
+    // Nothing after the prompt the cursor is at: the shell is waiting for keys, not showing the typed-ahead line.
+    const { prompt } = promptAtCursor(this.buffer);
+    for (const known of this.knownPrompts) if (prompt.endsWith(known)) return true;
+    return this.open !== undefined && prompt.endsWith(DEFAULT_CONTINUATION_PROMPT);
   }
 
   private get waitingCount(): number {
@@ -635,17 +648,33 @@ class HeadlessCommandExtractor implements CommandExtractor {
     if (lastRow < startRow) return '';
     const text = rowsText(buffer, startRow, logicalEnd(buffer, lastRow), this.terminal.cols).slice(line.startCol);
     if (line.promptKnown) return text;
-    // The prompt was printed after the mark: take off a prompt seen before,
-    // or whatever precedes the keys the person typed.
-    for (const known of this.knownPrompts) if (known !== '' && text.startsWith(known)) return this.promptFound(line, known, text);
-    if (text.startsWith(DEFAULT_CONTINUATION_PROMPT)) return this.promptFound(line, DEFAULT_CONTINUATION_PROMPT, text);
-    if (line.keys !== '' && text.endsWith(line.keys)) return this.promptFound(line, text.slice(0, text.length - line.keys.length), text);
+    // The prompt was printed after the mark (on one row or several): take
+    // off a prompt seen before at the start of a row, or whatever precedes
+    // the keys the person typed.
+    let rowStart = 0;
+    while (rowStart <= text.length) {
+      const rowEnd = text.indexOf('\n', rowStart);
+      const row = rowEnd === -1 ? text.slice(rowStart) : text.slice(rowStart, rowEnd);
+      for (const known of this.knownPrompts) {
+        if (known !== '' && row.startsWith(known)) {
+          line.prompt = known;
+          return text.slice(rowStart + known.length);
+        }
+      }
+      if (row.startsWith(DEFAULT_CONTINUATION_PROMPT) && this.open !== undefined) {
+        line.prompt = DEFAULT_CONTINUATION_PROMPT;
+        return text.slice(rowStart + DEFAULT_CONTINUATION_PROMPT.length);
+      }
+      if (rowEnd === -1) break;
+      rowStart = rowEnd + 1;
+    }
+    if (line.keys !== '' && text.endsWith(line.keys)) {
+      const before = text.slice(0, text.length - line.keys.length);
+      line.prompt = before.slice(before.lastIndexOf('\n') + 1);
+      this.learnPrompt(line.prompt);
+      return line.keys;
+    }
     return text;
-  }
-
-  private promptFound(line: AcceptedLine, prompt: string, text: string): string {
-    line.prompt = prompt;
-    return text.slice(prompt.length);
   }
 
   private handleLineFeed(): void {

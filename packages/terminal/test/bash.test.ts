@@ -205,9 +205,11 @@ describe('real bash in a pty', () => {
       `echo ${'y'.repeat(100)}`,
       'tput cols',
       `echo ${'z'.repeat(28)}-zz`,
-      'echo pasted one\necho pasted two',
+      // A bracketed paste of two lines, accepted with one Enter: the shell runs two commands.
+      'echo pasted one',
+      'echo pasted two',
+      // The line typed for `cat` went to cat, not to the shell: not a command.
       'cat',
-      'line for cat',
       '[fullscreen] less long.txt',
       ...(HAS_SSH_KEYGEN ? ['ssh-keygen -q -t ed25519 -f key1'] : []),
       ...(HAS_SUDO ? ['su -s /bin/bash nobody', 'sudo -k true', 'exit'] : []),
