@@ -483,13 +483,6 @@ class HeadlessCommandExtractor implements CommandExtractor {
     for (let i = 0; i < bytes.length; i++) {
       const meaning = scanner.step(bytes[i]!);
       if (meaning === InputByte.None) continue;
-      const pending = this.accepted;
-      if (pending !== undefined && !pending.expectAccept && enters === 0 && this.waitingCount === 0) {
-        // A later write while a shell without bracketed paste has not moved
-        // off the line (a no-echo read, a slow echo): the person is typing the
-        // next line. The pending one keeps the text it had.
-        this.commitAccepted();
-      }
       if (this.accepted !== undefined && this.isStale(this.accepted)) {
         // The Enters typed ahead went to a program's read, not to the shell: the person is typing this line now.
         this.line = this.accepted;
@@ -685,6 +678,14 @@ class HeadlessCommandExtractor implements CommandExtractor {
       return;
     }
     accepted.lineFeeds++;
+    if (!accepted.expectAccept && this.waitingCount > 0 && this.wentToProgram(accepted)) {
+      // The Enter went to a program's no-echo read (a password): the row just
+      // left is the shell's prompt with the next line typed after it.
+      this.accepted = undefined;
+      accepted.marker?.dispose();
+      this.bindWaitingAtPromptRow();
+      return;
+    }
     if (accepted.certainty < Certainty.AtLineFeed) {
       accepted.text = this.read(accepted, true);
       accepted.certainty = Certainty.AtLineFeed;
@@ -692,6 +693,14 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // A shell without bracketed paste (dash, busybox, bash < 5.1) gives no
     // later signal: the newline after Enter is its acceptance.
     if (!accepted.expectAccept || accepted.lineFeeds > MAX_LINE_FEEDS_BEFORE_ACCEPT) this.commitAccepted();
+  }
+
+  /** The line was typed after no prompt, and the row just left starts with a known one. */
+  private wentToProgram(accepted: AcceptedLine): boolean {
+    if (accepted.prompt !== '' || accepted.startCol >= 0) return false;
+    const text = this.buffer.getLine(cursorRow(this.buffer) - 1)?.translateToString(true) ?? '';
+    for (const known of this.knownPrompts) if (text.startsWith(known) && text.length > known.length) return true;
+    return false;
   }
 
   /**
