@@ -4,11 +4,11 @@ import { InputByte, InputScanner, LineSource } from './input-scanner.js';
 import { cursorRow, logicalEnd, promptAtCursor, readCommandLine, rowsText } from './screen.js';
 import type {
   CommandExtractor,
+  CommandExtractorOptions,
+  CommandExtractorStats,
   CommandInputSource,
   CommandProgram,
   CommandTerminalEvent,
-  CommandExtractorOptions,
-  CommandExtractorStats,
   FullscreenTerminalEvent,
   TerminalEvent,
 } from './types.js';
@@ -231,6 +231,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private waitingHead = 0;
   private open: OpenCommand | undefined;
   private running: RunningCommand | undefined;
+  /** Where the last committed line started. */
+  private lastCommittedMarker: IMarker | undefined;
   /** Bracketed paste is on: the shell is reading a line (bash ≥ 5.1, zsh). */
   private bracketedPaste = false;
   private fullscreen: Omit<FullscreenTerminalEvent, 'endedOffsetNs'> | undefined;
@@ -636,10 +638,17 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const buffer = this.buffer;
     const cursor = cursorRow(buffer);
     let lastRow = afterLineFeed ? cursor - 1 : cursor;
-    if (!afterLineFeed && lastRow > startRow && buffer.cursorX === 0 && (buffer.getLine(lastRow)?.translateToString(true) ?? '') === '')
+    if (
+      !afterLineFeed &&
+      lastRow > startRow &&
+      buffer.cursorX === 0 &&
+      (buffer.getLine(lastRow)?.translateToString(true) ?? '') === ''
+    )
       lastRow--;
     if (lastRow < startRow) return '';
-    const text = rowsText(buffer, startRow, logicalEnd(buffer, lastRow), this.terminal.cols).slice(line.startCol);
+    const text = rowsText(buffer, startRow, logicalEnd(buffer, lastRow), this.terminal.cols).slice(
+      line.startCol,
+    );
     if (line.promptKnown) return text;
     // The prompt was printed after the mark (on one row or several): take
     // off a prompt seen before at the start of a row, or whatever precedes
@@ -699,7 +708,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private wentToProgram(accepted: AcceptedLine): boolean {
     if (accepted.prompt !== '' || accepted.startCol >= 0) return false;
     const text = this.buffer.getLine(cursorRow(this.buffer) - 1)?.translateToString(true) ?? '';
-    for (const known of this.knownPrompts) if (text.startsWith(known) && text.length > known.length) return true;
+    for (const known of this.knownPrompts)
+      if (text.startsWith(known) && text.length > known.length) return true;
     return false;
   }
 
@@ -714,6 +724,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
     if (row < 0) return;
     const line = buffer.getLine(row);
     if (line === undefined || line.isWrapped) return;
+    const committed = this.lastCommittedMarker;
+    if (committed !== undefined && !committed.isDisposed && committed.line === row) return;
     const text = line.translateToString(true);
     let prompt: string | undefined;
     for (const known of this.knownPrompts) if (text.startsWith(known)) prompt = known;
@@ -750,6 +762,12 @@ class HeadlessCommandExtractor implements CommandExtractor {
       this.bracketedPaste = set;
       const accepted = this.accepted;
       if (set) {
+        if (accepted !== undefined && !accepted.expectAccept && accepted.lineFeeds === 0) {
+          // zsh turns bracketed paste on after printing its prompt: this is
+          // the shell starting to read the line typed ahead of it, not its next prompt.
+          accepted.expectAccept = true;
+          break;
+        }
         // The shell asks for its next line: the command is over.
         if (accepted !== undefined) this.commitAccepted();
         if (this.running !== undefined) this.finishRunning(this.currentOffsetNs);
@@ -820,7 +838,9 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private commitAccepted(): void {
     const accepted = this.accepted!;
     this.accepted = undefined;
-    accepted.marker?.dispose();
+    // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
+    this.lastCommittedMarker?.dispose();
+    this.lastCommittedMarker = accepted.marker;
     const lineText = trimLineEnds(accepted.text);
     let open = this.open;
     if (open !== undefined && open.firstPrompt !== '' && accepted.prompt === open.firstPrompt) {

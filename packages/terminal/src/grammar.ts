@@ -211,7 +211,8 @@ function collectCommand(node: Node, programs: CommandProgram[]): void {
       if (!option.startsWith('-') || option === '-') break;
       index++;
       if (option === '--') break;
-      if (!option.startsWith('--') && option.length === 2 && wrapper.withArgument.includes(option[1]!)) index++;
+      if (!option.startsWith('--') && option.length === 2 && wrapper.withArgument.includes(option[1]!))
+        index++;
     }
     index += wrapper.operands;
   }

@@ -18,7 +18,7 @@ export enum InputByte {
 }
 
 /** How the keys of the current line were produced (bits). */
-export const enum LineSource {
+export enum LineSource {
   Pasted = 1,
   Recalled = 2,
   Completed = 4,
@@ -31,7 +31,7 @@ const KEEP = 2 ** 40;
 /** Printable keys kept per line (a longer line is still found by its prompt). */
 const MAX_KEPT_KEYS = 256;
 
-const enum Escape {
+enum Escape {
   None = 0,
   /** After ESC. */
   Start = 1,
@@ -100,7 +100,8 @@ export class InputScanner {
     if (byte === 0x03) return InputByte.Interrupt;
     if (byte >= 0x20 && byte !== 0x7f) this.keep(byte);
     else if (byte === 0x09) this.sources |= LineSource.Completed;
-    else if (byte === 0x10 || byte === 0x0e || byte === 0x12 || byte === 0x13) this.sources |= LineSource.Recalled;
+    else if (byte === 0x10 || byte === 0x0e || byte === 0x12 || byte === 0x13)
+      this.sources |= LineSource.Recalled;
     else this.edited = true;
     return InputByte.Key;
   }
@@ -114,7 +115,10 @@ export class InputScanner {
 
   /** The printable keys of the line just ended, or "" when they were edited (or too many); starts a new line. */
   takeKeys(): string {
-    const keys = this.edited || this.keyCount >= MAX_KEPT_KEYS ? '' : decoder.decode(this.keys.subarray(0, this.keyCount));
+    const keys =
+      this.edited || this.keyCount >= MAX_KEPT_KEYS
+        ? ''
+        : decoder.decode(this.keys.subarray(0, this.keyCount));
     this.keyCount = 0;
     this.edited = false;
     return keys;

@@ -14,12 +14,14 @@ function bashLikeSession(): { events: TerminalStreamEvent[]; expected: TerminalE
   const expected: TerminalEvent[] = [];
   s.prompt().typeEchoed('ls -l');
   s.enter('total 0\r\n');
-  expected.push(typed({
-    kind: 'command',
-    text: 'ls -l',
-    startedOffsetNs: s.lastOffsetNs - 1000,
-    endedOffsetNs: s.lastOffsetNs + 1000,
-  }));
+  expected.push(
+    typed({
+      kind: 'command',
+      text: 'ls -l',
+      startedOffsetNs: s.lastOffsetNs - 1000,
+      endedOffsetNs: s.lastOffsetNs + 1000,
+    }),
+  );
   s.prompt();
   // Backspace, then left arrow and an insert in the middle (readline redraws the tail).
   s.typeEchoed('echo helo');
@@ -29,21 +31,25 @@ function bashLikeSession(): { events: TerminalStreamEvent[]; expected: TerminalE
   s.in('\x1b[D').out('\b');
   s.in('l').out('llo\b\b');
   s.enter('hello\r\n');
-  expected.push(typed({
-    kind: 'command',
-    text: 'echo hello',
-    startedOffsetNs: s.lastOffsetNs - 1000,
-    endedOffsetNs: s.lastOffsetNs + 1000,
-  }));
+  expected.push(
+    typed({
+      kind: 'command',
+      text: 'echo hello',
+      startedOffsetNs: s.lastOffsetNs - 1000,
+      endedOffsetNs: s.lastOffsetNs + 1000,
+    }),
+  );
   s.prompt();
   // A password at a no-echo prompt: nothing is echoed, so nothing is reported.
   s.typeEchoed('read -s pw');
   s.enter('Password: ');
-  expected.push(typed({
-    kind: 'command',
-    text: 'read -s pw',
-    startedOffsetNs: s.lastOffsetNs - 1000,
-  }));
+  expected.push(
+    typed({
+      kind: 'command',
+      text: 'read -s pw',
+      startedOffsetNs: s.lastOffsetNs - 1000,
+    }),
+  );
   // The password's Enter goes to `read`, not to the shell; the shell's next prompt ends the command.
   s.in('p').in('4').in('s').in('s').in('\r');
   s.prompt();
@@ -70,13 +76,15 @@ function bashLikeSession(): { events: TerminalStreamEvent[]; expected: TerminalE
   s.in('\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f').out('\b\b\b\b\b\b\b\b\x1b[K');
   s.typeEchoed('true');
   s.enter('');
-  expected.push(typed({
-    kind: 'command',
-    text: 'true',
-    startedOffsetNs: s.lastOffsetNs - 1000,
-    endedOffsetNs: s.lastOffsetNs + 1000,
-    source: 'recalled',
-  }));
+  expected.push(
+    typed({
+      kind: 'command',
+      text: 'true',
+      startedOffsetNs: s.lastOffsetNs - 1000,
+      endedOffsetNs: s.lastOffsetNs + 1000,
+      source: 'recalled',
+    }),
+  );
   // A shell without bracketed paste started from this one (dash, busybox): the
   // prompt is new, the keys it echoes after it find the line; the newline ends
   // the line, the output before the next key ends the command.
@@ -84,12 +92,14 @@ function bashLikeSession(): { events: TerminalStreamEvent[]; expected: TerminalE
   // the output before the next key ends the command.
   s.typeEchoed('pwd');
   s.in('\r').out('\r\n/root\r\n$ ');
-  expected.push(typed({
-    kind: 'command',
-    text: 'pwd',
-    startedOffsetNs: s.lastOffsetNs - 1000,
-    endedOffsetNs: s.lastOffsetNs,
-  }));
+  expected.push(
+    typed({
+      kind: 'command',
+      text: 'pwd',
+      startedOffsetNs: s.lastOffsetNs - 1000,
+      endedOffsetNs: s.lastOffsetNs,
+    }),
+  );
   s.typeEchoed('exit');
   s.in('\r');
   expected.push(typed({ kind: 'command', text: 'exit', startedOffsetNs: s.lastOffsetNs }));
