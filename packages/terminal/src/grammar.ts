@@ -187,6 +187,7 @@ function collectCommand(node: Node, programs: CommandProgram[]): void {
       // `time (cat f)`: the wrapper runs a subshell; its programs are the ones that ran.
       collectPrograms(inner, programs);
       index++;
+      wrappers.length = 0;
       break;
     }
     const value = inner === null ? '' : wordValue(inner);
