@@ -25,7 +25,6 @@ const MAX_ROWS = 1000;
 const MAX_SCROLLBACK = 10_000;
 /** Bash turns bracketed paste off right after the newline that ends the line; look no further. */
 const MAX_LINE_FEEDS_BEFORE_ACCEPT = 16;
-const EMPTY = new Uint8Array(0);
 const MAX_KNOWN_PROMPTS = 4;
 /** Enters waiting for the shell at most; more are counted as lost lines, never queued without bound. */
 const MAX_WAITING_ENTERS = 1024;
@@ -76,6 +75,8 @@ interface AcceptedLine extends TypedLine {
   keys: string;
   /** Bracketed paste was on at Enter: the shell turns it off when it accepts the line. */
   expectAccept: boolean;
+  /** The text was read (at Enter or later); a line never read is read when it is committed. */
+  readAtEnter: boolean;
 }
 
 /** An Enter pressed while the shell was still busy with an earlier line (type-ahead, several lines in one write). */
@@ -209,7 +210,9 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private readonly maxPendingBytes: number;
   private readonly onEvent: ((event: TerminalEvent) => void) | undefined;
   private readonly retained: TerminalEvent[] | undefined;
-  private readonly onParsed = (): void => this.handleHead();
+  private readonly onParsed = (): void => this.handleParsed();
+  /** xterm's `terminal.buffer` getter checks the proposed-API flag on every call: taken once. */
+  private readonly buffers: XtermTerminal['buffer'];
 
   private pendingBytes = 0;
   private droppedBytes = 0;
@@ -266,7 +269,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // These fire synchronously while xterm parses, at the exact byte, so the
     // result does not depend on how the output was cut into chunks.
     this.terminal.onLineFeed(() => this.handleLineFeed());
-    this.terminal.buffer.onBufferChange((buffer) => this.handleBufferChange(buffer));
+    this.buffers = this.terminal.buffer;
+    this.buffers.onBufferChange((buffer) => this.handleBufferChange(buffer));
     this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) =>
       this.handleMode(params, true),
     );
@@ -411,9 +415,16 @@ class HeadlessCommandExtractor implements CommandExtractor {
     a = 0,
     b = 0,
   ): void {
+    const idle = this.queue.length === 0;
     this.queue.push(kind, offsetNs, cost, payload, a, b);
     this.pendingBytes += cost;
-    this.terminal.write(kind === EntryKind.Output ? payload! : EMPTY, this.onParsed);
+    // Only output goes through xterm's write queue. Keystrokes, resizes and
+    // gaps need nothing parsed after them: they are handled at once when
+    // xterm has nothing pending, else right after the output before them is
+    // parsed (in that output's write callback). One write and one callback
+    // per output chunk, none per keystroke.
+    if (kind === EntryKind.Output) this.terminal.write(payload!, this.onParsed);
+    else if (idle) this.handleWaitingEntries();
   }
 
   // ---- Processing (xterm's write callbacks, in stream order) ----
@@ -423,8 +434,20 @@ class HeadlessCommandExtractor implements CommandExtractor {
     return this.queue.offsets[this.queue.head]!;
   }
 
-  private handleHead(): void {
+  /** xterm has parsed the output at the head of the queue: handle it and the entries up to the next output. */
+  private handleParsed(): void {
     if (this.disposed) return;
+    this.handleHead();
+    this.handleWaitingEntries();
+  }
+
+  private handleWaitingEntries(): void {
+    const queue = this.queue;
+    while (!this.disposed && queue.length > 0 && queue.kinds[queue.head] !== EntryKind.Output) this.handleHead();
+    if (queue.length === 0) this.resolveDrainWaiters();
+  }
+
+  private handleHead(): void {
     const queue = this.queue;
     const index = queue.head;
     const kind = queue.kinds[index] as EntryKind;
@@ -456,7 +479,6 @@ class HeadlessCommandExtractor implements CommandExtractor {
     } catch (error) {
       this.callbackError ??= error;
     }
-    if (queue.length === 0) this.resolveDrainWaiters();
   }
 
   private resolveDrainWaiters(): void {
@@ -467,7 +489,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   }
 
   private get buffer(): IBuffer {
-    return this.terminal.buffer.active;
+    return this.buffers.active;
   }
 
   private handleInput(bytes: Uint8Array, offsetNs: number): void {
@@ -583,7 +605,10 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const line = this.line!;
     this.line = undefined;
     const accepted: AcceptedLine = {
-      ...line,
+      marker: line.marker,
+      prompt: line.prompt,
+      startCol: line.startCol,
+      promptKnown: line.promptKnown,
       startedOffsetNs: offsetNs,
       text: '',
       certainty: Certainty.AtEnter,
@@ -591,10 +616,19 @@ class HeadlessCommandExtractor implements CommandExtractor {
       sources,
       keys,
       expectAccept: this.bracketedPaste,
+      readAtEnter: false,
     };
-    accepted.text = this.read(accepted, false);
+    // A shell with bracketed paste on will say when it accepted the line
+    // (and echo it first): the text is read then. Otherwise it is read now,
+    // in case no newline ever comes.
+    if (!accepted.expectAccept) this.readAtEnter(accepted);
     this.accepted = accepted;
     return accepted;
+  }
+
+  private readAtEnter(accepted: AcceptedLine): void {
+    accepted.text = this.read(accepted, false);
+    accepted.readAtEnter = true;
   }
 
   /** The next waiting Enter's line starts here: where the shell is printing its next prompt. */
@@ -616,6 +650,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       sources: entry.sources,
       keys: entry.keys,
       expectAccept: this.bracketedPaste,
+      readAtEnter: true,
     };
   }
 
@@ -751,6 +786,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       sources: entry.sources,
       keys: entry.keys,
       expectAccept: false,
+      readAtEnter: true,
     };
     this.commitAccepted();
   }
@@ -837,6 +873,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
    */
   private commitAccepted(): void {
     const accepted = this.accepted!;
+    if (accepted.certainty === Certainty.AtEnter && !accepted.readAtEnter) this.readAtEnter(accepted);
     this.accepted = undefined;
     // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
     this.lastCommittedMarker?.dispose();

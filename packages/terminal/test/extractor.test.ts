@@ -308,9 +308,11 @@ describe('bounded memory', () => {
 
   test('a flood of tiny chunks is bounded too (each counts at least 64 bytes)', () => {
     const extractor = createCommandExtractor({ maxPendingBytes: 6400 });
+    // Keystrokes behind output still being parsed wait in the queue (with nothing ahead they are handled at once).
+    extractor.output(Uint8Array.of(0x41), 0);
     for (let i = 0; i < 1000; i++) extractor.input(Uint8Array.of(0x61), i);
     expect(extractor.stats.pendingBytes).toBe(6400);
-    expect(extractor.stats.droppedBytes).toBe(900);
+    expect(extractor.stats.droppedBytes).toBe(901);
     extractor.dispose();
   });
 
