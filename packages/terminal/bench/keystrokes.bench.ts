@@ -7,7 +7,9 @@ import { extractCommands, type TerminalStreamEvent } from '../src/index.js';
 const require = createRequire(import.meta.url);
 const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headless');
 
-const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/bash-session.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../test/fixtures/bash-session.json', import.meta.url), 'utf8'),
+) as {
   events: Array<{ type: string; offsetNs: number; data?: string }>;
 };
 const REPEAT = Number(process.env.REPEAT ?? 200);
@@ -16,10 +18,16 @@ for (let i = 0; i < REPEAT; i++) {
   for (const event of fixture.events) {
     if (event.type === 'resize') continue;
     const bytes = new Uint8Array(Buffer.from(event.data!, 'base64'));
-    session.push({ kind: event.type as 'output' | 'input', bytes, offsetNs: event.offsetNs + i * 10_000_000_000 });
+    session.push({
+      kind: event.type as 'output' | 'input',
+      bytes,
+      offsetNs: event.offsetNs + i * 10_000_000_000,
+    });
   }
 }
-const output = session.filter((event) => event.kind === 'output').map((event) => (event as { bytes: Uint8Array }).bytes);
+const output = session
+  .filter((event) => event.kind === 'output')
+  .map((event) => (event as { bytes: Uint8Array }).bytes);
 const outputBytes = output.reduce((sum, bytes) => sum + bytes.length, 0);
 for (let run = 0; run < Number(process.env.RUNS ?? 3); run++) {
   const bareStart = performance.now();
@@ -30,7 +38,9 @@ for (let run = 0; run < Number(process.env.RUNS ?? 3); run++) {
   });
   terminal.dispose();
   const bareMs = performance.now() - bareStart;
-  console.log(`bare @xterm/headless: ${(outputBytes / 1e6).toFixed(1)} MB in ${bareMs.toFixed(0)} ms: ${(outputBytes / 1e3 / bareMs).toFixed(1)} MB/s`);
+  console.log(
+    `bare @xterm/headless: ${(outputBytes / 1e6).toFixed(1)} MB in ${bareMs.toFixed(0)} ms: ${(outputBytes / 1e3 / bareMs).toFixed(1)} MB/s`,
+  );
   const start = performance.now();
   const events = await extractCommands(session, { cols: 120, rows: 40 });
   const ms = performance.now() - start;

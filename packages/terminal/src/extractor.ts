@@ -443,7 +443,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
 
   private handleWaitingEntries(): void {
     const queue = this.queue;
-    while (!this.disposed && queue.length > 0 && queue.kinds[queue.head] !== EntryKind.Output) this.handleHead();
+    while (!this.disposed && queue.length > 0 && queue.kinds[queue.head] !== EntryKind.Output)
+      this.handleHead();
     if (queue.length === 0) this.resolveDrainWaiters();
   }
 
