@@ -77,6 +77,8 @@ interface AcceptedLine extends TypedLine {
   expectAccept: boolean;
   /** The text was read (at Enter or later); a line never read is read when it is committed. */
   readAtEnter: boolean;
+  /** Where the line ended at the first line feed, while that text is not read yet. */
+  lineEnd?: IMarker | undefined;
 }
 
 /** An Enter pressed while the shell was still busy with an earlier line (type-ahead, several lines in one write). */
@@ -510,6 +512,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       if (meaning === InputByte.None) continue;
       if (this.accepted !== undefined && this.isStale(this.accepted)) {
         // The Enters typed ahead went to a program's read, not to the shell: the person is typing this line now.
+        this.accepted.lineEnd?.dispose();
         this.line = this.accepted;
         this.accepted = undefined;
         this.waiting.length = 0;
@@ -655,10 +658,10 @@ class HeadlessCommandExtractor implements CommandExtractor {
     };
   }
 
-  private read(line: AcceptedLine, afterLineFeed: boolean): string {
+  private read(line: AcceptedLine, afterLineFeed: boolean, endRow = -1): string {
     const marker = line.marker;
     const startRow = marker === undefined || marker.isDisposed ? -1 : marker.line;
-    if (line.startCol >= 0 && startRow >= 0) return this.readFromMark(line, startRow, afterLineFeed);
+    if (line.startCol >= 0 && startRow >= 0) return this.readFromMark(line, startRow, afterLineFeed, endRow);
     return readCommandLine(
       this.buffer,
       this.terminal.cols,
@@ -666,16 +669,26 @@ class HeadlessCommandExtractor implements CommandExtractor {
       line.prompt,
       afterLineFeed,
       this.knownPrompts,
+      endRow,
     );
   }
 
+  /** The text at the first line feed after Enter, noted then (a marker) and read only if nothing better comes. */
+  private readNotedLineFeed(accepted: AcceptedLine): void {
+    const end = accepted.lineEnd!;
+    accepted.lineEnd = undefined;
+    if (!end.isDisposed) accepted.text = this.read(accepted, true, end.line);
+    end.dispose();
+  }
+
   /** A line bound at a shell mark (a prompt start, or OSC 133 B): its text from that column on. */
-  private readFromMark(line: AcceptedLine, startRow: number, afterLineFeed: boolean): string {
+  private readFromMark(line: AcceptedLine, startRow: number, afterLineFeed: boolean, endRow: number): string {
     const buffer = this.buffer;
-    const cursor = cursorRow(buffer);
-    let lastRow = afterLineFeed ? cursor - 1 : cursor;
+    const cursor = endRow >= 0 ? endRow + 1 : cursorRow(buffer);
+    let lastRow = afterLineFeed || endRow >= 0 ? cursor - 1 : cursor;
     if (
       !afterLineFeed &&
+      endRow < 0 &&
       lastRow > startRow &&
       buffer.cursorX === 0 &&
       (buffer.getLine(lastRow)?.translateToString(true) ?? '') === ''
@@ -732,7 +745,11 @@ class HeadlessCommandExtractor implements CommandExtractor {
       return;
     }
     if (accepted.certainty < Certainty.AtLineFeed) {
-      accepted.text = this.read(accepted, true);
+      // With bracketed paste on, the shell's accept (right after this
+      // newline) is read instead; note where the line ended in case it never comes.
+      if (accepted.expectAccept) accepted.lineEnd = this.terminal.registerMarker(-1);
+      else accepted.text = this.read(accepted, true);
+      accepted.readAtEnter = true;
       accepted.certainty = Certainty.AtLineFeed;
     }
     // A shell without bracketed paste (dash, busybox, bash < 5.1) gives no
@@ -813,6 +830,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
         if (accepted.certainty < Certainty.AtAccept && accepted.lineFeeds <= MAX_LINE_FEEDS_BEFORE_ACCEPT) {
           accepted.text = this.read(accepted, false);
           accepted.certainty = Certainty.AtAccept;
+          accepted.lineEnd?.dispose();
+          accepted.lineEnd = undefined;
         }
         this.commitAccepted();
       }
@@ -849,6 +868,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
         if (accepted !== undefined) {
           if (accepted.certainty < Certainty.AtAccept) accepted.text = this.read(accepted, false);
           accepted.certainty = Certainty.AtAccept;
+          accepted.lineEnd?.dispose();
+          accepted.lineEnd = undefined;
           this.commitAccepted();
         }
         if (this.open !== undefined) this.runOpenAsIs(true);
@@ -875,6 +896,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private commitAccepted(): void {
     const accepted = this.accepted!;
     if (accepted.certainty === Certainty.AtEnter && !accepted.readAtEnter) this.readAtEnter(accepted);
+    if (accepted.lineEnd !== undefined) this.readNotedLineFeed(accepted);
     this.accepted = undefined;
     // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
     this.lastCommittedMarker?.dispose();
