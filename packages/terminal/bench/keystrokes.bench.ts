@@ -31,6 +31,7 @@ const output = session
 const outputBytes = output.reduce((sum, bytes) => sum + bytes.length, 0);
 for (let run = 0; run < Number(process.env.RUNS ?? 3); run++) {
   const bareStart = performance.now();
+  const bareCpu = process.cpuUsage();
   const terminal = new Terminal({ cols: 120, rows: 40, scrollback: 100, allowProposedApi: true });
   await new Promise<void>((resolve) => {
     for (const bytes of output) terminal.write(bytes);
@@ -38,13 +39,18 @@ for (let run = 0; run < Number(process.env.RUNS ?? 3); run++) {
   });
   terminal.dispose();
   const bareMs = performance.now() - bareStart;
+  const bareCpuUsage = process.cpuUsage(bareCpu);
+  const bareCpuMs = (bareCpuUsage.user + bareCpuUsage.system) / 1000;
   console.log(
     `bare @xterm/headless: ${(outputBytes / 1e6).toFixed(1)} MB in ${bareMs.toFixed(0)} ms: ${(outputBytes / 1e3 / bareMs).toFixed(1)} MB/s`,
   );
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const events = await extractCommands(session, { cols: 120, rows: 40 });
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
-    `extractor: ${events.length} events in ${ms.toFixed(0)} ms: ${((events.length / ms) * 1000).toFixed(0)} commands/s, ${(outputBytes / 1e3 / ms).toFixed(1)} MB/s of output`,
+    `extractor: ${events.length} events in ${ms.toFixed(0)} ms: ${((events.length / ms) * 1000).toFixed(0)} commands/s, ${(outputBytes / 1e3 / ms).toFixed(1)} MB/s of output; CPU ${cpuMs.toFixed(0)} ms: ${((events.length / cpuMs) * 1000).toFixed(0)} commands per CPU-second`,
   );
 }

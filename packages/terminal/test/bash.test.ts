@@ -325,7 +325,7 @@ describe.each([
           ...command('echo done'),
         ],
       };
-      const { trace, live, offline } = await liveAndOffline(spec);
+      const { live, offline } = await liveAndOffline(spec);
       expect(commandTexts(offline)).toEqual([
         ...pasted,
         'for i in 1 2; do\necho loop-$i\ndone',
