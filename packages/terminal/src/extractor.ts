@@ -236,6 +236,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private waitingHead = 0;
   private open: OpenCommand | undefined;
   private running: RunningCommand | undefined;
+  /** A queued entry (keys, resize, gap, end) is being handled, not output being parsed. */
+  private handlingEntry = false;
   /** Where the last committed line started. */
   private lastCommittedMarker: IMarker | undefined;
   /** Bracketed paste is on: the shell is reading a line (bash ≥ 5.1, zsh). */
@@ -460,6 +462,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const b = queue.extraB[index]!;
     this.pendingBytes -= queue.costs[index]!;
     queue.shift();
+    this.handlingEntry = true;
     try {
       switch (kind) {
         case EntryKind.Output:
@@ -481,6 +484,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
       }
     } catch (error) {
       this.callbackError ??= error;
+    } finally {
+      this.handlingEntry = false;
     }
   }
 
@@ -976,10 +981,16 @@ class HeadlessCommandExtractor implements CommandExtractor {
     };
   }
 
-  /** No end signal from the shell: the command's last output before the person typed again. */
+  /**
+   * No end signal from the shell: the command's last output before the
+   * person typed again or, when the next line shows up in the middle of an
+   * output chunk, that chunk (so the answer does not depend on where the
+   * output was cut).
+   */
   private finishRunningWithoutSignal(): void {
     const running = this.running!;
-    this.finishRunning(running.keysSeen ? running.outputBeforeKeys : running.lastOutputOffsetNs);
+    if (running.keysSeen) this.finishRunning(running.outputBeforeKeys);
+    else this.finishRunning(this.handlingEntry ? running.lastOutputOffsetNs : this.currentOffsetNs);
   }
 
   private finishRunning(endedOffsetNs: number | undefined): void {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   type CommandTerminalEvent,
+  createCommandExtractor,
   extractCommands,
   type TerminalEvent,
   type TerminalStreamEvent,
@@ -335,5 +336,52 @@ describe('shell integration marks (OSC 133 / 633)', () => {
       { text: 'echo 1', exitCode: 0, source: 'pasted' },
       { text: 'echo 2', exitCode: 7, source: 'pasted' },
     ]);
+  });
+});
+
+describe('live equals offline, and output split anywhere changes nothing', () => {
+  /** The live path: everything queued at once, never awaited. */
+  async function live(events: TerminalStreamEvent[]): Promise<TerminalEvent[]> {
+    const extractor = createCommandExtractor();
+    for (const event of events) {
+      if (event.kind === 'output') extractor.output(event.bytes, event.offsetNs);
+      else if (event.kind === 'input') extractor.input(event.bytes, event.offsetNs);
+      else extractor.resize(event.cols, event.rows, event.offsetNs);
+    }
+    return extractor.end(events.at(-1)!.offsetNs);
+  }
+
+  const streams: Array<[string, () => StreamBuilder]> = [
+    [
+      'a 20-line paste (bash)',
+      () =>
+        typeAhead(
+          BASH,
+          Array.from({ length: 20 }, (_, i) => `echo ${i}`),
+          [20],
+        ),
+    ],
+    [
+      'type-ahead in three writes (busybox)',
+      () => typeAhead(BUSYBOX, ['a 1', 'b 2', 'c 3', 'd 4'], [1, 2, 1]),
+    ],
+    ['a heredoc (bash)', () => multiLine(BASH, ['cat <<-"EOF"', 'body', 'EOF'], 'body\r\n')],
+    ['a for block (busybox)', () => multiLine(BUSYBOX, ['for i in 1 2', 'do echo $i', 'done'], '1\r\n2\r\n')],
+  ];
+
+  test.each(streams)('%s', async (_name, build) => {
+    const { events } = build();
+    const offline = await extractCommands(events, { endedOffsetNs: events.at(-1)!.offsetNs });
+    expect(commands(offline).length).toBeGreaterThan(0);
+    expect(await live(events)).toEqual(offline);
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
+      if (event.kind !== 'output') continue;
+      for (let at = 1; at < event.bytes.length; at++) {
+        expect(
+          await extractCommands(splitEvent(events, index, at), { endedOffsetNs: events.at(-1)!.offsetNs }),
+        ).toEqual(offline);
+      }
+    }
   });
 });
