@@ -42,7 +42,7 @@ for (let run = 0; run < Number(process.env.RUNS ?? 3); run++) {
   const bareCpuUsage = process.cpuUsage(bareCpu);
   const bareCpuMs = (bareCpuUsage.user + bareCpuUsage.system) / 1000;
   console.log(
-    `bare @xterm/headless: ${(outputBytes / 1e6).toFixed(1)} MB in ${bareMs.toFixed(0)} ms: ${(outputBytes / 1e3 / bareMs).toFixed(1)} MB/s`,
+    `bare @xterm/headless: ${(outputBytes / 1e6).toFixed(1)} MB in ${bareMs.toFixed(0)} ms: ${(outputBytes / 1e3 / bareMs).toFixed(1)} MB/s; CPU ${bareCpuMs.toFixed(0)} ms`,
   );
   const start = performance.now();
   const cpuStart = process.cpuUsage();
