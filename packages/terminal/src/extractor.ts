@@ -236,6 +236,10 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private waitingHead = 0;
   private open: OpenCommand | undefined;
   private running: RunningCommand | undefined;
+  /** Lines were taken from their keys and the shell has not shown its prompt since: the screen is behind. */
+  private keysAhead = false;
+  /** The shell sends OSC 133/633 marks. */
+  private marksSeen = false;
   /** A queued entry (keys, resize, gap, end) is being handled, not output being parsed. */
   private handlingEntry = false;
   /** Where the last committed line started. */
@@ -468,6 +472,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
         case EntryKind.Output:
           this.outputBytes += payload!.length;
           if (this.running !== undefined) this.running.lastOutputOffsetNs = offsetNs;
+          if (this.keysAhead) this.checkKeysAhead();
           break;
         case EntryKind.Input:
           this.handleInput(payload!, offsetNs);
@@ -511,6 +516,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
     }
     let enters = 0;
     let acceptedHere: AcceptedLine | undefined;
+    let byKeys: WaitingEnter[] | undefined;
     const waitingBefore = this.waiting.length;
     for (let i = 0; i < bytes.length; i++) {
       const meaning = scanner.step(bytes[i]!);
@@ -526,6 +532,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       const shellIsReading =
         this.accepted === undefined &&
         this.waitingCount === 0 &&
+        !this.keysAhead &&
         // A shell that turns bracketed paste on at its prompts is still running the last command.
         !(this.running?.endsAtPrompt === true && !this.bracketedPaste);
       const running = this.running;
@@ -553,8 +560,18 @@ class HeadlessCommandExtractor implements CommandExtractor {
       const keys = scanner.takeKeys();
       if (shellIsReading) {
         acceptedHere = this.acceptLine(offsetNs, sources, keys);
+      } else if (this.keysAhead && keys !== '' && this.waitingCount === 0 && this.accepted === undefined) {
+        // More plain lines before the shell caught up with the ones taken from their keys.
+        byKeys ??= [];
+        byKeys.push({ offsetNs, sources, keys });
       } else if (this.waitingCount < MAX_WAITING_ENTERS) {
         this.waiting.push({ offsetNs, sources, keys });
+      }
+    }
+    if (byKeys !== undefined) {
+      for (const entry of byKeys) {
+        if (enters > 1) entry.sources |= LineSource.Pasted;
+        this.commitByKeys(entry.offsetNs, entry.sources, entry.keys);
       }
     }
     if (enters < 2) return;
@@ -562,6 +579,60 @@ class HeadlessCommandExtractor implements CommandExtractor {
     if (acceptedHere !== undefined) acceptedHere.sources |= LineSource.Pasted;
     for (let i = Math.max(waitingBefore, this.waitingHead); i < this.waiting.length; i++)
       this.waiting[i]!.sources |= LineSource.Pasted;
+    if (acceptedHere !== undefined && this.accepted === acceptedHere) this.commitPastedByKeys(acceptedHere);
+  }
+
+  /**
+   * Several plain lines in one write to a shell without bracketed paste
+   * (busybox, dash) that was waiting for a line: it reads them exactly as
+   * sent, and busybox shows none of them while more input waits (its
+   * continuation prompts pile up on one row), so they are taken from the
+   * keys, in order. Lines with editing keys are left to the screen.
+   */
+  private commitPastedByKeys(first: AcceptedLine): void {
+    if (first.expectAccept || first.keys === '' || this.marksSeen) return;
+    for (let i = this.waitingHead; i < this.waiting.length; i++) if (this.waiting[i]!.keys === '') return;
+    first.text = first.keys;
+    first.certainty = Certainty.AtAccept;
+    this.commitAccepted();
+    while (this.waitingCount > 0) {
+      const entry = this.shiftWaiting();
+      this.commitByKeys(entry.offsetNs, entry.sources, entry.keys);
+    }
+    this.keysAhead = true;
+  }
+
+  private commitByKeys(offsetNs: number, sources: number, keys: string): void {
+    this.accepted = {
+      marker: undefined,
+      // Unknown: the grammar alone says whether it continues the command before it.
+      prompt: '',
+      startCol: -1,
+      promptKnown: true,
+      startedOffsetNs: offsetNs,
+      text: keys,
+      certainty: Certainty.AtAccept,
+      lineFeeds: 0,
+      sources,
+      keys,
+      expectAccept: false,
+      readAtEnter: true,
+    };
+    this.commitAccepted();
+  }
+
+  /** After output: the shell caught up when its prompt is at the cursor with nothing typed after it. */
+  private checkKeysAhead(): void {
+    const buffer = this.buffer;
+    const row = buffer.getLine(cursorRow(buffer));
+    if (row === undefined || row.translateToString(true, buffer.cursorX) !== '') return;
+    const { prompt } = promptAtCursor(buffer);
+    for (const known of this.knownPrompts) {
+      if (prompt.endsWith(known)) {
+        this.keysAhead = false;
+        return;
+      }
+    }
   }
 
   /**
@@ -849,6 +920,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   /** OSC 133 / 633: A prompt start, B prompt end (command start), C executed, D[;exit] finished. */
   private handleShellMark(data: string): boolean {
     if (this.buffer.type === 'alternate' || data.length === 0) return false;
+    this.marksSeen = true;
     switch (data.charCodeAt(0)) {
       case 0x41: // A
         if (this.accepted !== undefined) this.commitAccepted();
@@ -906,7 +978,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
     this.lastCommittedMarker?.dispose();
     this.lastCommittedMarker = accepted.marker;
-    const lineText = trimLineEnds(accepted.text);
+    const lineText = trimLineEnds(this.textAsTheShellSawIt(accepted));
     let open = this.open;
     if (open !== undefined && open.firstPrompt !== '' && accepted.prompt === open.firstPrompt) {
       // Back at the first line's prompt, not a continuation one: the shell
@@ -958,6 +1030,28 @@ class HeadlessCommandExtractor implements CommandExtractor {
         sources: open.sources,
       };
     }
+  }
+
+  /**
+   * The screen's text of the line, or the keys typed for it when the shell
+   * read them without showing them. Readline, and busybox's line editor,
+   * skip redrawing while more input is already waiting (a paste, tmux
+   * send-keys, type-ahead), so such a line may never appear on the screen:
+   * - a line the line editor accepted (bracketed paste turned off right
+   *   after it, or OSC 133 C) with nothing on the screen: its keys;
+   * - a pasted line in a shell without bracketed paste whose row shows
+   *   something else (the command's output printed where the echo would
+   *   be): its keys.
+   * Keys are only used when they were not edited (plain printable text), so
+   * they are exactly what the shell read.
+   */
+  private textAsTheShellSawIt(accepted: AcceptedLine): string {
+    const keys = accepted.keys;
+    const screen = accepted.text;
+    if (keys === '' || screen.trim() === keys.trim()) return screen;
+    if (accepted.expectAccept)
+      return accepted.certainty === Certainty.AtAccept && screen.trim() === '' ? keys : screen;
+    return accepted.sources & LineSource.Pasted && accepted.certainty >= Certainty.AtLineFeed ? keys : screen;
   }
 
   /** The open command, complete or not, as one command the shell ran. */

@@ -48,12 +48,10 @@ export async function extractCommands(
   try {
     // A sync iterable (an array) is walked without a promise per event: the
     // only awaits are for the emulator, when the queue is half full.
-    const iterable: Iterable<TerminalStreamEvent> | AsyncIterable<TerminalStreamEvent> =
-      Symbol.iterator in events ? events : events;
     const sync = Symbol.iterator in events;
     const iterator = sync
-      ? (iterable as Iterable<TerminalStreamEvent>)[Symbol.iterator]()
-      : (iterable as AsyncIterable<TerminalStreamEvent>)[Symbol.asyncIterator]();
+      ? (events as Iterable<TerminalStreamEvent>)[Symbol.iterator]()
+      : (events as AsyncIterable<TerminalStreamEvent>)[Symbol.asyncIterator]();
     for (;;) {
       const next = sync
         ? (iterator as Iterator<TerminalStreamEvent>).next()
