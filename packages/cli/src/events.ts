@@ -115,6 +115,11 @@ export interface CommandEventFields extends Envelope<'command'> {
   startedOffsetNs: number | null;
   endedOffsetNs: number | null;
   program: string | null;
+  /** How a terminal command was entered ("typed", "pasted", "recalled", "completed"), null when not recorded. */
+  inputSource: string | null;
+  /** Every program a terminal command runs ([] when not recorded). */
+  programs: string[];
+  exitCode: number | null;
 }
 
 export interface QueryEventFields extends Envelope<'query'> {
@@ -316,6 +321,9 @@ export function frameEvent(frame: DecodedFrame, options: EventOptions): Timeline
         startedOffsetNs: command.startedOffsetNs || null,
         endedOffsetNs: command.endedOffsetNs || null,
         program: text(command.program),
+        inputSource: text(command.inputSource),
+        programs: command.programs ?? [],
+        exitCode: command.exitCode ?? null,
       };
     }
     case 'query': {

@@ -3,8 +3,17 @@ import type { TimelineEvent } from './events.js';
 import { formatBytes, formatDuration, formatOffset } from './format.js';
 import type { InspectReport } from './inspect.js';
 
+/** Continuation lines of a multi-line command line up under the timeline's text column, then 4 more. */
+const CONTINUATION_INDENT = ' '.repeat(2 + 10 + 2 + 4);
+
 const oneLine = (value: string, max = 200): string => {
   const flat = value.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+/** A continuation line of a command: its indentation kept, control characters as spaces. */
+const indentedLine = (value: string, max = 200): string => {
+  const flat = value.replace(/\s/g, ' ').trimEnd();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
@@ -158,7 +167,14 @@ export function describeEvent(event: TimelineEvent, options: { resizes?: boolean
         : event.source && event.source !== 'terminal'
           ? ` (${event.source})`
           : '';
-      return `${streamTag(event.streamId)}$ ${oneLine(event.text)}${how}`;
+      const pasted = event.inputSource === 'pasted' ? '[pasted] ' : '';
+      const exit = event.exitCode !== null && event.exitCode !== undefined ? ` → exit ${event.exitCode}` : '';
+      // A multi-line command (a for block, a heredoc with its body) keeps its
+      // lines: the first after "$ ", the others indented below it, never
+      // joined with spaces into what would read as one command.
+      const [first = '', ...rest] = event.text.split('\n');
+      const continuation = rest.map((line) => `\n${CONTINUATION_INDENT}${indentedLine(line)}`).join('');
+      return `${streamTag(event.streamId)}$ ${pasted}${oneLine(first)}${how}${exit}${continuation}`;
     }
     case 'query': {
       const outcome = event.errorCode

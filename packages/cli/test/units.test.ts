@@ -1,11 +1,13 @@
-import { isTaplineError } from '@tapline/frames';
+import { isTaplineError, tapline } from '@tapline/frames';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeAsciicast } from '../src/asciicast.js';
+import type { CommandEventFields } from '../src/events.js';
 import { formatBytes, formatDuration, formatOffset, parseTimeToNs } from '../src/format.js';
 import { inspectRecording } from '../src/inspect.js';
 import { renderProgress } from '../src/progress.js';
 import { readRecordingFrames } from '../src/read.js';
+import { describeEvent } from '../src/render.js';
 import { parseManifest } from '../src/source.js';
 import { terminalFrames, writeRecording } from './helpers.js';
 
@@ -203,5 +205,53 @@ describe('damaged input never throws: it is reported', () => {
     const error = await inspectRecording('memory', failing).catch((caught: unknown) => caught);
     expect(isTaplineError(error)).toBe(false);
     expect((error as NodeJS.ErrnoException).code).toBe('EIO');
+  });
+});
+
+describe('command rendering', () => {
+  const command = (fields: Partial<CommandEventFields>): CommandEventFields => ({
+    seq: 1,
+    offsetNs: 0,
+    time: null,
+    type: 'command',
+    streamId: 0,
+    text: '',
+    source: 'terminal',
+    startedOffsetNs: null,
+    endedOffsetNs: null,
+    program: null,
+    inputSource: null,
+    programs: [],
+    exitCode: null,
+    ...fields,
+  });
+
+  it('a multi-line command is shown as indented lines with its heredoc body, never joined with spaces', () => {
+    const text = describeEvent(command({ text: 'cat <<EOF > notes\n  indented body\nEOF', program: 'cat' }))!;
+    expect(text.split('\n')).toEqual([
+      '$ cat <<EOF > notes (terminal cat)',
+      `${' '.repeat(18)}  indented body`,
+      `${' '.repeat(18)}EOF`,
+    ]);
+  });
+
+  it('a pasted command is marked, an exit status shown, a typed one-line command unchanged', () => {
+    expect(describeEvent(command({ text: 'echo p1', inputSource: 'pasted', exitCode: 0 }))).toBe(
+      '$ [pasted] echo p1 → exit 0',
+    );
+    expect(describeEvent(command({ text: 'ls -l', inputSource: 'typed' }))).toBe('$ ls -l');
+  });
+
+  it('the new Command fields survive encoding; absent in an old frame they read as unknown', () => {
+    const encoded = tapline.v1.Command.encode({
+      text: 'false',
+      inputSource: 'pasted',
+      programs: ['false'],
+      exitCode: 0,
+    }).finish();
+    const decoded = tapline.v1.Command.decode(encoded);
+    expect([decoded.inputSource, decoded.programs, decoded.exitCode]).toEqual(['pasted', ['false'], 0]);
+    const old = tapline.v1.Command.decode(tapline.v1.Command.encode({ text: 'ls', program: 'ls' }).finish());
+    expect([old.inputSource, old.programs, old.exitCode ?? null]).toEqual(['', [], null]);
   });
 });

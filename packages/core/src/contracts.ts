@@ -233,6 +233,12 @@ export interface CommandEvent {
   startedOffsetNs?: number;
   endedOffsetNs?: number;
   program?: string;
+  /** For "terminal": how the line was entered ("typed", "pasted", "recalled", "completed"). */
+  inputSource?: string;
+  /** For "terminal": every program the command runs, in order. */
+  programs?: string[];
+  /** The exit status the shell reported, when it did. */
+  exitCode?: number;
 }
 
 export interface QueryEvent {

@@ -1,12 +1,7 @@
 // The default analyzers: @tapline/terminal's command extractor on terminal
 // channels and @tapline/sftp's tracker on sftp channels, wired to the recording.
 import { createSftpTracker, type SftpTrackerOptions } from '@tapline/sftp';
-import {
-  type CommandExtractorOptions,
-  createCommandExtractor,
-  programOf,
-  type TerminalEvent,
-} from '@tapline/terminal';
+import { type CommandExtractorOptions, createCommandExtractor, type TerminalEvent } from '@tapline/terminal';
 import type { SftpAnalyzerFactory, TerminalAnalyzerFactory } from './types.js';
 
 /** Options of `terminalCommands()`: the extractor's, without what the proxy sets per channel. */
@@ -30,7 +25,10 @@ export function terminalCommands(options: TerminalCommandsOptions = {}): Termina
           source: 'terminal',
           startedOffsetNs: event.startedOffsetNs,
           ...(event.endedOffsetNs === undefined ? {} : { endedOffsetNs: event.endedOffsetNs }),
-          program: programOf(event.text),
+          program: event.programs[0]?.name ?? '',
+          inputSource: event.source,
+          programs: event.programs.map((program) => program.name),
+          ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
         });
       } else if (event.kind === 'fullscreen') {
         session.command({

@@ -1,11 +1,14 @@
 import { TaplineError } from '@tapline/frames';
-import { InputByte, InputScanner } from './input-scanner.js';
-import { programOf } from './program.js';
-import { cursorRow, promptAtCursor, readCommandLine } from './screen.js';
+import { parseShellText, programOf } from './grammar.js';
+import { InputByte, InputScanner, LineSource } from './input-scanner.js';
+import { cursorRow, logicalEnd, promptAtCursor, readCommandLine, rowsText } from './screen.js';
 import type {
   CommandExtractor,
   CommandExtractorOptions,
   CommandExtractorStats,
+  CommandInputSource,
+  CommandProgram,
+  CommandTerminalEvent,
   FullscreenTerminalEvent,
   TerminalEvent,
 } from './types.js';
@@ -22,8 +25,11 @@ const MAX_ROWS = 1000;
 const MAX_SCROLLBACK = 10_000;
 /** Bash turns bracketed paste off right after the newline that ends the line; look no further. */
 const MAX_LINE_FEEDS_BEFORE_ACCEPT = 16;
-const EMPTY = new Uint8Array(0);
 const MAX_KNOWN_PROMPTS = 4;
+/** Enters waiting for the shell at most; more are counted as lost lines, never queued without bound. */
+const MAX_WAITING_ENTERS = 1024;
+/** The continuation prompt every shell shows by default (PS2). */
+const DEFAULT_CONTINUATION_PROMPT = '> ';
 
 enum EntryKind {
   Output = 0,
@@ -39,23 +45,71 @@ enum Certainty {
   AtEnter = 0,
   /** Read at the first line feed after Enter: the shell moved off the line. */
   AtLineFeed = 1,
-  /** Read when the shell turned bracketed paste off: readline accepted the line (bash ≥ 5.1, zsh). */
+  /** Read when the shell turned bracketed paste off (bash ≥ 5.1, zsh) or marked the command executed (OSC 133 C). */
   AtAccept = 2,
 }
 
 /** A line the person is typing: where it starts on the screen. */
 interface TypedLine {
   marker: IMarker | undefined;
+  /** The prompt before it, "" while unknown (a typed-ahead line whose prompt was not printed yet). */
   prompt: string;
+  /**
+   * The column the shell's prompt (promptKnown false) or the line itself
+   * (promptKnown true) starts at on the marker's row; -1 when the line was
+   * found at the person's first key (the prompt text is used instead).
+   */
+  startCol: number;
+  promptKnown: boolean;
 }
 
-/** A line the person pressed Enter on, until it is final. */
+/** A line the person pressed Enter on, until the shell accepted it. */
 interface AcceptedLine extends TypedLine {
   startedOffsetNs: number;
   text: string;
   certainty: Certainty;
   lineFeeds: number;
+  /** LineSource bits. */
+  sources: number;
+  /** The printable keys typed for it ("" when edited), to find it after an unknown prompt. */
+  keys: string;
+  /** Bracketed paste was on at Enter: the shell turns it off when it accepts the line. */
+  expectAccept: boolean;
+  /** The text was read (at Enter or later); a line never read is read when it is committed. */
+  readAtEnter: boolean;
+  /** Where the line ended at the first line feed, while that text is not read yet. */
+  lineEnd?: IMarker | undefined;
+}
+
+/** An Enter pressed while the shell was still busy with an earlier line (type-ahead, several lines in one write). */
+interface WaitingEnter {
+  offsetNs: number;
+  sources: number;
+  keys: string;
+}
+
+/** The lines of a command the shell is still reading (its continuation prompt, PS2). */
+interface OpenCommand {
+  text: string;
+  /** The prompt of its first line: a line typed after the same prompt is a new command. */
+  firstPrompt: string;
+  startedOffsetNs: number;
+  sources: number;
+}
+
+/** A complete command the shell is running, until it is over. */
+interface RunningCommand {
+  text: string;
+  startedOffsetNs: number;
+  sources: number;
+  programs: CommandProgram[];
   lastOutputOffsetNs: number | undefined;
+  exitCode: number | undefined;
+  /** Accepted with bracketed paste on: the shell turns it on again at its next prompt, which ends the command. */
+  endsAtPrompt: boolean;
+  /** The last output before the person typed ahead (the echo of what they type is not the command's). */
+  outputBeforeKeys: number | undefined;
+  keysSeen: boolean;
 }
 
 function invalid(message: string): TaplineError {
@@ -69,6 +123,18 @@ function checkOffset(offsetNs: number): void {
 
 function checkBytes(bytes: Uint8Array): void {
   if (!(bytes instanceof Uint8Array)) throw invalid('bytes must be a Uint8Array');
+}
+
+function sourceOf(sources: number): CommandInputSource {
+  if (sources & LineSource.Pasted) return 'pasted';
+  if (sources & LineSource.Recalled) return 'recalled';
+  if (sources & LineSource.Completed) return 'completed';
+  return 'typed';
+}
+
+/** Trailing blanks of each line are the screen's, not the command's. */
+function trimLineEnds(text: string): string {
+  return text.includes('\n') ? text.replace(/[ \t]+$/gm, '') : text.trimEnd();
 }
 
 function clampSize(value: number | undefined, fallback: number, max: number): number {
@@ -146,7 +212,9 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private readonly maxPendingBytes: number;
   private readonly onEvent: ((event: TerminalEvent) => void) | undefined;
   private readonly retained: TerminalEvent[] | undefined;
-  private readonly onParsed = (): void => this.handleHead();
+  private readonly onParsed = (): void => this.handleParsed();
+  /** xterm's `terminal.buffer` getter checks the proposed-API flag on every call: taken once. */
+  private readonly buffers: XtermTerminal['buffer'];
 
   private pendingBytes = 0;
   private droppedBytes = 0;
@@ -163,6 +231,21 @@ class HeadlessCommandExtractor implements CommandExtractor {
 
   private line: TypedLine | undefined;
   private accepted: AcceptedLine | undefined;
+  /** Enters after `accepted`'s, oldest first, until the shell reads their lines. */
+  private readonly waiting: WaitingEnter[] = [];
+  private waitingHead = 0;
+  private open: OpenCommand | undefined;
+  private running: RunningCommand | undefined;
+  /** Lines were taken from their keys and the shell has not shown its prompt since: the screen is behind. */
+  private keysAhead = false;
+  /** The shell sends OSC 133/633 marks. */
+  private marksSeen = false;
+  /** A queued entry (keys, resize, gap, end) is being handled, not output being parsed. */
+  private handlingEntry = false;
+  /** Where the last committed line started. */
+  private lastCommittedMarker: IMarker | undefined;
+  /** Bracketed paste is on: the shell is reading a line (bash ≥ 5.1, zsh). */
+  private bracketedPaste = false;
   private fullscreen: Omit<FullscreenTerminalEvent, 'endedOffsetNs'> | undefined;
   /** The command line that last started a full-screen program, until the person types again. */
   private launcher: { text: string; program: string } | undefined;
@@ -194,13 +277,17 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // These fire synchronously while xterm parses, at the exact byte, so the
     // result does not depend on how the output was cut into chunks.
     this.terminal.onLineFeed(() => this.handleLineFeed());
-    this.terminal.buffer.onBufferChange((buffer) => this.handleBufferChange(buffer));
+    this.buffers = this.terminal.buffer;
+    this.buffers.onBufferChange((buffer) => this.handleBufferChange(buffer));
     this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) =>
       this.handleMode(params, true),
     );
     this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) =>
       this.handleMode(params, false),
     );
+    // Shell integration (FinalTerm's OSC 133, VS Code's OSC 633): exact prompt and command marks.
+    this.terminal.parser.registerOscHandler(133, (data) => this.handleShellMark(data));
+    this.terminal.parser.registerOscHandler(633, (data) => this.handleShellMark(data));
   }
 
   get stats(): Readonly<CommandExtractorStats> {
@@ -336,9 +423,16 @@ class HeadlessCommandExtractor implements CommandExtractor {
     a = 0,
     b = 0,
   ): void {
+    const idle = this.queue.length === 0;
     this.queue.push(kind, offsetNs, cost, payload, a, b);
     this.pendingBytes += cost;
-    this.terminal.write(kind === EntryKind.Output ? payload! : EMPTY, this.onParsed);
+    // Only output goes through xterm's write queue. Keystrokes, resizes and
+    // gaps need nothing parsed after them: they are handled at once when
+    // xterm has nothing pending, else right after the output before them is
+    // parsed (in that output's write callback). One write and one callback
+    // per output chunk, none per keystroke.
+    if (kind === EntryKind.Output) this.terminal.write(payload!, this.onParsed);
+    else if (idle) this.handleWaitingEntries();
   }
 
   // ---- Processing (xterm's write callbacks, in stream order) ----
@@ -348,8 +442,21 @@ class HeadlessCommandExtractor implements CommandExtractor {
     return this.queue.offsets[this.queue.head]!;
   }
 
-  private handleHead(): void {
+  /** xterm has parsed the output at the head of the queue: handle it and the entries up to the next output. */
+  private handleParsed(): void {
     if (this.disposed) return;
+    this.handleHead();
+    this.handleWaitingEntries();
+  }
+
+  private handleWaitingEntries(): void {
+    const queue = this.queue;
+    while (!this.disposed && queue.length > 0 && queue.kinds[queue.head] !== EntryKind.Output)
+      this.handleHead();
+    if (queue.length === 0) this.resolveDrainWaiters();
+  }
+
+  private handleHead(): void {
     const queue = this.queue;
     const index = queue.head;
     const kind = queue.kinds[index] as EntryKind;
@@ -359,11 +466,13 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const b = queue.extraB[index]!;
     this.pendingBytes -= queue.costs[index]!;
     queue.shift();
+    this.handlingEntry = true;
     try {
       switch (kind) {
         case EntryKind.Output:
           this.outputBytes += payload!.length;
-          if (this.accepted !== undefined) this.accepted.lastOutputOffsetNs = offsetNs;
+          if (this.running !== undefined) this.running.lastOutputOffsetNs = offsetNs;
+          if (this.keysAhead) this.checkKeysAhead();
           break;
         case EntryKind.Input:
           this.handleInput(payload!, offsetNs);
@@ -380,8 +489,9 @@ class HeadlessCommandExtractor implements CommandExtractor {
       }
     } catch (error) {
       this.callbackError ??= error;
+    } finally {
+      this.handlingEntry = false;
     }
-    if (queue.length === 0) this.resolveDrainWaiters();
   }
 
   private resolveDrainWaiters(): void {
@@ -392,7 +502,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   }
 
   private get buffer(): IBuffer {
-    return this.terminal.buffer.active;
+    return this.buffers.active;
   }
 
   private handleInput(bytes: Uint8Array, offsetNs: number): void {
@@ -400,49 +510,234 @@ class HeadlessCommandExtractor implements CommandExtractor {
     if (this.buffer.type === 'alternate') {
       // Keystrokes inside a full-screen program are its business, not commands.
       for (let i = 0; i < bytes.length; i++) scanner.step(bytes[i]!);
+      scanner.takeSources();
+      scanner.takeKeys();
       return;
     }
+    let enters = 0;
+    let acceptedHere: AcceptedLine | undefined;
+    let byKeys: WaitingEnter[] | undefined;
+    const waitingBefore = this.waiting.length;
     for (let i = 0; i < bytes.length; i++) {
       const meaning = scanner.step(bytes[i]!);
       if (meaning === InputByte.None) continue;
-      if (this.line === undefined) this.beginLine();
-      if (meaning === InputByte.Enter) this.acceptLine(offsetNs);
+      if (this.accepted !== undefined && this.isStale(this.accepted)) {
+        // The Enters typed ahead went to a program's read, not to the shell: the person is typing this line now.
+        this.accepted.lineEnd?.dispose();
+        this.line = this.accepted;
+        this.accepted = undefined;
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      }
+      const shellIsReading =
+        this.accepted === undefined &&
+        this.waitingCount === 0 &&
+        !this.keysAhead &&
+        // A shell that turns bracketed paste on at its prompts is still running the last command.
+        !(this.running?.endsAtPrompt === true && !this.bracketedPaste);
+      const running = this.running;
+      if (!shellIsReading && running !== undefined && !running.keysSeen) {
+        running.keysSeen = true;
+        running.outputBeforeKeys = running.lastOutputOffsetNs;
+      }
+      if (meaning === InputByte.Interrupt) {
+        scanner.takeSources();
+        scanner.takeKeys();
+        if (shellIsReading) {
+          // Ctrl-C at a continuation prompt drops the whole command; the shell ran none of it.
+          this.open = undefined;
+        } else if (this.accepted === undefined) {
+          // Ctrl-C while a command runs: the terminal discards the keys typed ahead.
+          this.waiting.length = 0;
+          this.waitingHead = 0;
+        }
+        continue;
+      }
+      if (shellIsReading && this.line === undefined) this.beginLine();
+      if (meaning !== InputByte.Enter) continue;
+      enters++;
+      const sources = scanner.takeSources();
+      const keys = scanner.takeKeys();
+      if (shellIsReading) {
+        acceptedHere = this.acceptLine(offsetNs, sources, keys);
+      } else if (this.keysAhead && keys !== '' && this.waitingCount === 0 && this.accepted === undefined) {
+        // More plain lines before the shell caught up with the ones taken from their keys.
+        byKeys ??= [];
+        byKeys.push({ offsetNs, sources, keys });
+      } else if (this.waitingCount < MAX_WAITING_ENTERS) {
+        this.waiting.push({ offsetNs, sources, keys });
+      }
     }
+    if (byKeys !== undefined) {
+      for (const entry of byKeys) {
+        if (enters > 1) entry.sources |= LineSource.Pasted;
+        this.commitByKeys(entry.offsetNs, entry.sources, entry.keys);
+      }
+    }
+    if (enters < 2) return;
+    // Several lines in one write: a paste (or send-keys, or type-ahead read at once).
+    if (acceptedHere !== undefined) acceptedHere.sources |= LineSource.Pasted;
+    for (let i = Math.max(waitingBefore, this.waitingHead); i < this.waiting.length; i++)
+      this.waiting[i]!.sources |= LineSource.Pasted;
+    if (acceptedHere !== undefined && this.accepted === acceptedHere) this.commitPastedByKeys(acceptedHere);
+  }
+
+  /**
+   * Several plain lines in one write to a shell without bracketed paste
+   * (busybox, dash) that was waiting for a line: it reads them exactly as
+   * sent, and busybox shows none of them while more input waits (its
+   * continuation prompts pile up on one row), so they are taken from the
+   * keys, in order. Lines with editing keys are left to the screen.
+   */
+  private commitPastedByKeys(first: AcceptedLine): void {
+    if (first.expectAccept || first.keys === '' || this.marksSeen) return;
+    for (let i = this.waitingHead; i < this.waiting.length; i++) if (this.waiting[i]!.keys === '') return;
+    first.text = first.keys;
+    first.certainty = Certainty.AtAccept;
+    this.commitAccepted();
+    while (this.waitingCount > 0) {
+      const entry = this.shiftWaiting();
+      this.commitByKeys(entry.offsetNs, entry.sources, entry.keys);
+    }
+    this.keysAhead = true;
+  }
+
+  private commitByKeys(offsetNs: number, sources: number, keys: string): void {
+    this.accepted = {
+      marker: undefined,
+      // Unknown: the grammar alone says whether it continues the command before it.
+      prompt: '',
+      startCol: -1,
+      promptKnown: true,
+      startedOffsetNs: offsetNs,
+      text: keys,
+      certainty: Certainty.AtAccept,
+      lineFeeds: 0,
+      sources,
+      keys,
+      expectAccept: false,
+      readAtEnter: true,
+    };
+    this.commitAccepted();
+  }
+
+  /** After output: the shell caught up when its prompt is at the cursor with nothing typed after it. */
+  private checkKeysAhead(): void {
+    const buffer = this.buffer;
+    const row = buffer.getLine(cursorRow(buffer));
+    if (row === undefined || row.translateToString(true, buffer.cursorX) !== '') return;
+    const { prompt } = promptAtCursor(buffer);
+    for (const known of this.knownPrompts) {
+      if (prompt.endsWith(known)) {
+        this.keysAhead = false;
+        return;
+      }
+    }
+  }
+
+  /**
+   * A line bound at the shell's prompt for a typed-ahead Enter that the shell
+   * is reading with nothing after the prompt, when the person types again:
+   * a program read that Enter (a cooked `read`, a y/N answer) before the prompt.
+   */
+  private isStale(accepted: AcceptedLine): boolean {
+    if (accepted.startCol < 0 || accepted.promptKnown || !this.bracketedPaste) return false;
+    // Nothing after the prompt the cursor is at: the shell is waiting for keys, not showing the typed-ahead line.
+    const { prompt } = promptAtCursor(this.buffer);
+    for (const known of this.knownPrompts) if (prompt.endsWith(known)) return true;
+    return this.open !== undefined && prompt.endsWith(DEFAULT_CONTINUATION_PROMPT);
+  }
+
+  private get waitingCount(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  private shiftWaiting(): WaitingEnter {
+    const entry = this.waiting[this.waitingHead++]!;
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    }
+    return entry;
   }
 
   /** The person started typing: the line starts at the cursor, after the prompt. */
   private beginLine(): void {
-    if (this.accepted !== undefined) this.finishAccepted(this.accepted.lastOutputOffsetNs);
+    // Without an end signal from the shell, typing again ends the last command.
+    if (this.running !== undefined) this.finishRunningWithoutSignal();
     this.launcher = undefined;
     const buffer = this.buffer;
     const { firstRow, prompt } = promptAtCursor(buffer);
     const marker = this.terminal.registerMarker(firstRow - cursorRow(buffer));
-    this.line = { marker, prompt };
-    if (prompt.trim() !== '' && this.knownPrompts[0] !== prompt) {
-      const known = this.knownPrompts.indexOf(prompt);
-      if (known !== -1) this.knownPrompts.splice(known, 1);
-      else if (this.knownPrompts.length === MAX_KNOWN_PROMPTS) this.knownPrompts.pop();
-      this.knownPrompts.unshift(prompt);
-    }
+    this.line = { marker, prompt, startCol: -1, promptKnown: true };
+    this.learnPrompt(prompt);
   }
 
-  private acceptLine(offsetNs: number): void {
+  private learnPrompt(prompt: string): void {
+    if (prompt.trim() === '' || this.knownPrompts[0] === prompt) return;
+    const known = this.knownPrompts.indexOf(prompt);
+    if (known !== -1) this.knownPrompts.splice(known, 1);
+    else if (this.knownPrompts.length === MAX_KNOWN_PROMPTS) this.knownPrompts.pop();
+    this.knownPrompts.unshift(prompt);
+  }
+
+  private acceptLine(offsetNs: number, sources: number, keys: string): AcceptedLine {
     const line = this.line!;
     this.line = undefined;
-    this.accepted = {
+    const accepted: AcceptedLine = {
       marker: line.marker,
       prompt: line.prompt,
+      startCol: line.startCol,
+      promptKnown: line.promptKnown,
       startedOffsetNs: offsetNs,
-      text: this.read(line, false),
+      text: '',
       certainty: Certainty.AtEnter,
       lineFeeds: 0,
-      lastOutputOffsetNs: undefined,
+      sources,
+      keys,
+      expectAccept: this.bracketedPaste,
+      readAtEnter: false,
+    };
+    // A shell with bracketed paste on will say when it accepted the line
+    // (and echo it first): the text is read then. Otherwise it is read now,
+    // in case no newline ever comes.
+    if (!accepted.expectAccept) this.readAtEnter(accepted);
+    this.accepted = accepted;
+    return accepted;
+  }
+
+  private readAtEnter(accepted: AcceptedLine): void {
+    accepted.text = this.read(accepted, false);
+    accepted.readAtEnter = true;
+  }
+
+  /** The next waiting Enter's line starts here: where the shell is printing its next prompt. */
+  private bindWaiting(promptKnown: boolean): void {
+    const entry = this.shiftWaiting();
+    const buffer = this.buffer;
+    const marker = this.terminal.registerMarker(0);
+    const prompt = promptKnown ? promptAtCursor(buffer).prompt : '';
+    if (promptKnown) this.learnPrompt(prompt);
+    this.accepted = {
+      marker,
+      prompt,
+      startCol: buffer.cursorX,
+      promptKnown,
+      startedOffsetNs: entry.offsetNs,
+      text: '',
+      certainty: Certainty.AtEnter,
+      lineFeeds: 0,
+      sources: entry.sources,
+      keys: entry.keys,
+      expectAccept: this.bracketedPaste,
+      readAtEnter: true,
     };
   }
 
-  private read(line: TypedLine, afterLineFeed: boolean): string {
+  private read(line: AcceptedLine, afterLineFeed: boolean, endRow = -1): string {
     const marker = line.marker;
     const startRow = marker === undefined || marker.isDisposed ? -1 : marker.line;
+    if (line.startCol >= 0 && startRow >= 0) return this.readFromMark(line, startRow, afterLineFeed, endRow);
     return readCommandLine(
       this.buffer,
       this.terminal.cols,
@@ -450,52 +745,361 @@ class HeadlessCommandExtractor implements CommandExtractor {
       line.prompt,
       afterLineFeed,
       this.knownPrompts,
+      endRow,
     );
   }
 
-  private finishAccepted(endedOffsetNs: number | undefined): void {
-    const accepted = this.accepted!;
-    this.accepted = undefined;
-    accepted.marker?.dispose();
-    const text = accepted.text.trim();
-    // Nothing on the screen (a no-echo password, an empty line): nothing ran that we can name.
-    if (text === '') return;
-    this.emit(
-      endedOffsetNs === undefined
-        ? { kind: 'command', text, startedOffsetNs: accepted.startedOffsetNs }
-        : { kind: 'command', text, startedOffsetNs: accepted.startedOffsetNs, endedOffsetNs },
+  /** The text at the first line feed after Enter, noted then (a marker) and read only if nothing better comes. */
+  private readNotedLineFeed(accepted: AcceptedLine): void {
+    const end = accepted.lineEnd!;
+    accepted.lineEnd = undefined;
+    if (!end.isDisposed) accepted.text = this.read(accepted, true, end.line);
+    end.dispose();
+  }
+
+  /** A line bound at a shell mark (a prompt start, or OSC 133 B): its text from that column on. */
+  private readFromMark(line: AcceptedLine, startRow: number, afterLineFeed: boolean, endRow: number): string {
+    const buffer = this.buffer;
+    const cursor = endRow >= 0 ? endRow + 1 : cursorRow(buffer);
+    let lastRow = afterLineFeed || endRow >= 0 ? cursor - 1 : cursor;
+    if (
+      !afterLineFeed &&
+      endRow < 0 &&
+      lastRow > startRow &&
+      buffer.cursorX === 0 &&
+      (buffer.getLine(lastRow)?.translateToString(true) ?? '') === ''
+    )
+      lastRow--;
+    if (lastRow < startRow) return '';
+    const text = rowsText(buffer, startRow, logicalEnd(buffer, lastRow), this.terminal.cols).slice(
+      line.startCol,
     );
+    if (line.promptKnown) return text;
+    // The prompt was printed after the mark (on one row or several): take
+    // off a prompt seen before at the start of a row, or whatever precedes
+    // the keys the person typed.
+    let rowStart = 0;
+    while (rowStart <= text.length) {
+      const rowEnd = text.indexOf('\n', rowStart);
+      const row = rowEnd === -1 ? text.slice(rowStart) : text.slice(rowStart, rowEnd);
+      for (const known of this.knownPrompts) {
+        if (known !== '' && row.startsWith(known)) {
+          line.prompt = known;
+          return text.slice(rowStart + known.length);
+        }
+      }
+      if (row.startsWith(DEFAULT_CONTINUATION_PROMPT) && this.open !== undefined) {
+        line.prompt = DEFAULT_CONTINUATION_PROMPT;
+        return text.slice(rowStart + DEFAULT_CONTINUATION_PROMPT.length);
+      }
+      if (rowEnd === -1) break;
+      rowStart = rowEnd + 1;
+    }
+    if (line.keys !== '' && text.endsWith(line.keys)) {
+      const before = text.slice(0, text.length - line.keys.length);
+      line.prompt = before.slice(before.lastIndexOf('\n') + 1);
+      this.learnPrompt(line.prompt);
+      return line.keys;
+    }
+    return text;
   }
 
   private handleLineFeed(): void {
+    if (this.buffer.type === 'alternate') return;
     const accepted = this.accepted;
-    if (accepted === undefined || this.buffer.type === 'alternate') return;
+    if (accepted === undefined) {
+      if (this.waitingCount > 0 && !this.bracketedPaste) this.bindWaitingAtPromptRow();
+      return;
+    }
     accepted.lineFeeds++;
+    if (!accepted.expectAccept && this.waitingCount > 0 && this.wentToProgram(accepted)) {
+      // The Enter went to a program's no-echo read (a password): the row just
+      // left is the shell's prompt with the next line typed after it.
+      this.accepted = undefined;
+      accepted.marker?.dispose();
+      this.bindWaitingAtPromptRow();
+      return;
+    }
     if (accepted.certainty < Certainty.AtLineFeed) {
-      accepted.text = this.read(accepted, true);
+      // With bracketed paste on, the shell's accept (right after this
+      // newline) is read instead; note where the line ended in case it never comes.
+      if (accepted.expectAccept) accepted.lineEnd = this.terminal.registerMarker(-1);
+      else accepted.text = this.read(accepted, true);
+      accepted.readAtEnter = true;
       accepted.certainty = Certainty.AtLineFeed;
     }
+    // A shell without bracketed paste (dash, busybox, bash < 5.1) gives no
+    // later signal: the newline after Enter is its acceptance.
+    if (!accepted.expectAccept || accepted.lineFeeds > MAX_LINE_FEEDS_BEFORE_ACCEPT) this.commitAccepted();
+  }
+
+  /** The line was typed after no prompt, and the row just left starts with a known one. */
+  private wentToProgram(accepted: AcceptedLine): boolean {
+    if (accepted.prompt !== '' || accepted.startCol >= 0) return false;
+    const text = this.buffer.getLine(cursorRow(this.buffer) - 1)?.translateToString(true) ?? '';
+    for (const known of this.knownPrompts)
+      if (text.startsWith(known) && text.length > known.length) return true;
+    return false;
+  }
+
+  /**
+   * A shell without bracketed paste is reading typed-ahead lines: a row just
+   * left that starts with a known prompt and has text after it is the shell
+   * echoing the next waiting line.
+   */
+  private bindWaitingAtPromptRow(): void {
+    const buffer = this.buffer;
+    const row = cursorRow(buffer) - 1;
+    if (row < 0) return;
+    const line = buffer.getLine(row);
+    if (line === undefined || line.isWrapped) return;
+    const committed = this.lastCommittedMarker;
+    if (committed !== undefined && !committed.isDisposed && committed.line === row) return;
+    const text = line.translateToString(true);
+    let prompt: string | undefined;
+    for (const known of this.knownPrompts) if (text.startsWith(known)) prompt = known;
+    if (prompt === undefined && this.open !== undefined && text.startsWith(DEFAULT_CONTINUATION_PROMPT))
+      prompt = DEFAULT_CONTINUATION_PROMPT;
+    const keys = this.waiting[this.waitingHead]!.keys;
+    if (prompt === undefined && keys !== '' && text.length > keys.length && text.endsWith(keys)) {
+      // A prompt not seen before (a shell started from this one) followed by the keys of the line.
+      prompt = text.slice(0, text.length - keys.length);
+      this.learnPrompt(prompt);
+    }
+    if (prompt === undefined || text.length === prompt.length) return;
+    const entry = this.shiftWaiting();
+    this.accepted = {
+      marker: undefined,
+      prompt,
+      startCol: -1,
+      promptKnown: true,
+      startedOffsetNs: entry.offsetNs,
+      text: text.slice(prompt.length),
+      certainty: Certainty.AtLineFeed,
+      lineFeeds: 1,
+      sources: entry.sources,
+      keys: entry.keys,
+      expectAccept: false,
+      readAtEnter: true,
+    };
+    this.commitAccepted();
   }
 
   private handleMode(params: (number | number[])[], set: boolean): boolean {
     for (const param of params) {
       if (param !== 2004) continue;
+      if (this.buffer.type === 'alternate') break;
+      this.bracketedPaste = set;
       const accepted = this.accepted;
-      if (accepted === undefined || this.buffer.type === 'alternate') break;
       if (set) {
+        if (accepted !== undefined && !accepted.expectAccept && accepted.lineFeeds === 0) {
+          // zsh turns bracketed paste on after printing its prompt: this is
+          // the shell starting to read the line typed ahead of it, not its next prompt.
+          accepted.expectAccept = true;
+          break;
+        }
         // The shell asks for its next line: the command is over.
-        this.finishAccepted(this.currentOffsetNs);
-      } else if (
-        accepted.certainty < Certainty.AtAccept &&
-        accepted.lineFeeds <= MAX_LINE_FEEDS_BEFORE_ACCEPT
-      ) {
-        accepted.text = this.read(accepted, false);
-        accepted.certainty = Certainty.AtAccept;
+        if (accepted !== undefined) this.commitAccepted();
+        if (this.running !== undefined) this.finishRunning(this.currentOffsetNs);
+        if (this.waitingCount > 0) this.bindWaiting(false);
+      } else if (accepted !== undefined) {
+        if (accepted.certainty < Certainty.AtAccept && accepted.lineFeeds <= MAX_LINE_FEEDS_BEFORE_ACCEPT) {
+          accepted.text = this.read(accepted, false);
+          accepted.certainty = Certainty.AtAccept;
+          accepted.lineEnd?.dispose();
+          accepted.lineEnd = undefined;
+        }
+        this.commitAccepted();
       }
       break;
     }
     // Let xterm's own handler run too.
     return false;
+  }
+
+  /** OSC 133 / 633: A prompt start, B prompt end (command start), C executed, D[;exit] finished. */
+  private handleShellMark(data: string): boolean {
+    if (this.buffer.type === 'alternate' || data.length === 0) return false;
+    this.marksSeen = true;
+    switch (data.charCodeAt(0)) {
+      case 0x41: // A
+        if (this.accepted !== undefined) this.commitAccepted();
+        if (this.running !== undefined) this.finishRunning(this.currentOffsetNs);
+        break;
+      case 0x42: // B
+        if (this.accepted !== undefined) this.commitAccepted();
+        if (this.waitingCount > 0) {
+          this.bindWaiting(true);
+        } else if (this.line === undefined) {
+          // The exact start of the next line: no need to guess it at the first key.
+          if (this.running !== undefined) this.finishRunningWithoutSignal();
+          const marker = this.terminal.registerMarker(0);
+          const { prompt } = promptAtCursor(this.buffer);
+          this.learnPrompt(prompt);
+          this.line = { marker, prompt, startCol: this.buffer.cursorX, promptKnown: true };
+        }
+        break;
+      case 0x43: {
+        // C: the shell runs what it read; whatever is still open is complete to it.
+        const accepted = this.accepted;
+        if (accepted !== undefined) {
+          if (accepted.certainty < Certainty.AtAccept) accepted.text = this.read(accepted, false);
+          accepted.certainty = Certainty.AtAccept;
+          accepted.lineEnd?.dispose();
+          accepted.lineEnd = undefined;
+          this.commitAccepted();
+        }
+        if (this.open !== undefined) this.runOpenAsIs(true);
+        break;
+      }
+      case 0x44: {
+        // D;<exit status>
+        if (this.accepted !== undefined) this.commitAccepted();
+        const running = this.running;
+        if (running === undefined) break;
+        const exitCode = Number.parseInt(data.slice(2), 10);
+        if (data.charCodeAt(1) === 0x3b && Number.isSafeInteger(exitCode)) running.exitCode = exitCode;
+        this.finishRunning(this.currentOffsetNs);
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The shell accepted `accepted`: add it to the command being read and, once
+   * the grammar says the command is complete, it runs.
+   */
+  private commitAccepted(): void {
+    const accepted = this.accepted!;
+    if (accepted.certainty === Certainty.AtEnter && !accepted.readAtEnter) this.readAtEnter(accepted);
+    if (accepted.lineEnd !== undefined) this.readNotedLineFeed(accepted);
+    this.accepted = undefined;
+    // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
+    this.lastCommittedMarker?.dispose();
+    this.lastCommittedMarker = accepted.marker;
+    const lineText = trimLineEnds(this.textAsTheShellSawIt(accepted));
+    let open = this.open;
+    if (open !== undefined && open.firstPrompt !== '' && accepted.prompt === open.firstPrompt) {
+      // Back at the first line's prompt, not a continuation one: the shell
+      // gave up on the open command (a syntax error) or it was complete in a
+      // dialect the grammar does not know. It is reported as it was read.
+      this.runOpenAsIs();
+      open = undefined;
+    }
+    if (this.running !== undefined) this.finishRunningWithoutSignal();
+    if (open === undefined) {
+      // Nothing on the screen (a no-echo password, an empty line): nothing ran that we can name.
+      if (lineText.trim() === '') return;
+      open = {
+        text: lineText,
+        firstPrompt: accepted.prompt,
+        startedOffsetNs: accepted.startedOffsetNs,
+        sources: accepted.sources,
+      };
+    } else {
+      open.text += `\n${lineText}`;
+      open.sources |= accepted.sources;
+    }
+    this.open = undefined;
+    const parsed = parseShellText(open.text);
+    const last = parsed.commands.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const command = parsed.commands[i]!;
+      const text = command.text.trim();
+      if (text === '') continue;
+      this.running = {
+        text,
+        startedOffsetNs: open.startedOffsetNs,
+        sources: open.sources,
+        programs: command.programs,
+        lastOutputOffsetNs: undefined,
+        exitCode: undefined,
+        endsAtPrompt: accepted.expectAccept,
+        outputBeforeKeys: undefined,
+        keysSeen: false,
+      };
+      // Commands before the last one of a pasted block have no end of their own.
+      if (i < last || parsed.incomplete !== '') this.finishRunning(undefined);
+    }
+    if (parsed.incomplete !== '') {
+      this.open = {
+        text: parsed.incomplete,
+        firstPrompt: last >= 0 ? accepted.prompt : open.firstPrompt,
+        startedOffsetNs: open.startedOffsetNs,
+        sources: open.sources,
+      };
+    }
+  }
+
+  /**
+   * The screen's text of the line, or the keys typed for it when the shell
+   * read them without showing them. Readline, and busybox's line editor,
+   * skip redrawing while more input is already waiting (a paste, tmux
+   * send-keys, type-ahead), so such a line may never appear on the screen:
+   * - a line the line editor accepted (bracketed paste turned off right
+   *   after it, or OSC 133 C) with nothing on the screen: its keys;
+   * - a pasted line in a shell without bracketed paste whose row shows
+   *   something else (the command's output printed where the echo would
+   *   be): its keys.
+   * Keys are only used when they were not edited (plain printable text), so
+   * they are exactly what the shell read.
+   */
+  private textAsTheShellSawIt(accepted: AcceptedLine): string {
+    const keys = accepted.keys;
+    const screen = accepted.text;
+    if (keys === '' || screen.trim() === keys.trim()) return screen;
+    if (accepted.expectAccept)
+      return accepted.certainty === Certainty.AtAccept && screen.trim() === '' ? keys : screen;
+    return accepted.sources & LineSource.Pasted && accepted.certainty >= Certainty.AtLineFeed ? keys : screen;
+  }
+
+  /** The open command, complete or not, as one command the shell ran. */
+  private runOpenAsIs(endsAtPrompt = false): void {
+    const open = this.open!;
+    this.open = undefined;
+    if (this.running !== undefined) this.finishRunningWithoutSignal();
+    const parsed = parseShellText(open.text);
+    const programs: CommandProgram[] = [];
+    for (const command of parsed.commands) programs.push(...command.programs);
+    this.running = {
+      text: open.text.trim(),
+      startedOffsetNs: open.startedOffsetNs,
+      sources: open.sources,
+      programs,
+      lastOutputOffsetNs: undefined,
+      exitCode: undefined,
+      endsAtPrompt,
+      outputBeforeKeys: undefined,
+      keysSeen: false,
+    };
+  }
+
+  /**
+   * No end signal from the shell: the command's last output before the
+   * person typed again or, when the next line shows up in the middle of an
+   * output chunk, that chunk (so the answer does not depend on where the
+   * output was cut).
+   */
+  private finishRunningWithoutSignal(): void {
+    const running = this.running!;
+    if (running.keysSeen) this.finishRunning(running.outputBeforeKeys);
+    else this.finishRunning(this.handlingEntry ? running.lastOutputOffsetNs : this.currentOffsetNs);
+  }
+
+  private finishRunning(endedOffsetNs: number | undefined): void {
+    const running = this.running!;
+    this.running = undefined;
+    const event: CommandTerminalEvent = {
+      kind: 'command',
+      text: running.text,
+      startedOffsetNs: running.startedOffsetNs,
+      source: sourceOf(running.sources),
+      programs: running.programs,
+    };
+    if (endedOffsetNs !== undefined) event.endedOffsetNs = endedOffsetNs;
+    if (running.exitCode !== undefined) event.exitCode = running.exitCode;
+    this.emit(event);
   }
 
   private handleBufferChange(buffer: IBuffer): void {
@@ -506,13 +1110,14 @@ class HeadlessCommandExtractor implements CommandExtractor {
         this.line = undefined;
       }
       if (this.fullscreen !== undefined) return;
-      const accepted = this.accepted;
-      if (accepted !== undefined) {
-        this.accepted = undefined;
-        accepted.marker?.dispose();
-        const text = accepted.text.trim();
-        this.launcher = { text, program: programOf(text) };
-        this.fullscreen = { kind: 'fullscreen', ...this.launcher, startedOffsetNs: accepted.startedOffsetNs };
+      if (this.accepted !== undefined) this.commitAccepted();
+      const running = this.running;
+      if (running !== undefined) {
+        // The command that just ran is the full-screen program: one fullscreen event, not a command too.
+        this.running = undefined;
+        const text = running.text;
+        this.launcher = { text, program: running.programs[0]?.name ?? programOf(text) };
+        this.fullscreen = { kind: 'fullscreen', ...this.launcher, startedOffsetNs: running.startedOffsetNs };
       } else {
         const launcher = this.launcher ?? { text: '', program: '' };
         this.fullscreen = { kind: 'fullscreen', ...launcher, startedOffsetNs: offsetNs };
@@ -542,13 +1147,21 @@ class HeadlessCommandExtractor implements CommandExtractor {
       this.line.marker?.dispose();
       this.line = undefined;
     }
+    if (this.accepted !== undefined) this.commitAccepted();
+    if (this.running !== undefined) this.finishRunningWithoutSignal();
+    this.open = undefined;
+    this.waiting.length = 0;
+    this.waitingHead = 0;
     this.emit({ kind: 'gap', droppedBytes, startedOffsetNs, endedOffsetNs });
   }
 
   private handleEnd(offsetNs: number): void {
     try {
       this.closeFullscreen(offsetNs);
-      if (this.accepted !== undefined) this.finishAccepted(this.accepted.lastOutputOffsetNs);
+      if (this.accepted !== undefined) this.commitAccepted();
+      if (this.running !== undefined) this.finishRunningWithoutSignal();
+      // A command still open at a continuation prompt never ran.
+      this.open = undefined;
       this.line?.marker?.dispose();
       this.line = undefined;
     } catch (error) {

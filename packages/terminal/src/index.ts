@@ -1,10 +1,12 @@
 export { createCommandExtractor } from './extractor.js';
+export { programOf, programsOf } from './grammar.js';
 export { type ExtractCommandsOptions, extractCommands } from './offline.js';
-export { programOf } from './program.js';
 export type {
   CommandExtractor,
   CommandExtractorOptions,
   CommandExtractorStats,
+  CommandInputSource,
+  CommandProgram,
   CommandTerminalEvent,
   FullscreenTerminalEvent,
   GapTerminalEvent,

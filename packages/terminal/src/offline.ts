@@ -46,12 +46,26 @@ export async function extractCommands(
   const maxPieceBytes = Math.floor((options.maxPendingBytes ?? 8 * 1024 * 1024) / 4);
   let lastOffsetNs = 0;
   try {
-    for await (const event of events) {
+    // A sync iterable (an array) is walked without a promise per event: the
+    // only awaits are for the emulator, when the queue is half full.
+    const sync = Symbol.iterator in events;
+    const iterator = sync
+      ? (events as Iterable<TerminalStreamEvent>)[Symbol.iterator]()
+      : (events as AsyncIterable<TerminalStreamEvent>)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = sync
+        ? (iterator as Iterator<TerminalStreamEvent>).next()
+        : await (iterator as AsyncIterator<TerminalStreamEvent>).next();
+      if (next.done) break;
+      const event = next.value;
       let belowHalf = true;
       switch (event?.kind) {
         case 'output':
         case 'input':
-          belowHalf = await feed(extractor, event.kind, event.bytes, event.offsetNs, maxPieceBytes);
+          belowHalf =
+            event.bytes instanceof Uint8Array && event.bytes.length <= maxPieceBytes
+              ? extractor[event.kind](event.bytes, event.offsetNs)
+              : await feed(extractor, event.kind, event.bytes, event.offsetNs, maxPieceBytes);
           break;
         case 'resize':
           extractor.resize(event.cols, event.rows, event.offsetNs);

@@ -19,7 +19,7 @@ export function logicalStart(buffer: IBuffer, row: number): number {
   return first;
 }
 
-function logicalEnd(buffer: IBuffer, row: number): number {
+export function logicalEnd(buffer: IBuffer, row: number): number {
   let last = row;
   while (last - row < MAX_COMMAND_ROWS && buffer.getLine(last + 1)?.isWrapped) last++;
   return last;
@@ -94,11 +94,14 @@ export function readCommandLine(
   prompt: string,
   afterLineFeed: boolean,
   knownPrompts: readonly string[],
+  /** The row the line ended on when that was noted earlier (a line feed after Enter), else -1: the cursor's. */
+  endRow = -1,
 ): string {
-  const cursor = cursorRow(buffer);
-  let lastRow = afterLineFeed ? cursor - 1 : cursor;
+  const cursor = endRow >= 0 ? endRow + 1 : cursorRow(buffer);
+  let lastRow = afterLineFeed || endRow >= 0 ? cursor - 1 : cursor;
   // Bash's "\r\n" after Enter leaves the cursor on a blank row below the line.
-  if (!afterLineFeed && lastRow > startRow && buffer.cursorX === 0 && isBlank(buffer, lastRow)) lastRow--;
+  if (!afterLineFeed && endRow < 0 && lastRow > startRow && buffer.cursorX === 0 && isBlank(buffer, lastRow))
+    lastRow--;
   if (lastRow < 0) return '';
   const ownFirst = logicalStart(buffer, lastRow);
   const ownLast = logicalEnd(buffer, lastRow);

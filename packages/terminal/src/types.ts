@@ -1,16 +1,49 @@
-/** A command line the person entered, read from the screen when it was accepted. */
+/** How the person produced a command line, from the keystrokes that made it. */
+export type CommandInputSource =
+  /** Keys typed one by one (line editing included). */
+  | 'typed'
+  /** A bracketed paste, or several lines that arrived in one write (a paste, `tmux send-keys`, type-ahead in one read). */
+  | 'pasted'
+  /** Recalled from history: Up/Down, Ctrl-P/N, Ctrl-R search. */
+  | 'recalled'
+  /** Completed with Tab. */
+  | 'completed';
+
+/** One program a command line runs, found with the shell grammar. */
+export interface CommandProgram {
+  /** The program's name as written, without its directory ("ls", "vim", "./deploy.sh" → "deploy.sh"). */
+  name: string;
+  /** Variable assignments that apply to it: `FOO=1 ls`, `env FOO=1 ls`. */
+  assignments: string[];
+  /** The wrappers it ran under, outermost first: `sudo -n nohup ls` → ["sudo", "nohup"]. */
+  wrappers: string[];
+}
+
+/** A command the shell was given, read from the screen when it was accepted. */
 export interface CommandTerminalEvent {
   kind: 'command';
-  /** The line as the screen showed it after the prompt; wrapped rows joined, trimmed. */
+  /**
+   * The command as the screen showed it after the prompt; wrapped rows
+   * joined, trimmed. A command over several lines (a for block, a heredoc
+   * with its body, a backslash continuation) keeps them, joined with "\n",
+   * without the continuation prompts.
+   */
   text: string;
-  /** When Enter was pressed (the input chunk holding it), ns since session start. */
+  /** When Enter was pressed (the input chunk holding it; the first line's Enter for a multi-line command), ns since session start. */
   startedOffsetNs: number;
   /**
-   * When the command was over: the output that re-enabled bracketed paste
-   * (the shell's next prompt, bash ≥ 5.1 / zsh) or, without that signal, the
-   * last output before the person typed again. Absent when no output came.
+   * When the command was over: the shell's end mark (OSC 133/633 D), the
+   * output that re-enabled bracketed paste (the shell's next prompt, bash ≥
+   * 5.1 / zsh) or, without that signal, the last output before the next
+   * line. Absent when no output came.
    */
   endedOffsetNs?: number;
+  /** The exit status the shell reported with OSC 133/633 D; absent when it sent none. */
+  exitCode?: number;
+  /** How the line was entered. */
+  source: CommandInputSource;
+  /** Every program it runs (pipelines, lists, subshells, wrappers), in order; [] when none is named. */
+  programs: CommandProgram[];
 }
 
 /** A full-screen program (one that used the alternate screen buffer). */

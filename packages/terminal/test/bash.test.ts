@@ -205,9 +205,11 @@ describe('real bash in a pty', () => {
       `echo ${'y'.repeat(100)}`,
       'tput cols',
       `echo ${'z'.repeat(28)}-zz`,
-      'echo pasted one\necho pasted two',
+      // A bracketed paste of two lines, accepted with one Enter: the shell runs two commands.
+      'echo pasted one',
+      'echo pasted two',
+      // The line typed for `cat` went to cat, not to the shell: not a command.
       'cat',
-      'line for cat',
       '[fullscreen] less long.txt',
       ...(HAS_SSH_KEYGEN ? ['ssh-keygen -q -t ed25519 -f key1'] : []),
       ...(HAS_SUDO ? ['su -s /bin/bash nobody', 'sudo -k true', 'exit'] : []),
@@ -279,6 +281,70 @@ describe.each([
       expect(directionText(trace, 'input')).toContain(PASSWORD);
       expect(directionText(trace, 'output')).toContain('len-14');
       expect(JSON.stringify(offline)).not.toContain('hunter2');
+    },
+  );
+});
+
+// Lines that reach the shell several per write (a paste, tmux send-keys,
+// type-ahead) and multi-line commands at the continuation prompt, in each
+// real shell: its own echo (readline, ZLE, busybox lineedit) is what is read.
+describe.each([
+  ['bash', ['bash', '--norc', '--noprofile', '-i']],
+  ['zsh', ['zsh', '-f', '-i']],
+  ['busybox sh', ['busybox', 'sh', '-i']],
+])('real %s: several lines per write and multi-line commands', (name, argv) => {
+  test.skipIf(!has(argv[0]!))(
+    `a 20-line paste, type-ahead, a for block and a heredoc in ${name}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tapline-terminal-'));
+      const pasted = Array.from({ length: 20 }, (_, i) => `echo out-$((${i}+1))`);
+      const spec: PtySpec = {
+        argv,
+        cwd: dir,
+        env: {
+          PS1: PROMPT,
+          PROMPT,
+          TERM: 'xterm-256color',
+          PATH: '/usr/bin:/bin',
+          HOME: dir,
+          HISTFILE: '/dev/null',
+        },
+        cols: 80,
+        rows: 24,
+        steps: [
+          { expect: PROMPT },
+          { send: pasted.map((line) => `${line}\r`).join(''), expect: 'out-20\r\n', pauseMs: 300 },
+          { send: 'for i in 1 2; do\r', expect: '> ' },
+          { send: 'echo loop-$i\r', expect: '> ' },
+          ...command('done'),
+          { send: 'cat <<EOF\r', expect: '> ' },
+          { send: 'heredoc body\r', expect: '> ' },
+          ...command('EOF'),
+          { send: 'sleep 0.3\r', pauseMs: 50 },
+          { send: 'echo after-$((1+1))\r', expect: 'after-2\r\n', pauseMs: 300 },
+          ...command('echo done'),
+        ],
+      };
+      const { live, offline } = await liveAndOffline(spec);
+      expect(commandTexts(offline)).toEqual([
+        ...pasted,
+        'for i in 1 2; do\necho loop-$i\ndone',
+        'cat <<EOF\nheredoc body\nEOF',
+        'sleep 0.3',
+        'echo after-$((1+1))',
+        'echo done',
+      ]);
+      const events = offline.filter((event) => event.kind === 'command');
+      expect(events.slice(0, 20).every((event) => event.source === 'pasted')).toBe(true);
+      expect(events.slice(20).map((event) => event.programs.map((program) => program.name))).toEqual([
+        ['echo'],
+        ['cat'],
+        ['sleep'],
+        ['echo'],
+        ['echo'],
+      ]);
+      checkTimes(offline);
+      expect(live).toEqual(offline);
     },
   );
 });

@@ -1,5 +1,5 @@
 // A small builder for handcrafted terminal streams.
-import type { TerminalStreamEvent } from '../src/index.js';
+import { type CommandTerminalEvent, programsOf, type TerminalStreamEvent } from '../src/index.js';
 
 const encoder = new TextEncoder();
 
@@ -58,4 +58,11 @@ export function splitEvent(events: TerminalStreamEvent[], index: number, at: num
     { ...event, bytes: event.bytes.subarray(at) },
     ...events.slice(index + 1),
   ];
+}
+
+/** A command event as typed key by key, its programs as the grammar finds them. */
+export function typed(
+  event: Omit<CommandTerminalEvent, 'source' | 'programs'> & Partial<CommandTerminalEvent>,
+): CommandTerminalEvent {
+  return { source: 'typed', programs: programsOf(event.text), ...event };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { programOf } from '../src/index.js';
+import { programOf, programsOf } from '../src/index.js';
 import { InputByte, InputScanner } from '../src/input-scanner.js';
 
 function scan(text: string, scanner = new InputScanner()): InputByte[] {
@@ -60,5 +60,45 @@ describe('programOf', () => {
 
   test('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string(), (text) => typeof programOf(text) === 'string'));
+  });
+});
+
+describe('programsOf (tree-sitter-bash)', () => {
+  const names = (text: string) => programsOf(text).map((program) => program.name);
+
+  test.each([
+    ['time (cat f)', ['cat']],
+    ['sudo -n true; whoami', ['true', 'whoami']],
+    ['ls -l | grep x && echo ok || echo no', ['ls', 'grep', 'echo', 'echo']],
+    ['(cd /tmp && rm -rf x)', ['cd', 'rm']],
+    ['{ a; b; }', ['a', 'b']],
+    ['echo $(date) `hostname`', ['echo', 'date', 'hostname']],
+    ['diff <(sort a) <(sort b)', ['diff', 'sort', 'sort']],
+    ['nohup ./server.sh --port 8 &', ['server.sh']],
+    ['exec -a name /bin/bash', ['bash']],
+    ['command -v git', ['git']],
+    ['find . -name x | xargs -n 1 rm', ['find', 'rm']],
+    ['timeout 5 curl -s x', ['curl']],
+    ['! grep -q x f', ['grep']],
+    ['cat <<EOF | sh\nrm -rf /\nEOF', ['cat', 'sh']],
+    ['f() { rm -rf /; }', []],
+    ['X=1', []],
+    ['for f in *; do gzip "$f"; done', ['gzip']],
+    // `[ … ]` and `[[ … ]]` are test expressions in the grammar (builtins), not programs.
+    ['if [ -f x ]; then cat x; fi', ['cat']],
+  ])('%j runs %j', (text, programs) => {
+    expect(names(text)).toEqual(programs);
+  });
+
+  test('assignments and wrappers go with their program', () => {
+    expect(programsOf('FOO=1 BAR="a b" sudo -u root env -i TZ=UTC nohup ls -l')).toEqual([
+      { name: 'ls', assignments: ['FOO=1', 'BAR="a b"', 'TZ=UTC'], wrappers: ['sudo', 'env', 'nohup'] },
+    ]);
+    expect(programsOf('time (cat f)')).toEqual([{ name: 'cat', assignments: [], wrappers: [] }]);
+  });
+
+  test('never throws on arbitrary text, and parses are cached (same result object)', () => {
+    fc.assert(fc.property(fc.string(), (text) => Array.isArray(programsOf(text))));
+    expect(programsOf('ls -la')[0]).toBe(programsOf('ls -la')[0]);
   });
 });

@@ -452,6 +452,9 @@ export namespace tapline {
             startedOffsetNs: number;
             endedOffsetNs: number;
             program: string;
+            inputSource: string;
+            programs: string[];
+            exitCode?: (number|null);
             static encode(message: tapline.v1.Command.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tapline.v1.Command & tapline.v1.Command.$Shape;
             static fromObject(object: { [k: string]: any }): tapline.v1.Command;
@@ -467,6 +470,9 @@ export namespace tapline {
                 startedOffsetNs?: (number|null);
                 endedOffsetNs?: (number|null);
                 program?: (string|null);
+                inputSource?: (string|null);
+                programs?: (string[]|null);
+                exitCode?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = tapline.v1.Command.$Properties;

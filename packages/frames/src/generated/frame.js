@@ -4555,6 +4555,9 @@ export const tapline = $root.tapline = (() => {
              * @property {number|null} [startedOffsetNs] Command startedOffsetNs
              * @property {number|null} [endedOffsetNs] Command endedOffsetNs
              * @property {string|null} [program] Command program
+             * @property {string|null} [inputSource] Command inputSource
+             * @property {Array.<string>|null} [programs] Command programs
+             * @property {number|null} [exitCode] Command exitCode
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4580,6 +4583,7 @@ export const tapline = $root.tapline = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const Command = function (properties) {
+                this.programs = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4635,6 +4639,39 @@ export const tapline = $root.tapline = (() => {
             Command.prototype.program = "";
 
             /**
+             * Command inputSource.
+             * @member {string} inputSource
+             * @memberof tapline.v1.Command
+             * @instance
+             */
+            Command.prototype.inputSource = "";
+
+            /**
+             * Command programs.
+             * @member {Array.<string>} programs
+             * @memberof tapline.v1.Command
+             * @instance
+             */
+            Command.prototype.programs = $util.emptyArray;
+
+            /**
+             * Command exitCode.
+             * @member {number|null|undefined} exitCode
+             * @memberof tapline.v1.Command
+             * @instance
+             */
+            Command.prototype.exitCode = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Command.prototype, "_exitCode", {
+                get: $util.oneOfGetter($oneOfFields = ["exitCode"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
              * Encodes the specified Command message. Does not implicitly {@link tapline.v1.Command.verify|verify} messages.
              * @function encode
              * @memberof tapline.v1.Command
@@ -4662,6 +4699,13 @@ export const tapline = $root.tapline = (() => {
                     writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.endedOffsetNs);
                 if (message.program != null && $Object.hasOwnProperty.call(message, "program") && message.program !== "")
                     writer.uint32(/* id 6, wireType 2 =*/50).string(message.program);
+                if (message.inputSource != null && $Object.hasOwnProperty.call(message, "inputSource") && message.inputSource !== "")
+                    writer.uint32(/* id 7, wireType 2 =*/58).string(message.inputSource);
+                if (message.programs != null && message.programs.length)
+                    for (let i = 0; i < message.programs.length; ++i)
+                        writer.uint32(/* id 8, wireType 2 =*/66).string(message.programs[i]);
+                if (message.exitCode != null && $Object.hasOwnProperty.call(message, "exitCode"))
+                    writer.uint32(/* id 9, wireType 0 =*/72).sint32(message.exitCode);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4760,6 +4804,30 @@ export const tapline = $root.tapline = (() => {
                                 delete message.program;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.inputSource = value;
+                            else
+                                delete message.inputSource;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.programs && message.programs.length))
+                                message.programs = [];
+                            message.programs.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            message.exitCode = reader.sint32();
+                            message._exitCode = "exitCode";
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4827,6 +4895,18 @@ export const tapline = $root.tapline = (() => {
                 if (object.program != null)
                     if (typeof object.program !== "string" || object.program.length)
                         message.program = $String(object.program);
+                if (object.inputSource != null)
+                    if (typeof object.inputSource !== "string" || object.inputSource.length)
+                        message.inputSource = $String(object.inputSource);
+                if (object.programs) {
+                    if (!$Array.isArray(object.programs))
+                        throw $TypeError(".tapline.v1.Command.programs: array expected");
+                    message.programs = $Array(object.programs.length);
+                    for (let i = 0; i < object.programs.length; ++i)
+                        message.programs[i] = $String(object.programs[i]);
+                }
+                if (object.exitCode != null)
+                    message.exitCode = object.exitCode | 0;
                 return message;
             };
 
@@ -4847,6 +4927,8 @@ export const tapline = $root.tapline = (() => {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 let object = {};
+                if (options.arrays || options.defaults)
+                    object.programs = [];
                 if (options.defaults) {
                     object.streamId = 0;
                     object.text = "";
@@ -4862,6 +4944,7 @@ export const tapline = $root.tapline = (() => {
                     } else
                         object.endedOffsetNs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.program = "";
+                    object.inputSource = "";
                 }
                 if (message.streamId != null && $Object.hasOwnProperty.call(message, "streamId"))
                     object.streamId = message.streamId;
@@ -4885,6 +4968,15 @@ export const tapline = $root.tapline = (() => {
                         object.endedOffsetNs = options.longs === $String ? $util.Long.prototype.toString.call(message.endedOffsetNs) : options.longs === $Number ? new $util.LongBits(message.endedOffsetNs.low >>> 0, message.endedOffsetNs.high >>> 0).toNumber(true) : message.endedOffsetNs;
                 if (message.program != null && $Object.hasOwnProperty.call(message, "program"))
                     object.program = message.program;
+                if (message.inputSource != null && $Object.hasOwnProperty.call(message, "inputSource"))
+                    object.inputSource = message.inputSource;
+                if (message.programs && message.programs.length) {
+                    object.programs = $Array(message.programs.length);
+                    for (let j = 0; j < message.programs.length; ++j)
+                        object.programs[j] = message.programs[j];
+                }
+                if (message.exitCode != null && $Object.hasOwnProperty.call(message, "exitCode"))
+                    object.exitCode = message.exitCode;
                 return object;
             };
 
