@@ -107,22 +107,26 @@ const TERMINAL_SOURCES = new Set(['terminal', 'fullscreen']);
  * one that was running when the process died (the live extractor writes a
  * command when it is over, so a kill during it left only its keystrokes).
  * A command counts as recorded when a Command frame of the same stream has
- * the same text and start.
+ * the same text (counted, so a command run twice is kept twice): offsets do
+ * not identify it, as the live analyzer stamps its own clock reading.
  */
 export function recoverTerminalCommands(options: TerminalCommandsOptions = {}): RecoveryAnalyzer {
   return async ({ frames }) => {
-    const recorded = new Set<string>();
+    const recorded = new Map<string, number>();
     for (const frame of frames) {
       const command = frame.command;
       if (command && TERMINAL_SOURCES.has(command.source ?? '')) {
-        recorded.add(`${command.streamId ?? 0}\u0000${Number(command.startedOffsetNs ?? 0)}\u0000${command.text}`);
+        const key = `${command.streamId ?? 0}\u0000${command.text}`;
+        recorded.set(key, (recorded.get(key) ?? 0) + 1);
       }
     }
     const missing: CommandEvent[] = [];
     for (const stream of terminalStreamsOf(frames).values()) {
       for (const command of await extractRecordedCommands(stream, options)) {
-        const key = `${command.streamId}\u0000${command.startedOffsetNs ?? 0}\u0000${command.text}`;
-        if (!recorded.has(key)) missing.push(command);
+        const key = `${command.streamId}\u0000${command.text}`;
+        const left = recorded.get(key) ?? 0;
+        if (left > 0) recorded.set(key, left - 1);
+        else missing.push(command);
       }
     }
     return missing;
