@@ -24,18 +24,27 @@ export interface RecordedTerminalStream {
  * a pty: their StreamOpen carries a size), rebuilt from the recorded frames.
  * Stderr (channel 1) is left out, as it is live.
  */
-export function terminalStreamsOf(frames: Iterable<Frame | DecodedFrame>): Map<number, RecordedTerminalStream> {
+export function terminalStreamsOf(
+  frames: Iterable<Frame | DecodedFrame>,
+): Map<number, RecordedTerminalStream> {
   const streams = new Map<number, RecordedTerminalStream>();
   for (const frame of frames) {
     const offsetNs = Number(frame.offsetNs ?? 0);
     const open = frame.streamOpen;
     if (open) {
       const terminal =
-        (open.kind === v1.StreamKind.STREAM_KIND_SSH_SHELL || open.kind === v1.StreamKind.STREAM_KIND_SSH_EXEC) &&
+        (open.kind === v1.StreamKind.STREAM_KIND_SSH_SHELL ||
+          open.kind === v1.StreamKind.STREAM_KIND_SSH_EXEC) &&
         (open.cols ?? 0) > 0;
       if (terminal) {
         const streamId = open.streamId ?? 0;
-        streams.set(streamId, { streamId, cols: open.cols!, rows: open.rows ?? 24, events: [], lastOffsetNs: offsetNs });
+        streams.set(streamId, {
+          streamId,
+          cols: open.cols!,
+          rows: open.rows ?? 24,
+          events: [],
+          lastOffsetNs: offsetNs,
+        });
       }
       continue;
     }

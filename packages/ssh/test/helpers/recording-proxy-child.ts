@@ -13,4 +13,6 @@ const recorder = createRecorder({
   segment: { maxSegmentAgeMs: 50 },
 });
 const fixture = await startFixture({ recorder });
-process.stdout.write(`${JSON.stringify({ sshArgs: fixture.sshArgs(), sshdPid: fixture.sshd.process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ sshArgs: fixture.sshArgs(), sshdPid: fixture.sshd.process.pid })}\n`,
+);

@@ -13,7 +13,13 @@ describe('compareCommands', () => {
       'case',
     );
     expect(result).toMatchObject({ oracle: 4, recorded: 6, matched: 3, exact: 2, lost: 1, invented: 3 });
-    expect(result.mismatches.map((m) => m.kind).sort()).toEqual(['inexact', 'invented', 'invented', 'invented', 'lost']);
+    expect(result.mismatches.map((m) => m.kind).sort()).toEqual([
+      'inexact',
+      'invented',
+      'invented',
+      'invented',
+      'lost',
+    ]);
     expect(result.mismatches.find((m) => m.kind === 'lost')).toEqual({
       kind: 'lost',
       expected: 'echo lost t3',
@@ -88,6 +94,7 @@ describe('generateSessions', () => {
         'paste-bracketed',
         'paste-unbracketed',
         'several-in-one-write',
+        'paste-20-commands',
         'type-ahead',
         'for-loop',
         'while-loop',

@@ -62,7 +62,11 @@ function near(a: string, b: string): boolean {
 }
 
 /** Aligns `recorded` against `oracle` (the shell's log) and counts. */
-export function compareCommands(oracle: readonly string[], recorded: readonly string[], where = ''): Comparison {
+export function compareCommands(
+  oracle: readonly string[],
+  recorded: readonly string[],
+  where = '',
+): Comparison {
   const expected = oracle.map(normalizeCommand);
   const actual = recorded.map(normalizeCommand);
   const rows = expected.length + 1;
@@ -121,7 +125,15 @@ export function compareCommands(oracle: readonly string[], recorded: readonly st
 
 /** Adds comparisons up (sessions of one shell). */
 export function sumComparisons(parts: readonly Comparison[]): Comparison {
-  const total: Comparison = { oracle: 0, recorded: 0, matched: 0, exact: 0, lost: 0, invented: 0, mismatches: [] };
+  const total: Comparison = {
+    oracle: 0,
+    recorded: 0,
+    matched: 0,
+    exact: 0,
+    lost: 0,
+    invented: 0,
+    mismatches: [],
+  };
   for (const part of parts) {
     total.oracle += part.oracle;
     total.recorded += part.recorded;

@@ -8,7 +8,7 @@ export type ShellName = 'bash' | 'zsh' | 'busybox';
 
 export type Action =
   /** tmux key names (`Enter`, `C-a`, `M-b`, `Up`, ...), each sent as its own key. */
-  | { kind: 'keys'; keys: string[] }
+  | { kind: 'keys'; keys: readonly string[] }
   /** Literal text; `\r` inside is an Enter. Sent in one tmux call, so in one write to the pty. */
   | { kind: 'text'; text: string }
   /** Pasted through tmux's paste buffer; bracketed when the shell asked for it and `bracketed` is set. */
@@ -66,9 +66,17 @@ function createRandom(seed: number): () => number {
   };
 }
 
-/** Marks a multi-line history entry, which recall sequences skip. */
+/**
+ * Commands never recalled: they wait for input (a secret, a full-screen
+ * program's keys) or change how later keys are read.
+ */
+const UNRECALLABLE = /^(read |vi |less |set -o vi)/;
+/** Marks a history entry recall sequences skip (multi-line, or unrecallable). */
 const MULTI_LINE = '\u0000';
 const TAG = /\bt\d+-\d+z\b/;
+
+/** Shows the secret was read without showing it. */
+const SECRET_LENGTH = `echo \${#secret}`;
 
 const WORDS = ['alpha', 'bravo', 'delta', 'echo-x', 'kilo', 'lima', 'oscar', 'sierra', 'tango', 'zulu'];
 
@@ -85,7 +93,7 @@ interface Builder {
 
 type Feature = (builder: Builder) => Omit<InteractiveSequence, 'index'>;
 
-const enter = { kind: 'keys', keys: ['Enter'] } as const;
+const enter: Action = { kind: 'keys', keys: ['Enter'] };
 const text = (value: string): Action => ({ kind: 'text', text: value });
 const keys = (...names: string[]): Action => ({ kind: 'keys', keys: names });
 /** Types lines one by one, each followed by Enter (continuation prompts come between). */
@@ -157,7 +165,14 @@ const features: Record<string, Feature> = {
     // Plain words after the tag: every shell agrees where a word starts (the tag's '-' would not).
     return single(
       'alt-b/alt-f',
-      [text(`echo ${b.tag} first second`), keys('M-b', 'M-b'), text('mid '), keys('M-f', 'M-f'), text(' last'), enter],
+      [
+        text(`echo ${b.tag} first second`),
+        keys('M-b', 'M-b'),
+        text('mid '),
+        keys('M-f', 'M-f'),
+        text(' last'),
+        enter,
+      ],
       `echo ${b.tag} mid first second last`,
     );
   },
@@ -241,6 +256,16 @@ const features: Record<string, Feature> = {
       prompts: count,
     };
   },
+  'paste-20': (b) => {
+    // Issue 13: "a paste of 20 commands in one write records 20 commands".
+    const lines = Array.from({ length: 20 }, (_, i) => `echo paste-${i} ${b.tag}`);
+    return {
+      feature: 'paste-20-commands',
+      actions: [{ kind: 'paste', text: `${lines.join('\n')}\n`, bracketed: false }],
+      expected: lines,
+      prompts: lines.length,
+    };
+  },
   'type-ahead': (b) => {
     const lines = ['sleep 0.4', `echo ahead ${b.tag}`];
     return {
@@ -253,8 +278,7 @@ const features: Record<string, Feature> = {
   'for-loop': (b) => multi(b, 'for-loop', [`for i in 1 2; do`, `echo loop-$i ${b.tag}`, 'done']),
   'while-loop': (b) =>
     multi(b, 'while-loop', [`n=0; while [ $n -lt 2 ]; do`, `n=$((n+1)); echo n-$n ${b.tag}`, 'done']),
-  'if-else': (b) =>
-    multi(b, 'if-else', [`if [ -n "${b.tag}" ]; then`, 'echo yes', 'else', 'echo no', 'fi']),
+  'if-else': (b) => multi(b, 'if-else', [`if [ -n "${b.tag}" ]; then`, 'echo yes', 'else', 'echo no', 'fi']),
   case: (b) => multi(b, 'case', [`case ${b.tag} in`, `t*) echo matched ;;`, '*) echo other ;;', 'esac']),
   function: (b) => {
     const name = `fn_${b.tag.replace('-', '_')}`;
@@ -292,7 +316,13 @@ const features: Record<string, Feature> = {
     return {
       feature: 'ctrl-c-half-typed',
       // zsh flushes what was typed ahead when interrupted: wait for the new prompt, as a person would.
-      actions: [text(`echo never-run ${b.tag}`), keys('C-c'), { kind: 'pause', ms: 250 }, text(command), enter],
+      actions: [
+        text(`echo never-run ${b.tag}`),
+        keys('C-c'),
+        { kind: 'pause', ms: 250 },
+        text(command),
+        enter,
+      ],
       expected: [command],
       prompts: 2,
     };
@@ -322,8 +352,7 @@ const features: Record<string, Feature> = {
     };
   },
   'no-echo': (b) => {
-    const read =
-      b.shell === 'zsh' ? `read -rs 'secret?Secret: '` : `read -rs -p 'Secret: ' secret`;
+    const read = b.shell === 'zsh' ? `read -rs 'secret?Secret: '` : `read -rs -p 'Secret: ' secret`;
     return {
       feature: 'no-echo-read',
       actions: [
@@ -332,10 +361,10 @@ const features: Record<string, Feature> = {
         { kind: 'screen', pattern: /Secret:\s*$/m },
         text(`hunter2-${b.tag}`),
         enter,
-        text(`echo \${#secret}`),
+        text(SECRET_LENGTH),
         enter,
       ],
-      expected: [read, 'echo ${#secret}'],
+      expected: [read, SECRET_LENGTH],
       prompts: 2,
     };
   },
@@ -357,7 +386,7 @@ const features: Record<string, Feature> = {
   },
 };
 
-function multi(b: Builder, feature: string, lines: string[]): Omit<InteractiveSequence, 'index'> {
+function multi(_builder: Builder, feature: string, lines: string[]): Omit<InteractiveSequence, 'index'> {
   return { feature, actions: typedLines(lines), expected: [lines.join('\n')], prompts: 1 };
 }
 
@@ -380,6 +409,7 @@ const WEIGHTS: Array<[string, number]> = [
   ['paste-bracketed', 2],
   ['paste-raw', 2],
   ['one-write', 2],
+  ['paste-20', 1],
   ['type-ahead', 2],
   ['for-loop', 2],
   ['while-loop', 1],
@@ -434,12 +464,16 @@ export function generateSessions(options: GeneratorOptions): GeneratedSession[] 
         pick: (items) => items[Math.floor(random() * items.length)]!,
         words: (n) => Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' '),
       };
-      const body = last ? EXITS[Math.floor(random() * EXITS.length)]!(options.shell) : pickFeature(random)(builder);
+      const body = last
+        ? EXITS[Math.floor(random() * EXITS.length)]!(options.shell)
+        : pickFeature(random)(builder);
       sequences.push({ index, ...body });
       // bash and zsh keep a multi-line command as one entry; busybox keeps its lines. Recall skips both.
       for (const command of body.expected) {
-        if (!command.includes('\n')) history.push(command);
-        else if (options.shell === 'busybox') for (const line of command.split('\n')) history.push(MULTI_LINE + line);
+        if (!command.includes('\n') && !UNRECALLABLE.test(command)) history.push(command);
+        else if (!command.includes('\n')) history.push(MULTI_LINE + command);
+        else if (options.shell === 'busybox')
+          for (const line of command.split('\n')) history.push(MULTI_LINE + line);
         else history.push(MULTI_LINE + command);
       }
     }

@@ -12,7 +12,12 @@ import { userDirectory } from '../helpers/files.js';
 import type { Fixture } from '../helpers/fixture.js';
 import { until } from '../helpers/processes.js';
 import { startTmux, type Tmux } from '../helpers/tmux.js';
-import { type GeneratedSession, type InteractiveSequence, WORK_DIRECTORY_ENTRY, WORK_FILES } from './generator.js';
+import {
+  type GeneratedSession,
+  type InteractiveSequence,
+  WORK_DIRECTORY_ENTRY,
+  WORK_FILES,
+} from './generator.js';
 import { prepareShell } from './shells.js';
 
 export interface SessionOutcome {
@@ -44,7 +49,8 @@ function prepareDirectories(): { directory: string; work: string } {
   mkdirSync(join(work, WORK_DIRECTORY_ENTRY), { recursive: true });
   chmodSync(work, 0o755);
   chmodSync(join(work, WORK_DIRECTORY_ENTRY), 0o755);
-  for (const [name, content] of Object.entries(WORK_FILES)) writeFileSync(join(work, name), content, { mode: 0o644 });
+  for (const [name, content] of Object.entries(WORK_FILES))
+    writeFileSync(join(work, name), content, { mode: 0o644 });
   return { directory, work };
 }
 
@@ -59,6 +65,9 @@ async function perform(terminal: Tmux, sequence: InteractiveSequence, timeouts: 
         terminal.send('-H', ...[...Buffer.from(action.text)].map((byte) => byte.toString(16)));
         break;
       case 'paste':
+        // tmux brackets a paste only if the shell has asked for it by then; readline asks right
+        // after PROMPT_COMMAND (which the prompt wait saw), so give it a moment.
+        if (action.bracketed) await new Promise((resolve) => setTimeout(resolve, 150));
         terminal.paste(action.text, action.bracketed);
         break;
       case 'screen':
@@ -76,7 +85,11 @@ async function perform(terminal: Tmux, sequence: InteractiveSequence, timeouts: 
 }
 
 /** The recording of the session the proxy ended last, read back from the file sink. */
-async function recordedFrames(fixture: Fixture, recorder: Recorder, recordings: string): Promise<DecodedFrame[]> {
+async function recordedFrames(
+  fixture: Fixture,
+  recorder: Recorder,
+  recordings: string,
+): Promise<DecodedFrame[]> {
   let sessionId = '';
   await until(
     () => {
@@ -91,7 +104,8 @@ async function recordedFrames(fixture: Fixture, recorder: Recorder, recordings: 
   fixture.events.length = 0;
   await recorder.idle();
   const frames: DecodedFrame[] = [];
-  for await (const frame of readFrames(readFileSync(join(recordings, `${sessionId}.tapline`)))) frames.push(frame);
+  for await (const frame of readFrames(readFileSync(join(recordings, `${sessionId}.tapline`))))
+    frames.push(frame);
   return frames;
 }
 
@@ -121,7 +135,9 @@ export async function runSession(
       try {
         await until(() => setup.prompts() >= want, PROMPT_TIMEOUT_MS, 'prompts');
       } catch {
-        syncTimeouts.push(`#${sequence.index} ${sequence.feature}: ${setup.prompts() - prompts}/${sequence.prompts} prompts`);
+        syncTimeouts.push(
+          `#${sequence.index} ${sequence.feature}: ${setup.prompts() - prompts}/${sequence.prompts} prompts`,
+        );
       }
       // Count from what the shell showed, so one wrong estimate does not shift every later wait.
       prompts = setup.prompts();
@@ -131,11 +147,15 @@ export async function runSession(
   }
   const oracle = setup.commands();
   // TAPLINE_ORACLE_KEEP=1 keeps the shell's files (logs, history dumps) for a look after the run.
-  if (process.env.TAPLINE_ORACLE_KEEP === undefined) rmSync(directories.directory, { recursive: true, force: true });
+  if (process.env.TAPLINE_ORACLE_KEEP === undefined)
+    rmSync(directories.directory, { recursive: true, force: true });
   else console.log(`[oracle] ${label}: shell files kept in ${directories.directory}`);
   const frames = await recordedFrames(fixture, recorder, recordings);
   const live = frames
-    .filter((frame) => frame.command && (frame.command.source === 'terminal' || frame.command.source === 'fullscreen'))
+    .filter(
+      (frame) =>
+        frame.command && (frame.command.source === 'terminal' || frame.command.source === 'fullscreen'),
+    )
     .map((frame) => frame.command!.text ?? '');
   const offline: string[] = [];
   for (const stream of terminalStreamsOf(frames).values()) {

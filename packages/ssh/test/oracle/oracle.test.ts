@@ -47,10 +47,17 @@ describe('commands recorded vs the shell’s own log (issue 13)', () => {
 
   for (const shell of ['bash', 'zsh', 'busybox'] as const) {
     it(`${shell}: ${SEQUENCES} generated sequences (seed ${SEED})`, async () => {
-      const sessions = generateSessions({ shell, seed: SEED, sequences: SEQUENCES, perSession: PER_SESSION[shell] });
+      const sessions = generateSessions({
+        shell,
+        seed: SEED,
+        sequences: SEQUENCES,
+        perSession: PER_SESSION[shell],
+      });
       const outcomes: SessionOutcome[] = [];
       for (const [number, session] of sessions.entries()) {
-        outcomes.push(await runSession(fixture, recorder, join(root, 'recordings'), session, `${shell}#${number}`));
+        outcomes.push(
+          await runSession(fixture, recorder, join(root, 'recordings'), session, `${shell}#${number}`),
+        );
       }
       const extractor = sumComparisons(outcomes.map((o) => compareCommands(o.oracle, o.live, o.label)));
       const generator = sumComparisons(outcomes.map((o) => compareCommands(o.expected, o.oracle, o.label)));

@@ -85,7 +85,9 @@ export function prepareShell(shell: ShellName, directory: string, workDirectory:
           '__tl_log() {',
           '  local entry number',
           '  entry=$(HISTTIMEFORMAT= history 1)',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
           '  number=${entry%%[!0-9 ]*}',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion
           '  number=${number// /}',
           '  if [[ $number != "$__tl_last" ]]; then',
           '    __tl_last=$number',
@@ -137,7 +139,13 @@ export function prepareShell(shell: ShellName, directory: string, workDirectory:
       const dump = `{ printf '\\036\\n'; history; } >> ${snapshots}`;
       writeFileSync(
         rc,
-        [`__tl_prompt() { ${dump}; }`, "PS1='$(__tl_prompt)$ '", "PS2='> '", "trap '__tl_prompt' EXIT", ''].join('\n'),
+        [
+          `__tl_prompt() { ${dump}; }`,
+          "PS1='$(__tl_prompt)$ '",
+          "PS2='> '",
+          "trap '__tl_prompt' EXIT",
+          '',
+        ].join('\n'),
         { mode: 0o644 },
       );
       const records = (): string[] => readOrEmpty(snapshots).split(RECORD_SEPARATOR).slice(1);
