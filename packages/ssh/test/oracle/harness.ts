@@ -84,29 +84,37 @@ async function perform(terminal: Tmux, sequence: InteractiveSequence, timeouts: 
   }
 }
 
-/** The recording of the session the proxy ended last, read back from the file sink. */
+/**
+ * The recording of the ssh session that ran `launch`: among the sessions the
+ * proxy ended, the one whose exec stream carries that command (a session of
+ * an earlier, failed run may end late; it must not be taken for this one).
+ */
 async function recordedFrames(
   fixture: Fixture,
   recorder: Recorder,
   recordings: string,
+  launch: string,
 ): Promise<DecodedFrame[]> {
-  let sessionId = '';
+  let found: DecodedFrame[] | undefined;
+  const looked = new Set<string>();
   await until(
-    () => {
-      const ended = fixture.events.filter((event) => event.type === 'session_ended').at(-1);
-      if (ended?.type !== 'session_ended') return false;
-      sessionId = ended.sessionId;
-      return true;
+    async () => {
+      for (const event of fixture.events) {
+        if (event.type !== 'session_ended' || looked.has(event.sessionId)) continue;
+        looked.add(event.sessionId);
+        await recorder.idle();
+        const frames: DecodedFrame[] = [];
+        for await (const frame of readFrames(readFileSync(join(recordings, `${event.sessionId}.tapline`)))) {
+          frames.push(frame);
+        }
+        if (frames.some((frame) => frame.streamOpen?.details?.command === launch)) found = frames;
+      }
+      return found !== undefined;
     },
     20_000,
     'the ssh session to end',
   );
-  fixture.events.length = 0;
-  await recorder.idle();
-  const frames: DecodedFrame[] = [];
-  for await (const frame of readFrames(readFileSync(join(recordings, `${sessionId}.tapline`))))
-    frames.push(frame);
-  return frames;
+  return found!;
 }
 
 /** Plays one generated ssh session and collects the four command lists. */
@@ -128,7 +136,12 @@ export async function runSession(
     for (const sequence of session.sequences) {
       await perform(terminal, sequence, syncTimeouts);
       if (sequence.exits) {
-        await until(() => !terminal.alive(), 15_000, `${session.shell} to exit`);
+        try {
+          await until(() => !terminal.alive(), 15_000, `${session.shell} to exit`);
+        } catch {
+          // Listed with the figures; killing tmux below ends the ssh session anyway.
+          syncTimeouts.push(`#${sequence.index} ${sequence.feature}: the shell did not exit`);
+        }
         continue;
       }
       const want = prompts + sequence.prompts;
@@ -150,7 +163,7 @@ export async function runSession(
   if (process.env.TAPLINE_ORACLE_KEEP === undefined)
     rmSync(directories.directory, { recursive: true, force: true });
   else console.log(`[oracle] ${label}: shell files kept in ${directories.directory}`);
-  const frames = await recordedFrames(fixture, recorder, recordings);
+  const frames = await recordedFrames(fixture, recorder, recordings, setup.launch);
   const live = frames
     .filter(
       (frame) =>
