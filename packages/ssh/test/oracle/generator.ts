@@ -16,7 +16,9 @@ export type Action =
   /** Waits until the screen matches (a full-screen program drew, a no-echo prompt is up). */
   | { kind: 'screen'; pattern: RegExp }
   /** Lets an escape-sequence timeout (vi mode's Escape) pass before the next key. */
-  | { kind: 'pause'; ms: number };
+  | { kind: 'pause'; ms: number }
+  /** Waits for the shell's next primary prompt (and its line editor to be ready). */
+  | { kind: 'prompt' };
 
 export interface InteractiveSequence {
   /** Position in the whole corpus. */
@@ -195,7 +197,14 @@ const features: Record<string, Feature> = {
   },
   'history-up-up': (b) => {
     const earlier = b.history.at(-2);
-    if (earlier === undefined || earlier.startsWith(MULTI_LINE) || b.history.at(-1) === earlier)
+    const last = b.history.at(-1);
+    // In zsh a second Up moves within a recalled multi-line entry: both must be single lines.
+    if (
+      earlier === undefined ||
+      earlier.startsWith(MULTI_LINE) ||
+      last!.startsWith(MULTI_LINE) ||
+      last === earlier
+    )
       return features.typed!(b);
     return single('history-up-up', [keys('Up', 'Up'), enter], earlier);
   },
@@ -316,13 +325,7 @@ const features: Record<string, Feature> = {
     return {
       feature: 'ctrl-c-half-typed',
       // zsh flushes what was typed ahead when interrupted: wait for the new prompt, as a person would.
-      actions: [
-        text(`echo never-run ${b.tag}`),
-        keys('C-c'),
-        { kind: 'pause', ms: 250 },
-        text(command),
-        enter,
-      ],
+      actions: [text(`echo never-run ${b.tag}`), keys('C-c'), { kind: 'prompt' }, text(command), enter],
       expected: [command],
       prompts: 2,
     };

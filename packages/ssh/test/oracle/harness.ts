@@ -54,7 +54,14 @@ function prepareDirectories(): { directory: string; work: string } {
   return { directory, work };
 }
 
-async function perform(terminal: Tmux, sequence: InteractiveSequence, timeouts: string[]): Promise<void> {
+async function perform(
+  terminal: Tmux,
+  sequence: InteractiveSequence,
+  timeouts: string[],
+  prompts: () => number,
+): Promise<void> {
+  const promptsBefore = prompts();
+  let promptsWaited = 0;
   for (const action of sequence.actions) {
     switch (action.kind) {
       case 'keys':
@@ -79,6 +86,16 @@ async function perform(terminal: Tmux, sequence: InteractiveSequence, timeouts: 
         break;
       case 'pause':
         await new Promise((resolve) => setTimeout(resolve, action.ms));
+        break;
+      case 'prompt':
+        promptsWaited++;
+        try {
+          await until(() => prompts() >= promptsBefore + promptsWaited, PROMPT_TIMEOUT_MS, 'a prompt');
+        } catch {
+          timeouts.push(`#${sequence.index} ${sequence.feature}: prompt ${promptsWaited}`);
+        }
+        // The prompt hook runs before the line editor sets the terminal up (zsh flushes input then).
+        await new Promise((resolve) => setTimeout(resolve, 150));
         break;
     }
   }
@@ -134,7 +151,7 @@ export async function runSession(
     await until(() => setup.prompts() >= 1, 20_000, `the first ${session.shell} prompt`);
     let prompts = setup.prompts();
     for (const sequence of session.sequences) {
-      await perform(terminal, sequence, syncTimeouts);
+      await perform(terminal, sequence, syncTimeouts, setup.prompts);
       if (sequence.exits) {
         try {
           await until(() => !terminal.alive(), 15_000, `${session.shell} to exit`);
