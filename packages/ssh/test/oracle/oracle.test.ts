@@ -22,7 +22,7 @@ const ENFORCE_ISSUE_13_FIGURES = false;
 const MUST_SHOW = { lost: 0, invented: 0, exactPercent: 99.5 } as const;
 
 /** Sequences per shell: TAPLINE_ORACLE_SEQUENCES=500 for a full run; the CI default keeps all three well under 3 minutes. */
-const SEQUENCES = Number(process.env.TAPLINE_ORACLE_SEQUENCES ?? 40);
+const SEQUENCES = Number(process.env.TAPLINE_ORACLE_SEQUENCES ?? 60);
 const SEED = Number(process.env.TAPLINE_ORACLE_SEED ?? 13);
 /** busybox keeps 255 history lines: its sessions stay well below that. */
 const PER_SESSION: Record<ShellName, number> = { bash: 60, zsh: 60, busybox: 40 };
@@ -71,8 +71,10 @@ describe('commands recorded vs the shell’s own log (issue 13)', () => {
         ].join('\n'),
       );
 
-      // The harness itself works: the shell logged commands, and the recording holds the session.
+      // The harness itself works: the shell ran what the generator typed (a race with the shell
+      // under heavy load may cost a command or two, hence not 100), and the recording holds the session.
       expect(extractor.oracle).toBeGreaterThanOrEqual(SEQUENCES);
+      expect(exactPercent(generator)).toBeGreaterThanOrEqual(98);
       expect(extractor.recorded).toBeGreaterThan(0);
       // Same result live and offline, over the whole corpus (issue 13, and DESIGN's promise).
       for (const outcome of outcomes) expect(outcome.offline, outcome.label).toEqual(outcome.live);
