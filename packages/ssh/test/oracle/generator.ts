@@ -325,7 +325,17 @@ const features: Record<string, Feature> = {
     return {
       feature: 'ctrl-c-half-typed',
       // zsh flushes what was typed ahead when interrupted: wait for the new prompt, as a person would.
-      actions: [text(`echo never-run ${b.tag}`), keys('C-c'), { kind: 'prompt' }, text(command), enter],
+      // And a Ctrl-C before the line editor is up makes the tty drop what was typed ahead: the
+      // half-typed line must be in the editor first.
+      actions: [
+        { kind: 'pause', ms: 150 },
+        text(`echo never-run ${b.tag}`),
+        { kind: 'pause', ms: 50 },
+        keys('C-c'),
+        { kind: 'prompt' },
+        text(command),
+        enter,
+      ],
       expected: [command],
       prompts: 2,
     };
