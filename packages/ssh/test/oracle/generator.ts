@@ -224,7 +224,8 @@ const features: Record<string, Feature> = {
       ['beta-notes.md', 'bet'],
       ['gamma.log', 'gam'],
     ] as const);
-    return single('tab-completion', [text(`cat ${prefix}`), keys('Tab'), enter], `cat ${file}`);
+    // Completion leaves a space after the name; the shells keep it (an Up + edit shows it).
+    return single('tab-completion', [text(`cat ${prefix}`), keys('Tab'), enter], `cat ${file} `);
   },
   'completion-dir': (b) => {
     return single(
