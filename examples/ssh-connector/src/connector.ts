@@ -14,7 +14,7 @@ import {
   type Recorder,
   type RecoveryReport,
 } from '@tapline/core';
-import { createSshProxy, type SshProxy, type SshTarget } from '@tapline/ssh';
+import { createSshProxy, recoverTerminalCommands, type SshProxy, type SshTarget } from '@tapline/ssh';
 import { type DemoTarget, startDemoTarget } from './demo-target.js';
 import { createDemoGrants, type DemoGrants, type DemoToken } from './grants.js';
 import {
@@ -180,6 +180,8 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       metadata,
       spool: { directory: spoolDir },
       labels: { connector: 'tapline-example-ssh-connector' },
+      // After a crash, the command that was running is derived from the recovered keystrokes.
+      recoveryAnalyzers: [recoverTerminalCommands()],
     });
     cleanup.push(() => recorder.close());
     // Recordings a crash left in the spool are finished and delivered first.

@@ -1,6 +1,8 @@
 // The contracts between the recorder, the protocol proxies, the sinks and the
 // metadata emitters. Types only: every package codes against these.
 
+import type { DecodedFrame } from '@tapline/frames';
+
 /** Which way bytes travelled through the proxy. */
 export type Direction = 'client_to_target' | 'target_to_client';
 
@@ -240,6 +242,21 @@ export interface CommandEvent {
   /** The exit status the shell reported, when it did. */
   exitCode?: number;
 }
+
+/** What a recovery analyzer is given: the frames recovered from an incomplete recording. */
+export interface RecoveredRecording {
+  sessionId: string;
+  /** Every frame of the recording's whole segments, in order (decoded, decrypted). */
+  frames: readonly DecodedFrame[];
+}
+
+/**
+ * Derives, after a crash, the semantic events the live analyzers had not
+ * written yet (e.g. the command that was running), from the recovered raw
+ * frames. Protocol packages supply them (`recoverTerminalCommands()` in
+ * @tapline/ssh); the recorder appends what they return, before the crash note.
+ */
+export type RecoveryAnalyzer = (recording: RecoveredRecording) => Promise<CommandEvent[]> | CommandEvent[];
 
 export interface QueryEvent {
   streamId: number;

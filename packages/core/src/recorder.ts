@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type CodecName,
   createRecordingWriter,
+  type DecodedFrame,
   type KeyWrapper,
   readFrames,
   TaplineError,
@@ -9,10 +10,12 @@ import {
 } from '@tapline/frames';
 import { type ValidContext, validateContext } from './context.js';
 import type {
+  CommandEvent,
   EndReasonName,
   MetadataEmitter,
   MetadataEventType,
   RecordedSession,
+  RecoveryAnalyzer,
   SessionContext,
   Sink,
 } from './contracts.js';
@@ -78,6 +81,13 @@ export interface RecorderOptions {
   terminationGraceMs?: number;
   /** Labels recorded in every SessionStart (connector id, version, region). */
   labels?: Record<string, string>;
+  /**
+   * Run over the frames of a recording a crash cut off, before it is sealed:
+   * the commands they return are appended (redacted like live ones), so a
+   * command whose input reached the spool is not lost with the process.
+   * A throwing analyzer is skipped. @default []
+   */
+  recoveryAnalyzers?: RecoveryAnalyzer[];
 }
 
 export interface RecoveryReport {
@@ -468,7 +478,8 @@ class RecorderImpl implements Recorder {
    * marker, so it verifies as incomplete and says why).
    */
   async #sealCrashed(recording: SpoolRecording): Promise<void> {
-    const counts = await this.#countFrames(recording);
+    const analyzers = this.#options.recoveryAnalyzers ?? [];
+    const counts = await this.#countFrames(recording, analyzers.length > 0);
     const last = recording.lastSegment;
     const reason = 'TAPLINE_ERR_RECORDER_CRASHED';
     if (!last?.final) {
@@ -494,8 +505,12 @@ class RecorderImpl implements Recorder {
         appended.push(append);
       });
       const offsetNs = last?.lastOffsetNs ?? 0;
+      let seq = last ? last.firstSeq + last.frameCount : 0;
+      for (const command of await this.#recoveredCommands(recording, analyzers, counts.frameList)) {
+        writer.write({ seq: seq++, offsetNs, command: this.#commandBody(command) });
+      }
       writer.end({
-        seq: last ? last.firstSeq + last.frameCount : 0,
+        seq,
         offsetNs,
         annotation: {
           kind: tapline.v1.AnnotationKind.ANNOTATION_KIND_ERROR,
@@ -537,9 +552,40 @@ class RecorderImpl implements Recorder {
     );
   }
 
+  /** What the recovery analyzers derive from the recovered frames; a failing one is skipped. */
+  async #recoveredCommands(
+    recording: SpoolRecording,
+    analyzers: RecoveryAnalyzer[],
+    frames: DecodedFrame[],
+  ): Promise<CommandEvent[]> {
+    const commands: CommandEvent[] = [];
+    for (const analyzer of analyzers) {
+      try {
+        commands.push(...(await analyzer({ sessionId: recording.sessionId, frames })));
+      } catch {
+        // Recovery must seal the recording whatever an analyzer does.
+      }
+    }
+    return commands;
+  }
+
+  /** A Command frame body, redacted as `Session.command()` does (without the live redaction note). */
+  #commandBody(event: CommandEvent): tapline.v1.ICommand {
+    return {
+      streamId: event.streamId,
+      text: this.#host.redact?.command?.(event.text) ?? event.text,
+      source: event.source,
+      startedOffsetNs: event.startedOffsetNs ?? 0,
+      endedOffsetNs: event.endedOffsetNs ?? 0,
+      program: event.program ?? '',
+    };
+  }
+
   async #countFrames(
     recording: SpoolRecording,
-  ): Promise<{ frames: number; ended: boolean; endReason?: string }> {
+    keepFrames = false,
+  ): Promise<{ frames: number; ended: boolean; endReason?: string; frameList: DecodedFrame[] }> {
+    const frameList: DecodedFrame[] = [];
     let frames = 0;
     let ended = false;
     let endReason: string | undefined;
@@ -548,6 +594,7 @@ class RecorderImpl implements Recorder {
       // Segment by segment: memory stays bounded by one segment, not the recording.
       for await (const frame of readFrames(recording.segments(), keyWrapper ? { keyWrapper } : {})) {
         frames++;
+        if (keepFrames) frameList.push(frame);
         if (frame.sessionEnd) {
           ended = true;
           const name = tapline.v1.EndReason[frame.sessionEnd.reason ?? 0] as string | undefined;
@@ -557,7 +604,7 @@ class RecorderImpl implements Recorder {
     } catch {
       // Counting is best-effort; the chain was already checked when loading.
     }
-    return { frames, ended, ...(endReason ? { endReason } : {}) };
+    return { frames, ended, ...(endReason ? { endReason } : {}), frameList };
   }
 
   // ---- metadata -----------------------------------------------------------

@@ -7,6 +7,8 @@ export interface Tmux {
   send(...keys: string[]): void;
   /** Types text literally (no key names), then Enter when asked. */
   type(text: string, enter?: boolean): void;
+  /** Pastes through a tmux buffer; `bracketed` wraps it in paste marks when the program asked for them. */
+  paste(text: string, bracketed: boolean): void;
   screen(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   resize(cols: number, rows: number): void;
@@ -32,6 +34,10 @@ export function startTmux(command: string, cols = 120, rows = 40): Tmux {
     type(text, enter = true) {
       tmux('send-keys', '-t', 'main', '-l', text);
       if (enter) tmux('send-keys', '-t', 'main', 'Enter');
+    },
+    paste(text, bracketed) {
+      tmux('set-buffer', '-b', 'tapline-paste', '--', text);
+      tmux('paste-buffer', '-d', '-b', 'tapline-paste', ...(bracketed ? ['-p'] : []), '-t', 'main');
     },
     screen,
     async waitFor(pattern, timeoutMs = 15_000) {

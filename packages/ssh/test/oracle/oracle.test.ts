@@ -1,0 +1,89 @@
+// Issue 13's ground truth: generated interactive sessions through the real
+// `ssh` and the real proxy into bash, zsh and busybox sh, each keeping its own
+// log of what it ran; the recorded commands are compared with that log.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fixture, startFixture } from '../helpers/fixture.js';
+import { compareCommands, exactPercent, formatComparison, sumComparisons } from './compare.js';
+import { generateSessions, type ShellName } from './generator.js';
+import { runSession, type SessionOutcome } from './harness.js';
+
+/**
+ * THE SWITCH for the lead: issue 13's "Must show" figures. Today's extractor
+ * (before the issue-13 rewrite) loses and invents commands, so these are
+ * reported but not enforced while `false`. Set to `true` once the new
+ * extractor is merged: then every shell must show zero lost, zero invented
+ * and at least 99.5 % exact matches against its own log.
+ */
+const ENFORCE_ISSUE_13_FIGURES = false;
+const MUST_SHOW = { lost: 0, invented: 0, exactPercent: 99.5 } as const;
+
+/** Sequences per shell: TAPLINE_ORACLE_SEQUENCES=500 for a full run; the CI default keeps all three well under 3 minutes. */
+const SEQUENCES = Number(process.env.TAPLINE_ORACLE_SEQUENCES ?? 60);
+const SEED = Number(process.env.TAPLINE_ORACLE_SEED ?? 13);
+/** busybox keeps 255 history lines: its sessions stay well below that. */
+const PER_SESSION: Record<ShellName, number> = { bash: 60, zsh: 60, busybox: 40 };
+
+describe('commands recorded vs the shell’s own log (issue 13)', () => {
+  let fixture: Fixture;
+  let recorder: Recorder;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tapline-oracle-recordings-'));
+    recorder = createRecorder({
+      spool: { directory: join(root, 'spool') },
+      sinks: [createFileSink({ directory: join(root, 'recordings') })],
+    });
+    fixture = await startFixture({ recorder });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    await recorder?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  for (const shell of ['bash', 'zsh', 'busybox'] as const) {
+    it(`${shell}: ${SEQUENCES} generated sequences (seed ${SEED})`, async () => {
+      const sessions = generateSessions({
+        shell,
+        seed: SEED,
+        sequences: SEQUENCES,
+        perSession: PER_SESSION[shell],
+      });
+      const outcomes: SessionOutcome[] = [];
+      for (const [number, session] of sessions.entries()) {
+        outcomes.push(
+          await runSession(fixture, recorder, join(root, 'recordings'), session, `${shell}#${number}`),
+        );
+      }
+      const extractor = sumComparisons(outcomes.map((o) => compareCommands(o.oracle, o.live, o.label)));
+      const generator = sumComparisons(outcomes.map((o) => compareCommands(o.expected, o.oracle, o.label)));
+      const timeouts = outcomes.flatMap((o) => o.syncTimeouts.map((t) => `${o.label} ${t}`));
+      console.log(
+        [
+          formatComparison(`[oracle] ${shell} extractor vs shell log`, extractor),
+          formatComparison(`[oracle] ${shell} shell log vs generator (checks the harness)`, generator, 20),
+          `[oracle] ${shell} prompt/screen waits that timed out: ${timeouts.length}`,
+          ...timeouts.slice(0, 20).map((t) => `  ${t}`),
+        ].join('\n'),
+      );
+
+      // The harness itself works: the shell ran what the generator typed (a race with the shell
+      // under heavy load may cost a command or two, hence not 100), and the recording holds the session.
+      expect(extractor.oracle).toBeGreaterThanOrEqual(SEQUENCES);
+      expect(exactPercent(generator)).toBeGreaterThanOrEqual(98);
+      expect(extractor.recorded).toBeGreaterThan(0);
+      // Same result live and offline, over the whole corpus (issue 13, and DESIGN's promise).
+      for (const outcome of outcomes) expect(outcome.offline, outcome.label).toEqual(outcome.live);
+
+      if (ENFORCE_ISSUE_13_FIGURES) {
+        expect(extractor.lost).toBe(MUST_SHOW.lost);
+        expect(extractor.invented).toBe(MUST_SHOW.invented);
+        expect(exactPercent(extractor)).toBeGreaterThanOrEqual(MUST_SHOW.exactPercent);
+      }
+    }, 600_000);
+  }
+});
