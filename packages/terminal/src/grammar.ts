@@ -108,11 +108,14 @@ function parseUncached(text: string): ParsedText {
       commands.push({ text: lines.slice(groupFirstRow, groupLastRow + 1).join('\n'), programs });
       groupNodes = [];
     };
+    // tree-sitter accepts a heredoc that is cut off at the end of the text
+    // (no terminator line yet): the shell is still reading its body.
+    const openHeredocRow = unterminatedHeredocRow(root, lines);
     for (const child of root.namedChildren) {
       if (child === null || child.type === 'comment') continue;
       const first = child.startPosition.row;
       const last = lastRowOf(child);
-      if (child.type === 'ERROR' || child.hasError) {
+      if (child.type === 'ERROR' || child.hasError || (openHeredocRow >= 0 && last >= openHeredocRow)) {
         errorRow = first;
         break;
       }
@@ -132,6 +135,29 @@ function parseUncached(text: string): ParsedText {
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The row of the first heredoc whose delimiter line has not come yet, or -1.
+ * The delimiter is the word after `<<` with its quotes removed; `<<-` allows
+ * leading tabs on the terminator line.
+ */
+function unterminatedHeredocRow(root: Node, lines: readonly string[]): number {
+  for (const start of root.descendantsOfType('heredoc_start')) {
+    if (start === null) continue;
+    const row = start.startPosition.row;
+    const before = lines[row]?.slice(0, start.startPosition.column) ?? '';
+    const stripTabs = /<<-\s*$/.test(before);
+    const delimiter = start.text.replace(/["'\\]/g, '');
+    let terminated = false;
+    for (let next = row + 1; next < lines.length && !terminated; next++) {
+      const line = lines[next]!;
+      // Lines come from the screen, where a tab shows as spaces and trailing blanks are lost.
+      terminated = (stripTabs ? line.replace(/^[\t ]+/, '') : line).trimEnd() === delimiter;
+    }
+    if (!terminated) return row;
+  }
+  return -1;
 }
 
 /** The last row a node covers; a node ending at column 0 ends on the row before. */

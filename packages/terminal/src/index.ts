@@ -1,5 +1,5 @@
 export { createCommandExtractor } from './extractor.js';
-export { programOf, programsOf } from './grammar.js';
+export { type ParsedCommand, type ParsedText, parseShellText, programOf, programsOf } from './grammar.js';
 export { type ExtractCommandsOptions, extractCommands } from './offline.js';
 export type {
   CommandExtractor,

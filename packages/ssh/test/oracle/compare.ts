@@ -7,6 +7,7 @@
 // with different text (same words, mostly), so it counts as matched but not
 // exact. Everything left over is lost (in the shell's log only) or invented
 // (in the recording only).
+import { parseShellText } from '@tapline/terminal';
 
 /** What both sides are compared as; the shells themselves disagree on these, so they are not errors. */
 export function normalizeCommand(text: string): string {
@@ -20,6 +21,18 @@ export function normalizeCommand(text: string): string {
       .join('\n')
       .trim()
   );
+}
+
+/**
+ * One entry per complete command, as the bash grammar reads it: zsh logs a
+ * bracketed paste of three lines as one entry (one accept-line runs all
+ * three), bash as three. Either way three commands ran; a for block or a
+ * heredoc with its body stays one command.
+ */
+function commandLines(text: string): string[] {
+  const parsed = parseShellText(text);
+  if (parsed.incomplete !== '' || parsed.commands.length <= 1) return [text];
+  return parsed.commands.map((command) => command.text);
 }
 
 export interface Mismatch {
@@ -67,8 +80,8 @@ export function compareCommands(
   recorded: readonly string[],
   where = '',
 ): Comparison {
-  const expected = oracle.map(normalizeCommand);
-  const actual = recorded.map(normalizeCommand);
+  const expected = oracle.flatMap(commandLines).map(normalizeCommand);
+  const actual = recorded.flatMap(commandLines).map(normalizeCommand);
   const rows = expected.length + 1;
   const cols = actual.length + 1;
   // score[i][j]: best score aligning expected[i:] with actual[j:]; filled backwards.
