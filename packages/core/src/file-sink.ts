@@ -11,7 +11,7 @@ import type {
   SinkRecording,
 } from './contracts.js';
 import { coreError } from './errors.js';
-import { fsyncDirectory, writeFileAtomic } from './fs-util.js';
+import { fsyncDirectory, PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from './fs-util.js';
 
 export interface FileSinkOptions {
   /** Where finished recordings go: `<directory>/<sessionId>.tapline`. */
@@ -23,6 +23,10 @@ export interface FileSinkOptions {
    * the spool. @default 'segment'
    */
   fsync?: 'segment' | 'close';
+  /** Mode of the recording and manifest files (session content). @default 0o600 */
+  fileMode?: number;
+  /** Mode of `directory` when the sink creates it. @default 0o700 */
+  directoryMode?: number;
   /** @default 'file' */
   name?: string;
 }
@@ -40,19 +44,21 @@ interface FileState {
 export function createFileSink(options: FileSinkOptions): Sink {
   const directory = resolve(options.directory);
   const fsyncEach = (options.fsync ?? 'segment') === 'segment';
+  const fileMode = options.fileMode ?? PRIVATE_FILE_MODE;
+  const directoryMode = options.directoryMode ?? PRIVATE_DIRECTORY_MODE;
   const finalPath = (recording: RecordingInfo) => join(directory, `${recording.sessionId}.tapline`);
   return {
     name: options.name ?? 'file',
     locate: (recording) => pathToFileURL(finalPath(recording)).href,
     async open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording> {
-      await mkdir(directory, { recursive: true });
+      await mkdir(directory, { recursive: true, mode: directoryMode });
       const path = finalPath(recording);
       const partPath = `${path}.part`;
       let handle: FileHandle | undefined;
       let segments = 0;
       let bytes = 0;
       try {
-        handle = await open(partPath, 'a+');
+        handle = await open(partPath, 'a+', fileMode);
         if (resume && resume.segments > 0) {
           // Keep exactly the durable prefix; anything after it is replayed by the spool.
           // The checkpoint comes from disk: it must fit the part file it describes.
@@ -125,6 +131,8 @@ export function createFileSink(options: FileSinkOptions): Sink {
             await writeFileAtomic(
               `${path}.json`,
               `${JSON.stringify({ sessionId: recording.sessionId, startedAt: recording.startedAt, ...summary }, null, 2)}\n`,
+              true,
+              fileMode,
             );
             await rename(partPath, path);
             await fsyncDirectory(directory);

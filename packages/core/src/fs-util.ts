@@ -23,6 +23,10 @@ export function isNoSpace(error: unknown): boolean {
   return false;
 }
 
+/** Session content is private by default: files 0600, directories 0700 (`fileMode`, `directoryMode`). */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIRECTORY_MODE = 0o700;
+
 /**
  * Replaces `path` atomically: write a temp file, fsync it, rename over, fsync
  * the directory. A failed write removes its temp file, so a full disk does not
@@ -32,11 +36,12 @@ export async function writeFileAtomic(
   path: string,
   contents: string | Uint8Array,
   durable = true,
+  mode: number = PRIVATE_FILE_MODE,
 ): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     if (durable) {
-      const handle = await open(temporary, 'w');
+      const handle = await open(temporary, 'w', mode);
       try {
         await handle.writeFile(contents);
         await handle.sync();
@@ -44,7 +49,7 @@ export async function writeFileAtomic(
         await handle.close();
       }
     } else {
-      await writeFile(temporary, contents);
+      await writeFile(temporary, contents, { mode });
     }
     await rename(temporary, path);
   } catch (error) {

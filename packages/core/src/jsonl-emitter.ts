@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { MetadataEmitter, MetadataEvent } from './contracts.js';
 import { warnDeprecated } from './deprecation.js';
 import { coreError } from './errors.js';
+import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from './fs-util.js';
 
 export interface JsonlMetadataEmitterOptions {
   /** File the events are appended to, one JSON object per line. */
@@ -14,6 +15,8 @@ export interface JsonlMetadataEmitterOptions {
    * @default 'event'
    */
   fsync?: 'event' | 'none' | boolean;
+  /** Mode of the file when the emitter creates it. @default 0o600 */
+  fileMode?: number;
   /** @default 'jsonl' */
   name?: string;
 }
@@ -27,7 +30,9 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
   // Appends are serialized so lines never interleave and order is kept.
   let tail: Promise<void> = Promise.resolve();
   const getHandle = () => {
-    handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a'));
+    handle ??= mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIRECTORY_MODE }).then(() =>
+      open(path, 'a', options.fileMode ?? PRIVATE_FILE_MODE),
+    );
     return handle;
   };
   return {

@@ -21,7 +21,13 @@ import type {
   SinkCheckpoint,
 } from './contracts.js';
 import { coreError, errorCode, errorMessage } from './errors.js';
-import { fsyncDirectory, isNoSpace, writeFileAtomic } from './fs-util.js';
+import {
+  fsyncDirectory,
+  isNoSpace,
+  PRIVATE_DIRECTORY_MODE,
+  PRIVATE_FILE_MODE,
+  writeFileAtomic,
+} from './fs-util.js';
 
 export interface SpoolOptions {
   /** Local directory for the write-ahead spool. Must be on a local disk. */
@@ -43,6 +49,10 @@ export interface SpoolOptions {
    * `quota_exceeded`. @default 'stop_content'
    */
   quotaPolicy?: 'stop_content' | 'end_session';
+  /** Mode of the files the spool creates (session content). @default 0o600 */
+  fileMode?: number;
+  /** Mode of the directories the spool creates. @default 0o700 */
+  directoryMode?: number;
 }
 
 /** What the spool remembers about how a recording ended. */
@@ -139,12 +149,17 @@ export class Spool {
   #full = false;
   #reserved = false;
 
+  readonly fileMode: number;
+  readonly directoryMode: number;
+
   constructor(options: SpoolOptions) {
     this.directory = resolve(options.directory);
     this.fsync = (options.fsync ?? 'segment') === 'segment';
     this.maxSessionBytes = options.maxSessionBytes ?? 2 * 1024 ** 3;
     this.maxTotalBytes = options.maxTotalBytes ?? 20 * 1024 ** 3;
     this.quotaPolicy = options.quotaPolicy ?? 'stop_content';
+    this.fileMode = options.fileMode ?? PRIVATE_FILE_MODE;
+    this.directoryMode = options.directoryMode ?? PRIVATE_DIRECTORY_MODE;
   }
 
   get full(): boolean {
@@ -168,18 +183,18 @@ export class Spool {
     if (this.#reserved && !this.#full) return true;
     const path = join(this.directory, RESERVE_FILE);
     try {
-      await mkdir(join(this.directory, RECORDINGS), { recursive: true });
+      await mkdir(join(this.directory, RECORDINGS), { recursive: true, mode: this.directoryMode });
       const size = await stat(path).then(
         (stats) => stats.size,
         () => -1,
       );
       if (size !== RESERVE_BYTES) {
-        await writeFileAtomic(path, Buffer.alloc(RESERVE_BYTES), false);
+        await writeFileAtomic(path, Buffer.alloc(RESERVE_BYTES), false, this.fileMode);
       } else if (this.#full) {
         // The reserve is still there: room has returned only if as much again fits beside it.
         const probe = `${path}.probe`;
         try {
-          await writeFileAtomic(probe, Buffer.alloc(RESERVE_BYTES), false);
+          await writeFileAtomic(probe, Buffer.alloc(RESERVE_BYTES), false, this.fileMode);
         } finally {
           await rm(probe, { force: true }).catch(() => {});
         }
@@ -206,8 +221,8 @@ export class Spool {
   async checkWritable(): Promise<void> {
     const probe = join(this.directory, `.probe-${process.pid}`);
     try {
-      await mkdir(join(this.directory, RECORDINGS), { recursive: true });
-      await writeFile(probe, 'ok');
+      await mkdir(join(this.directory, RECORDINGS), { recursive: true, mode: this.directoryMode });
+      await writeFile(probe, 'ok', { mode: this.fileMode });
     } catch (cause) {
       throw this.#unwritable(`spool directory ${this.directory} is not writable`, cause);
     } finally {
@@ -225,9 +240,9 @@ export class Spool {
     let madeDirectory = false;
     try {
       if (!(await this.regainSpace())) throw coreError('TAPLINE_ERR_SPOOL_FULL', 'the spool disk is full');
-      await mkdir(directory);
+      await mkdir(directory, { mode: this.directoryMode });
       madeDirectory = true;
-      handle = await open(join(directory, SEGMENTS_FILE), 'wx+');
+      handle = await open(join(directory, SEGMENTS_FILE), 'wx+', this.fileMode);
       const recording = new SpoolRecording(
         this,
         directory,
@@ -347,10 +362,10 @@ export class Spool {
 
   async moveToQuarantine(sessionId: string, name: string, bytes: Uint8Array): Promise<string> {
     const directory = join(this.directory, QUARANTINE);
-    await mkdir(directory, { recursive: true });
+    await mkdir(directory, { recursive: true, mode: this.directoryMode });
     const path = join(directory, `${sessionId}-${Date.now()}-${name}`);
     try {
-      await writeFile(path, bytes);
+      await writeFile(path, bytes, { mode: this.fileMode });
     } catch (error) {
       await rm(path, { force: true }).catch(() => {});
       throw error;
@@ -367,7 +382,7 @@ export class Spool {
     const target = join(this.directory, QUARANTINE, `${sessionId}-${Date.now()}`);
     const message = `spool recording unreadable: ${errorMessage(cause)}`;
     try {
-      await mkdir(join(this.directory, QUARANTINE), { recursive: true });
+      await mkdir(join(this.directory, QUARANTINE), { recursive: true, mode: this.directoryMode });
       await rename(this.recordingDirectory(sessionId), target);
       return { sessionId, code, message, path: target };
     } catch (error) {
@@ -640,7 +655,12 @@ export class SpoolRecording {
 
   saveRecordingFile(): Promise<void> {
     const save = this.#saving.then(() =>
-      writeFileAtomic(join(this.directory, RECORDING_FILE), JSON.stringify(this.#file), this.spool.fsync),
+      writeFileAtomic(
+        join(this.directory, RECORDING_FILE),
+        JSON.stringify(this.#file),
+        this.spool.fsync,
+        this.spool.fileMode,
+      ),
     );
     this.#saving = save.catch(() => {});
     return save;
@@ -660,7 +680,12 @@ export class SpoolRecording {
   }
 
   async saveSinkProgress(sink: string, progress: SinkProgress): Promise<void> {
-    await writeFileAtomic(this.#sinkFile(sink), JSON.stringify(progress), this.spool.fsync);
+    await writeFileAtomic(
+      this.#sinkFile(sink),
+      JSON.stringify(progress),
+      this.spool.fsync,
+      this.spool.fileMode,
+    );
   }
 
   #sinkFile(sink: string): string {
