@@ -1,7 +1,7 @@
 // One client connection to the proxy: authentication, the grant, the
 // recording, the target connection, and the end of the session.
 import type { EndReasonName, RecordedSession, SessionContext } from '@tapline/core';
-import { isTaplineError, type TaplineError } from '@tapline/frames';
+import { isTaplineError, TaplineError } from '@tapline/frames';
 import type {
   AuthContext,
   ClientChannel,
@@ -304,12 +304,17 @@ export class ProxyConnection implements ChannelScope {
     try {
       session = await this.options.recorder.start(context);
     } catch (cause) {
+      // The code names the real cause (an invalid grant, a full spool, ...);
+      // TAPLINE_ERR_SSH_RECORDING_UNAVAILABLE only when the recorder gave none.
+      const message = 'the session cannot be recorded, so it was refused';
       this.fail(
-        sshError(
-          SshErrorCode.recordingUnavailable,
-          'the session cannot be recorded, so it was refused',
-          cause,
-        ),
+        isTaplineError(cause)
+          ? new TaplineError(cause.code, `${message}: ${cause.message}`, {
+              component: 'ssh',
+              cause,
+              ...(cause.details ? { details: cause.details } : {}),
+            })
+          : sshError(SshErrorCode.recordingUnavailable, message, cause),
         'error',
       );
       return;

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileSink, createRecorder } from '@tapline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshErrorCode } from '../src/index.js';
 import { type Fixture, startFixture, TOKEN } from './helpers/fixture.js';
@@ -97,7 +101,29 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     const failed = fixture.events.find(
       (event) => event.type === 'session_failed' && event.sessionId === undefined,
     );
-    expect(failed?.type === 'session_failed' && failed.error.code).toBe(SshErrorCode.recordingUnavailable);
+    // The code names the real cause, the recorder's own.
+    expect(failed?.type === 'session_failed' && failed.error.code).toBe('TAPLINE_ERR_SPOOL_UNAVAILABLE');
+  }, 30_000);
+
+  it('a grant the recorder refuses is reported with the grant problem as its code', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tapline-ssh-grant-'));
+    const recorder = createRecorder({
+      sinks: [createFileSink({ directory: join(root, 'out') })],
+      spool: { directory: join(root, 'spool') },
+    });
+    const invalid = await startFixture({ recorder, contextFor: () => ({ expiresAt: 9e15 }) });
+    try {
+      const result = await run('ssh', [...invalid.sshArgs(), 'echo must-not-run'], { timeoutMs: 30_000 });
+      expect(result.stdout.toString()).toBe('');
+      expect(result.code).toBe(255);
+      const failed = invalid.events.find((event) => event.type === 'session_failed');
+      expect(failed?.type === 'session_failed' && failed.error.code).toBe('TAPLINE_ERR_INVALID_CONTEXT');
+      expect(recorder.sessions.size).toBe(0);
+    } finally {
+      await invalid.close();
+      await recorder.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('a client killed mid-transfer ends its session as client_closed; another session goes on', async () => {
