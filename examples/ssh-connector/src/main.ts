@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type Connector, type ConnectorEvent, startConnector } from './connector.js';
 import { DEMO_STEPS, type DemoClientKind, DemoError, driveDemoSession } from './demo.js';
 import { commandsOf, inspectCommand, inspectFile, printInspect, shown } from './inspect.js';
+import { type MetricsEndpoint, serveMetrics } from './metrics.js';
 import { ConfigError, TARGET_VARIABLES, targetFromEnv } from './target.js';
 
 const HELP = `Tapline example SSH connector: the SSH proxy, recording every session.
@@ -20,6 +21,7 @@ options:
   --recordings DIR     where recordings and events.jsonl go (default ./recordings)
   --state-dir DIR      proxy host key, spool, known_hosts (default ./.tapline)
   --ttl DURATION       how long a grant lasts from login: 90s, 30m, 1h (default 1h)
+  --metrics-port N     serve Prometheus metrics on http://HOST:N/metrics (default: off)
   --demo               run one scripted session (OpenSSH ssh in tmux, else ssh2's client),
                        print its timeline, exit 0 on success
   --demo-client KIND   auto (default), openssh or ssh2
@@ -216,6 +218,7 @@ async function main(argv: string[]): Promise<number> {
         recordings: { type: 'string' },
         'state-dir': { type: 'string' },
         ttl: { type: 'string', default: '1h' },
+        'metrics-port': { type: 'string' },
         demo: { type: 'boolean', default: false },
         'demo-client': { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -253,6 +256,14 @@ async function main(argv: string[]): Promise<number> {
   // The demo takes a free port unless told one: it must not collide with a running connector.
   if (values.demo) return demo({ recordingsDir, host: values.host, port: port ?? 0, ttlMs, client });
 
+  let metricsEndpoint: MetricsEndpoint | undefined;
+  if (values['metrics-port'] !== undefined) {
+    const metricsPort = Number(values['metrics-port']);
+    if (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535)
+      throw new ConfigError(`--metrics-port: not a port: ${values['metrics-port']}`);
+    // Before the recorder exists: its instruments bind to the provider registered now.
+    metricsEndpoint = await serveMetrics(metricsPort, values.host);
+  }
   let connector: Connector | undefined;
   connector = await startConnector({
     recordingsDir,
@@ -265,6 +276,7 @@ async function main(argv: string[]): Promise<number> {
     onEvent: onEvent(() => connector),
   });
   await printBanner(connector, ttlMs);
+  if (metricsEndpoint) out(`Metrics: ${metricsEndpoint.url}`);
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -278,6 +290,7 @@ async function main(argv: string[]): Promise<number> {
       out(`[${time()}] ${signal}: stopping (proxy.close(), then recorder.close())`);
       connector!
         .close()
+        .then(() => metricsEndpoint?.close())
         .then(() => out(`[${time()}] stopped`))
         .finally(resolveStop);
     };

@@ -8,6 +8,7 @@ import { verifyRecording } from '@tapline/frames';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   framesOf,
+  freePort,
   haveOpenSsh,
   quote,
   type RunningConnector,
@@ -206,6 +207,49 @@ describe('examples/ssh-connector with OpenSSH', () => {
     expect(sftpFrames.map((frame) => frame.fileOperation).filter(Boolean)).toContainEqual(
       expect.objectContaining({ kind: 'FILE_OPERATION_KIND_OPEN', path: upload }),
     );
+  }, 60_000);
+
+  it('--metrics-port serves Prometheus text that moves with a session (OpenTelemetry through @tapline/core)', async () => {
+    const directory = workDirectory();
+    const metricsPort = await freePort();
+    const connector = start(['--port', '0', '--metrics-port', String(metricsPort)], directory);
+    const { ssh, token } = await printedSsh(connector);
+    const url = (await connector.waitFor(/^Metrics: (http:\/\/\S+)$/m))[1]!;
+    expect(url).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
+    const scrape = async () => {
+      const text = await (await fetch(url)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+      return {
+        active: value(/^tapline_sessions_active(?:\{[^}]*\})? (\d+)/m),
+        bytes: value(/^tapline_recorded_bytes\w*\{[^}]*protocol="ssh"[^}]*\} (\d+)/m),
+        segments: value(/^tapline_segments_spooled\w*(?:\{[^}]*\})? (\d+)/m),
+        text,
+      };
+    };
+    const before = await scrape();
+    expect(before.active, before.text).toBe(0);
+
+    const client = spawn('sshpass', ['-p', token, ...ssh.slice(0, -1), '-tt', ssh.at(-1)!], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => client.kill('SIGKILL'));
+    let seen = '';
+    client.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    await until(() => (/tapline-demo:~[#$] ?$/m.test(seen) ? true : undefined), 20_000, 'the prompt');
+    client.stdin!.write('head -c 20000 /dev/zero | tr "\\0" x; echo\r');
+    await until(() => (seen.includes('x'.repeat(1000)) ? true : undefined), 10_000, 'the output');
+    const during = await scrape();
+    expect(during.active, during.text).toBe(1);
+    expect(during.bytes).toBeGreaterThan(20_000);
+
+    client.stdin!.write('exit\r');
+    await connector.waitFor(/recording delivered/);
+    const after = await scrape();
+    expect(after.active).toBe(0);
+    expect(after.bytes).toBeGreaterThanOrEqual(during.bytes);
+    expect(after.segments).toBeGreaterThan(0);
   }, 60_000);
 
   it('a client that vanishes (ssh killed) leaves none of its processes running on the demo target', async () => {

@@ -8,7 +8,13 @@ export { channels } from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
-export { createRecorder, type Recorder, type RecorderOptions, type RecoveryReport } from './recorder.js';
+export {
+  createRecorder,
+  type Recorder,
+  type RecorderOptions,
+  type RecorderStats,
+  type RecoveryReport,
+} from './recorder.js';
 export type { RedactionHooks } from './session.js';
 export {
   type ClaimSigner,

@@ -23,6 +23,7 @@ import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
+import { observeRecorder } from './metrics.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
@@ -96,6 +97,25 @@ export interface RecoveryReport {
   quarantined: QuarantineEntry[];
 }
 
+/** A snapshot of what the recorder holds, for health checks and metrics. */
+export interface RecorderStats {
+  activeSessions: number;
+  spool: {
+    /** Bytes of segments in the spool (not yet delivered everywhere and deleted). */
+    bytes: number;
+    /** Segments appended since the recorder started. */
+    segmentsSpooled: number;
+    /** The spool's disk is full (sessions record gaps, starts are refused). */
+    full: boolean;
+  };
+  /** Per sink: deliveries running, deliveries that gave up, and segments still to deliver. */
+  sinks: Record<string, { running: number; failed: number; lagSegments: number }>;
+  /** Content bytes seen (both directions, recorded or counted) per protocol since the recorder started. */
+  bytesByProtocol: Record<string, number>;
+  /** Metadata events an emitter refused or failed, since the recorder started. */
+  metadataFailures: number;
+}
+
 export interface Recorder {
   /** Validates the grant, spools the start of the recording, and returns the live session. */
   start(context: SessionContext): Promise<RecordedSession>;
@@ -111,11 +131,15 @@ export interface Recorder {
   idle(): Promise<void>;
   /** Ends live sessions (`shutdown`), waits up to `timeoutMs` for deliveries, and releases everything. */
   close(options?: { timeoutMs?: number }): Promise<void>;
+  /** What the recorder holds right now (cheap: no I/O). Also exported as OpenTelemetry metrics. */
+  stats(): RecorderStats;
 }
 
 /** Creates a recorder. See {@link RecorderOptions}. */
 export function createRecorder(options: RecorderOptions): Recorder {
-  return new RecorderImpl(options);
+  const recorder = new RecorderImpl(options);
+  observeRecorder(recorder);
+  return recorder;
 }
 
 class RecorderImpl implements Recorder {
@@ -134,6 +158,9 @@ class RecorderImpl implements Recorder {
   readonly #starting = new Set<string>();
   /** A recovery left recordings in the spool for lack of space: retried when a delivery frees some. */
   #deferredRecovery = false;
+  /** Content bytes of ended sessions per protocol (live ones are read from their counts). */
+  readonly #endedBytes = new Map<string, number>();
+  #metadataFailures = 0;
 
   constructor(options: RecorderOptions) {
     if (!Array.isArray(options.sinks) || options.sinks.length === 0) {
@@ -179,12 +206,50 @@ class RecorderImpl implements Recorder {
           permanent: true,
           willRetry: false,
         }),
-      sessionEnded: (session) => this.#sessions.delete(session.sessionId),
+      sessionEnded: (session) => {
+        this.#sessions.delete(session.sessionId);
+        const { protocol } = session.context;
+        const bytes = session.counts.bytesClientToTarget + session.counts.bytesTargetToClient;
+        this.#endedBytes.set(protocol, (this.#endedBytes.get(protocol) ?? 0) + bytes);
+      },
     };
   }
 
   get sessions(): ReadonlyMap<string, RecordedSession> {
     return this.#sessions;
+  }
+
+  stats(): RecorderStats {
+    const bytesByProtocol: Record<string, number> = Object.fromEntries(this.#endedBytes);
+    for (const session of this.#sessions.values()) {
+      const { protocol } = session.context;
+      bytesByProtocol[protocol] =
+        (bytesByProtocol[protocol] ?? 0) +
+        session.counts.bytesClientToTarget +
+        session.counts.bytesTargetToClient;
+    }
+    const sinks: RecorderStats['sinks'] = {};
+    for (const sink of this.#sinks) sinks[sink.name] = { running: 0, failed: 0, lagSegments: 0 };
+    for (const deliveries of this.#deliveries.values()) {
+      for (const delivery of deliveries) {
+        const entry = sinks[delivery.sink.name];
+        if (!entry) continue;
+        if (delivery.state === 'running') entry.running++;
+        if (delivery.state === 'failed') entry.failed++;
+        if (delivery.state === 'running' || delivery.state === 'failed') entry.lagSegments += delivery.lag;
+      }
+    }
+    return {
+      activeSessions: this.#sessions.size,
+      spool: {
+        bytes: this.#spool.totalBytes,
+        segmentsSpooled: this.#spool.segmentsSpooled,
+        full: this.#spool.full,
+      },
+      sinks,
+      bytesByProtocol,
+      metadataFailures: this.#metadataFailures,
+    };
   }
 
   async start(input: SessionContext): Promise<RecordedSession> {
@@ -647,6 +712,7 @@ class RecorderImpl implements Recorder {
   #send(event: Parameters<MetadataEmitter['emit']>[0]): void {
     for (const emitter of this.#emitters) {
       emitter.emit(event).catch((error: unknown) => {
+        this.#metadataFailures++;
         channels.metadataFailure.publish({
           emitter: emitter.name,
           eventId: event.id,

@@ -141,6 +141,8 @@ export class Spool {
   readonly quotaPolicy: 'stop_content' | 'end_session';
   /** Bytes currently held by all recordings in the spool. */
   totalBytes = 0;
+  /** Segments appended since the spool was opened (a metric). */
+  segmentsSpooled = 0;
   /**
    * Set when a write found the disk full: content appends are refused without
    * touching the disk (so last segments get the room that is left) until the
@@ -545,6 +547,7 @@ export class SpoolRecording {
     this.#segments.push({ offset: this.#bytes, description });
     this.#bytes += length;
     spool.totalBytes += length;
+    spool.segmentsSpooled++;
     this.#cache.set(description.segmentIndex, segment);
     if (this.#cache.size > CACHED_SEGMENTS) this.#cache.delete(this.#cache.keys().next().value!);
     this.#wake();
