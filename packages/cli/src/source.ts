@@ -141,7 +141,7 @@ async function* readFileChunks(path: string, location: string): AsyncGenerator<U
  * A manifest is a few hundred bytes; one beside a recording is as untrusted as
  * the recording, so a larger one is refused before it is read.
  */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+export const MAX_MANIFEST_BYTES: number = 1024 * 1024;
 
 /** The error for a manifest above MAX_MANIFEST_BYTES. */
 export function manifestTooLarge(location: string, size: number): TaplineError {

@@ -40,7 +40,7 @@ export const TRAILER_HASHED_PREFIX = 12;
  * file recomputes its hashes): it is refused before anything is allocated or
  * inflated, so one segment costs a reader at most this much memory.
  */
-export const MAX_SEGMENT_RAW_BYTES = 64 * 1024 * 1024;
+export const MAX_SEGMENT_RAW_BYTES: number = 64 * 1024 * 1024;
 
 export const FLAG_FINAL = 1;
 export const FLAG_ENCRYPTED = 2;
