@@ -200,12 +200,26 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
       }
       return list;
     },
-    close() {
+    close(closeOptions = {}) {
       if (closing !== undefined) return closing;
       closing = (async () => {
         const stopped = new Promise<void>((resolve) => {
           listener.close(() => resolve());
         });
+        // Clients still before their identification string.
+        for (const admission of admissions.values()) admission.socket.destroy();
+        // Draining: no new connections; clients not logged in are let go; live
+        // sessions get up to drainMs to end on their own before they are ended.
+        const drainMs = closeOptions.drainMs ?? 0;
+        if (drainMs > 0) {
+          for (const connection of connections) if (!connection.hasSession()) connection.hangUp();
+          const deadline = Date.now() + drainMs;
+          while (Date.now() < deadline && [...connections].some((connection) => connection.hasSession())) {
+            await new Promise((resolve) =>
+              setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))),
+            );
+          }
+        }
         const ending: Promise<void>[] = [];
         for (const connection of connections) {
           if (connection.hasSession()) {
@@ -219,8 +233,6 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
             connection.hangUp();
           }
         }
-        // Clients still before their identification string.
-        for (const admission of admissions.values()) admission.socket.destroy();
         await Promise.all(ending);
         await stopped;
       })();

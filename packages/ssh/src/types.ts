@@ -246,10 +246,11 @@ export interface SshProxy {
   /** The bound address, or null before `listen()`. */
   address(): AddressInfo | null;
   /**
-   * Stops accepting, tells every live session's user, ends the sessions with
-   * end reason "shutdown" and resolves when every recording is ended.
+   * Stops accepting; with `drainMs`, lets live sessions end on their own for
+   * up to that long; then tells every remaining user, ends their sessions
+   * with end reason "shutdown" and resolves when every recording is ended.
    */
-  close(): Promise<void>;
+  close(options?: { drainMs?: number }): Promise<void>;
   /** Which crypto path ssh2 uses in this process (native binding or JavaScript). */
   readonly crypto: SshCryptoInfo;
   /** A snapshot of the live sessions. */

@@ -209,4 +209,29 @@ describe('failures: each gives the user a clear message, ends only its own sessi
       await second.close();
     }
   }, 60_000);
+
+  it('proxy.close({ drainMs }) refuses new connections and lets a live session finish; one that outlasts the drain is ended', async () => {
+    const third = await startFixture();
+    try {
+      const finishing = watch('ssh', [...third.sshArgs(), 'echo ready; sleep 1; echo finished']);
+      const lingering = watch('ssh', [...third.sshArgs(), 'echo ready; sleep 60']);
+      await finishing.waitFor('ready');
+      await lingering.waitFor('ready');
+      const closed = third.proxy.close({ drainMs: 4_000 });
+      // While draining, nobody new gets in.
+      const refused = await run('ssh', [...third.sshArgs(), 'echo must-not-run'], { timeoutMs: 20_000 });
+      expect(refused.stdout.toString()).toBe('');
+      expect(refused.code).toBe(255);
+      const finished = await finishing.done;
+      expect(finished.stdout).toContain('finished');
+      expect(finished.code).toBe(0);
+      await closed;
+      const ended = await lingering.done;
+      expect(ended.stderr).toMatch(/^tapline: the proxy is shutting down; the session is closed/);
+      const reasons = third.recorder.sessions.map((session) => session.endReason).sort();
+      expect(reasons).toEqual(['client_closed', 'shutdown']);
+    } finally {
+      await third.close();
+    }
+  }, 60_000);
 });
