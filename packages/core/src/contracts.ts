@@ -208,6 +208,8 @@ export interface MetadataEmitter {
   emit(event: MetadataEvent): Promise<void>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
+  /** Optional: events accepted but not yet delivered (reported as `tapline.metadata.pending`). */
+  stats?(): { pending: number };
 }
 
 /** Options of `RecordedSession.openStream()`. */

@@ -41,6 +41,9 @@ function register(meter: Meter): void {
   const metadataFailures = meter.createObservableCounter('tapline.metadata.failures', {
     description: 'Metadata events an emitter refused or failed',
   });
+  const metadataPending = meter.createObservableGauge('tapline.metadata.pending', {
+    description: 'Metadata events accepted but not yet delivered, per emitter (the backlog)',
+  });
   meter.addBatchObservableCallback(
     (result) => {
       let sessions = 0;
@@ -50,6 +53,7 @@ function register(meter: Meter): void {
       let metadata = 0;
       const byProtocol = new Map<string, number>();
       const bySink = new Map<string, { lag: number; failed: number }>();
+      const byEmitter = new Map<string, number>();
       for (const ref of recorders) {
         const recorder = ref.deref();
         if (!recorder) {
@@ -64,6 +68,9 @@ function register(meter: Meter): void {
         metadata += stats.metadataFailures;
         for (const [protocol, bytes] of Object.entries(stats.bytesByProtocol)) {
           byProtocol.set(protocol, (byProtocol.get(protocol) ?? 0) + bytes);
+        }
+        for (const [emitter, pending] of Object.entries(stats.metadataPending)) {
+          byEmitter.set(emitter, (byEmitter.get(emitter) ?? 0) + pending);
         }
         for (const [sink, entry] of Object.entries(stats.sinks)) {
           const sum = bySink.get(sink) ?? { lag: 0, failed: 0 };
@@ -80,12 +87,13 @@ function register(meter: Meter): void {
       for (const [protocol, bytes] of byProtocol) {
         result.observe(recordedBytes, bytes, { protocol } satisfies Attributes);
       }
+      for (const [emitter, pending] of byEmitter) result.observe(metadataPending, pending, { emitter });
       for (const [sink, sum] of bySink) {
         result.observe(lag, sum.lag, { sink });
         result.observe(failed, sum.failed, { sink });
       }
     },
-    [active, recordedBytes, spooled, spoolBytes, spoolFull, lag, failed, metadataFailures],
+    [active, recordedBytes, spooled, spoolBytes, spoolFull, lag, failed, metadataFailures, metadataPending],
   );
 }
 

@@ -114,6 +114,8 @@ export interface RecorderStats {
   bytesByProtocol: Record<string, number>;
   /** Metadata events an emitter refused or failed, since the recorder started. */
   metadataFailures: number;
+  /** Per emitter that reports it (`stats()`): events accepted, not yet delivered. */
+  metadataPending: Record<string, number>;
 }
 
 export interface Recorder {
@@ -249,6 +251,9 @@ class RecorderImpl implements Recorder {
       sinks,
       bytesByProtocol,
       metadataFailures: this.#metadataFailures,
+      metadataPending: Object.fromEntries(
+        this.#emitters.flatMap((emitter) => (emitter.stats ? [[emitter.name, emitter.stats().pending]] : [])),
+      ),
     };
   }
 

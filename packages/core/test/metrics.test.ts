@@ -43,6 +43,13 @@ describe('recorder stats and metrics', () => {
     const recorder = createRecorder({
       sinks: [createFileSink({ directory: join(root, 'out') })],
       spool: { directory: join(root, 'spool'), fsync: 'none' },
+      // An emitter that reports a backlog (as the HTTP emitter's outbox does).
+      metadata: {
+        name: 'backlogged',
+        emit: async () => {},
+        close: async () => {},
+        stats: () => ({ pending: 3 }),
+      },
     });
     expect(recorder.stats()).toMatchObject({
       activeSessions: 0,
@@ -57,6 +64,8 @@ describe('recorder stats and metrics', () => {
     expect(live.get('tapline.sessions.active{}')).toBe(1);
     expect(live.get('tapline.recorded.bytes{protocol=ssh}')).toBe(3 + 4096);
     expect(recorder.stats().bytesByProtocol).toEqual({ ssh: 3 + 4096 });
+    expect(recorder.stats().metadataPending).toEqual({ backlogged: 3 });
+    expect(live.get('tapline.metadata.pending{emitter=backlogged}')).toBe(3);
 
     await session.end('client_closed');
     await recorder.idle();
