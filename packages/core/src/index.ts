@@ -8,6 +8,7 @@ export { channels } from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
+export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {
   createRecorder,
   type Recorder,

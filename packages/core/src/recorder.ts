@@ -23,6 +23,7 @@ import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
+import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
@@ -89,6 +90,12 @@ export interface RecorderOptions {
    * A throwing analyzer is skipped. @default []
    */
   recoveryAnalyzers?: RecoveryAnalyzer[];
+  /**
+   * A pino-compatible logger: every metadata event (session started/ended,
+   * recording delivered/failed, chain heads) at info, failures and quarantines
+   * at warn. Fields carry ids, counts and codes, never session content.
+   */
+  logger?: TaplineLogger;
 }
 
 export interface RecoveryReport {
@@ -409,6 +416,7 @@ class RecorderImpl implements Recorder {
     for (const entry of quarantined) {
       if (entry.deferred) this.#deferredRecovery = true;
       channels.quarantine.publish(entry);
+      logTo(this.#options.logger, 'warn', { ...entry }, 'spool.quarantined');
       this.#emitRaw(entry.sessionId, 'recording.failed', {
         sink: 'spool',
         code: entry.code,
@@ -715,9 +723,22 @@ class RecorderImpl implements Recorder {
   }
 
   #send(event: Parameters<MetadataEmitter['emit']>[0]): void {
+    const { content: _content, ...fields } = event.data as Record<string, unknown>;
+    logTo(
+      this.#options.logger,
+      event.type === 'recording.failed' ? 'warn' : 'info',
+      { sessionId: event.sessionId, ...fields },
+      event.type,
+    );
     for (const emitter of this.#emitters) {
       emitter.emit(event).catch((error: unknown) => {
         this.#metadataFailures++;
+        logTo(
+          this.#options.logger,
+          'warn',
+          { sessionId: event.sessionId, emitter: emitter.name, code: errorCode(error) },
+          'metadata.failed',
+        );
         channels.metadataFailure.publish({
           emitter: emitter.name,
           eventId: event.id,

@@ -2,10 +2,13 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import {
   createSourceLimiter,
+  type LogLevel,
+  logTo,
   resolveFrontLimits,
   type SourceLimiter,
   type SourceRefusalReason,
   sourceKey,
+  type TaplineLogger,
 } from '@tapline/core';
 import type { ClientInfo, Connection, Server, ServerConfig } from 'ssh2';
 import { sftpOperations, terminalCommands } from './analyzers.js';
@@ -25,6 +28,29 @@ function publish(event: SshProxyEvent): void {
     channels.set(event.type, channel);
   }
   if (channel.hasSubscribers) channel.publish(event);
+}
+
+const eventLevels: Record<SshProxyEvent['type'], LogLevel> = {
+  listening: 'info',
+  session_started: 'info',
+  session_ended: 'info',
+  auth_failed: 'warn',
+  connection_refused: 'warn',
+  refused: 'warn',
+  session_failed: 'error',
+  error: 'error',
+};
+
+/** What the proxy reports, to a pino-compatible logger: errors as their code and message. */
+function logEvent(logger: TaplineLogger | undefined, event: SshProxyEvent): void {
+  if (logger === undefined) return;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === 'type') continue;
+    fields[key] =
+      value instanceof Error ? { code: (value as { code?: string }).code, message: value.message } : value;
+  }
+  logTo(logger, eventLevels[event.type] ?? 'info', fields, `ssh.${event.type}`);
 }
 
 function analyzer<T>(configured: T | false | undefined, byDefault: () => T): T | undefined {
@@ -75,6 +101,7 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
     targetAlgorithms: options.algorithms?.target,
     emit(event) {
       publish(event);
+      logEvent(options.logger, event);
       if (onEvent === undefined) return;
       try {
         onEvent(event);

@@ -6,6 +6,7 @@ import type {
   SessionContext,
   SessionSummary,
   SourceRefusalReason,
+  TaplineLogger,
 } from '@tapline/core';
 import type { TaplineError } from '@tapline/frames';
 import type { Algorithms } from 'ssh2';
@@ -238,6 +239,8 @@ export interface SshProxyOptions {
   algorithms?: { client?: Algorithms; target?: Algorithms };
   /** Receives what the proxy reports. Must not throw. */
   onEvent?: (event: SshProxyEvent) => void;
+  /** A pino-compatible logger for what the proxy reports (refusals and failures at warn/error). */
+  logger?: TaplineLogger;
 }
 
 export interface SshProxy {

@@ -234,4 +234,46 @@ describe('failures: each gives the user a clear message, ends only its own sessi
       await third.close();
     }
   }, 60_000);
+
+  it('a pino-compatible logger gets what the proxy reports: refusals at warn, sessions at info', async () => {
+    const lines: Array<{ level: string; message: string | undefined; fields: Record<string, unknown> }> = [];
+    const at = (level: string) => (fields: object, message?: string) =>
+      lines.push({ level, message, fields: fields as Record<string, unknown> });
+    const logged = await startFixture({ logger: { info: at('info'), warn: at('warn'), error: at('error') } });
+    try {
+      const refused = await run(
+        'sshpass',
+        [
+          '-p',
+          'not-the-token',
+          'ssh',
+          ...logged.sshArgs('tapline', [
+            '-o',
+            'PreferredAuthentications=password',
+            '-o',
+            'PubkeyAuthentication=no',
+            '-o',
+            'BatchMode=no',
+            '-o',
+            'NumberOfPasswordPrompts=1',
+          ]),
+          'true',
+        ],
+        { timeoutMs: 30_000 },
+      );
+      expect(refused.code).not.toBe(0);
+      const ok = await run('ssh', [...logged.sshArgs(), 'true'], { timeoutMs: 30_000 });
+      expect(ok.code).toBe(0);
+      await until(
+        () => lines.some((line) => line.message === 'ssh.session_ended'),
+        10_000,
+        'the session end',
+      );
+      expect(lines.find((line) => line.message === 'ssh.auth_failed')?.level).toBe('warn');
+      expect(lines.find((line) => line.message === 'ssh.session_started')?.level).toBe('info');
+      expect(JSON.stringify(lines)).not.toContain('not-the-token');
+    } finally {
+      await logged.close();
+    }
+  }, 60_000);
 });
