@@ -680,12 +680,23 @@ class HeadlessCommandExtractor implements CommandExtractor {
     this.learnPrompt(prompt);
   }
 
-  /** The longest known prompt `text` starts with, or `text` itself. */
+  /**
+   * The longest known prompt `text` starts with; else `text` up to the end of
+   * the last known prompt in it (the terminal echoed keys typed ahead, an ESC
+   * as `^[`, before the shell drew its prompt on the same row); else `text`.
+   */
   private knownPromptStarting(text: string): string {
     let prompt: string | undefined;
     for (const known of this.knownPrompts)
       if (text.startsWith(known) && (prompt === undefined || known.length > prompt.length)) prompt = known;
-    return prompt ?? text;
+    if (prompt !== undefined) return prompt;
+    let end = -1;
+    for (const known of this.knownPrompts) {
+      if (known === '') continue;
+      const at = text.lastIndexOf(known);
+      if (at !== -1 && at + known.length > end) end = at + known.length;
+    }
+    return end === -1 ? text : text.slice(0, end);
   }
 
   private learnPrompt(prompt: string): void {
