@@ -519,6 +519,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
     let byKeys: WaitingEnter[] | undefined;
     const waitingBefore = this.waiting.length;
     for (let i = 0; i < bytes.length; i++) {
+      const typedAhead = this.line === undefined && scanner.lineHasKeys;
       const meaning = scanner.step(bytes[i]!);
       if (meaning === InputByte.None) continue;
       if (this.accepted !== undefined && this.isStale(this.accepted)) {
@@ -553,7 +554,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
         }
         continue;
       }
-      if (shellIsReading && this.line === undefined) this.beginLine();
+      if (shellIsReading && this.line === undefined) this.beginLine(typedAhead);
       if (meaning !== InputByte.Enter) continue;
       enters++;
       const sources = scanner.takeSources();
@@ -661,16 +662,41 @@ class HeadlessCommandExtractor implements CommandExtractor {
     return entry;
   }
 
-  /** The person started typing: the line starts at the cursor, after the prompt. */
-  private beginLine(): void {
+  /**
+   * The person started typing: the line starts at the cursor, after the
+   * prompt. `typedAhead`: keys of this line came while a command ran and the
+   * shell may have shown them after its prompt already, so the text before
+   * the cursor is a known prompt followed by them, not a new prompt.
+   */
+  private beginLine(typedAhead: boolean): void {
     // Without an end signal from the shell, typing again ends the last command.
     if (this.running !== undefined) this.finishRunningWithoutSignal();
     this.launcher = undefined;
     const buffer = this.buffer;
-    const { firstRow, prompt } = promptAtCursor(buffer);
+    const { firstRow, prompt: beforeCursor } = promptAtCursor(buffer);
+    const prompt = typedAhead ? this.knownPromptStarting(beforeCursor) : beforeCursor;
     const marker = this.terminal.registerMarker(firstRow - cursorRow(buffer));
     this.line = { marker, prompt, startCol: -1, promptKnown: true };
     this.learnPrompt(prompt);
+  }
+
+  /**
+   * The longest known prompt `text` starts with; else `text` up to the end of
+   * the last known prompt in it (the terminal echoed keys typed ahead, an ESC
+   * as `^[`, before the shell drew its prompt on the same row); else `text`.
+   */
+  private knownPromptStarting(text: string): string {
+    let prompt: string | undefined;
+    for (const known of this.knownPrompts)
+      if (text.startsWith(known) && (prompt === undefined || known.length > prompt.length)) prompt = known;
+    if (prompt !== undefined) return prompt;
+    let end = -1;
+    for (const known of this.knownPrompts) {
+      if (known === '') continue;
+      const at = text.lastIndexOf(known);
+      if (at !== -1 && at + known.length > end) end = at + known.length;
+    }
+    return end === -1 ? text : text.slice(0, end);
   }
 
   private learnPrompt(prompt: string): void {

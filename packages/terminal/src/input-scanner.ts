@@ -87,6 +87,12 @@ export class InputScanner {
       this.keep(byte === 0x0d ? 0x0a : byte);
       return InputByte.Key;
     }
+    if (this.escape === Escape.Start && (byte === 0x0d || byte === 0x0a || byte === 0x03 || byte === 0x1b)) {
+      // A lone ESC (vi mode: to command mode) then Enter, Ctrl-C or ESC again: the key
+      // after it is its own, not an Alt chord (Alt-Enter is rare; ESC Enter in vi mode is not).
+      this.escape = Escape.None;
+      this.edited = true;
+    }
     if (this.escape !== Escape.None) {
       this.stepEscape(byte);
       return InputByte.Key;
@@ -104,6 +110,11 @@ export class InputScanner {
       this.sources |= LineSource.Recalled;
     else this.edited = true;
     return InputByte.Key;
+  }
+
+  /** Keys of a line not yet ended by Enter (typed ahead while a command ran, then shown by the shell at its prompt). */
+  get lineHasKeys(): boolean {
+    return this.keyCount > 0 || this.edited;
   }
 
   /** The sources of the line just ended by Enter (or Ctrl-C), and starts a new line. */

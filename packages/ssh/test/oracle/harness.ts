@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import type { Recorder } from '@tapline/core';
 import { type DecodedFrame, readFrames } from '@tapline/frames';
-import { extractRecordedCommands, terminalStreamsOf } from '../../src/index.js';
+import { extractRecordedCommands, type RecordedTerminalStream, terminalStreamsOf } from '../../src/index.js';
 import { userDirectory } from '../helpers/files.js';
 import type { Fixture } from '../helpers/fixture.js';
 import { until } from '../helpers/processes.js';
@@ -190,6 +190,7 @@ export async function runSession(
   const offline: string[] = [];
   for (const stream of terminalStreamsOf(frames).values()) {
     for (const command of await extractRecordedCommands(stream)) offline.push(command.text);
+    if (process.env.TAPLINE_ORACLE_KEEP !== undefined) keepTerminalStream(directories.directory, stream);
   }
   return {
     label,
@@ -199,4 +200,16 @@ export async function runSession(
     expected: session.sequences.flatMap((sequence) => sequence.expected),
     syncTimeouts,
   };
+}
+
+/** With TAPLINE_ORACLE_KEEP: the recorded terminal stream beside the shell's files, in the trace format of packages/terminal/test/fixtures, to replay a mismatch in a unit test. */
+function keepTerminalStream(directory: string, stream: RecordedTerminalStream): void {
+  const events = stream.events.map((event) =>
+    event.kind === 'resize'
+      ? { type: 'resize', offsetNs: event.offsetNs, cols: event.cols, rows: event.rows }
+      : { type: event.kind, offsetNs: event.offsetNs, data: Buffer.from(event.bytes).toString('base64') },
+  );
+  const file = join(directory, `terminal-${stream.streamId}.json`);
+  writeFileSync(file, `${JSON.stringify({ cols: stream.cols, rows: stream.rows, events })}\n`);
+  console.log(`[oracle] terminal stream kept in ${file}`);
 }
