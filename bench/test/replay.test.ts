@@ -85,7 +85,19 @@ describe('replaying a recorded shell session through the proxy', () => {
     expect(expected.streams).toEqual([{ kind: 'ssh_shell', exitStatus: 3 }]);
 
     expect(result.exitStatus).toBe(3);
-    expect(semanticSummary(replayed)).toEqual(expected);
+    // The corpus was recorded by an older extractor: the command lines must be
+    // the same; the programs come from today's grammar (a for loop runs echo).
+    const withoutPrograms = (summary: typeof expected) => ({
+      ...summary,
+      commands: summary.commands.map(({ program: _program, ...command }) => command),
+    });
+    const again = semanticSummary(replayed);
+    expect(withoutPrograms(again)).toEqual(withoutPrograms(expected));
+    expect(again.commands).toContainEqual({
+      text: 'for i in 1 2 3; do echo line-$i; done',
+      source: 'terminal',
+      program: 'echo',
+    });
     // The client side went through byte for byte, and the terminal size with it.
     const sent = (frames: typeof original) =>
       Buffer.concat(dataOf(frames, { direction: CLIENT_TO_TARGET }).map((chunk) => chunk.bytes));
