@@ -12,14 +12,20 @@ import { generateSessions, type ShellName } from './generator.js';
 import { runSession, type SessionOutcome } from './harness.js';
 
 /**
- * THE SWITCH for the lead: issue 13's "Must show" figures. Today's extractor
- * (before the issue-13 rewrite) loses and invents commands, so these are
- * reported but not enforced while `false`. Set to `true` once the new
- * extractor is merged: then every shell must show zero lost, zero invented
- * and at least 99.5 % exact matches against its own log.
+ * Issue 13's "Must show" figures: zero lost, zero invented, at least 99.5 %
+ * exact in every shell. The extractor is not there yet (the runs print every
+ * mismatch: busybox's `read -s` row, tabs of a pasted `<<-` heredoc shown as
+ * spaces, a vi edit the tty garbled), so they are printed and not enforced;
+ * set this to `true` when a full run (TAPLINE_ORACLE_SEQUENCES=500) meets them.
  */
 const ENFORCE_ISSUE_13_FIGURES = false;
 const MUST_SHOW = { lost: 0, invented: 0, exactPercent: 99.5 } as const;
+/**
+ * What is enforced meanwhile: a floor under today's figures (CI runs show
+ * 0-1 % lost, 0-2 % invented, 97-100 % exact per shell), with room for a
+ * timing race of the harness under load, so that a regression fails.
+ */
+const FLOOR = { lostPercent: 2, inventedPercent: 3, exactPercent: 94 } as const;
 
 /** Sequences per shell: TAPLINE_ORACLE_SEQUENCES=500 for a full run; the CI default keeps all three well under 3 minutes. */
 const SEQUENCES = Number(process.env.TAPLINE_ORACLE_SEQUENCES ?? 60);
@@ -79,6 +85,11 @@ describe('commands recorded vs the shell’s own log (issue 13)', () => {
       // Same result live and offline, over the whole corpus (issue 13, and DESIGN's promise).
       for (const outcome of outcomes) expect(outcome.offline, outcome.label).toEqual(outcome.live);
 
+      expect(extractor.lost, 'lost').toBeLessThanOrEqual((extractor.oracle * FLOOR.lostPercent) / 100);
+      expect(extractor.invented, 'invented').toBeLessThanOrEqual(
+        (extractor.oracle * FLOOR.inventedPercent) / 100,
+      );
+      expect(exactPercent(extractor), 'exact %').toBeGreaterThanOrEqual(FLOOR.exactPercent);
       if (ENFORCE_ISSUE_13_FIGURES) {
         expect(extractor.lost).toBe(MUST_SHOW.lost);
         expect(extractor.invented).toBe(MUST_SHOW.invented);
