@@ -3,9 +3,10 @@
 // JSONL emitter writes) or an http(s) URL serving JSON Lines (events, or the
 // HTTP emitter's batch bodies one per line). `verify --against` compares a
 // stored recording with them.
-import { createReadStream } from 'node:fs';
+
 import type { RecordingSignature } from '@tapline/core';
 import { ioError } from './errors.js';
+import { readFileChunks } from './source.js';
 
 /** One published statement about how far a recording reached. */
 export interface PublishedHead {
@@ -136,14 +137,7 @@ async function* openBytes(location: string): AsyncGenerator<Uint8Array> {
     }
     return;
   }
-  const stream = createReadStream(location);
-  try {
-    for await (const chunk of stream) yield chunk as Buffer;
-  } catch (cause) {
-    throw ioError(`cannot read ${location}`, cause);
-  } finally {
-    stream.destroy();
-  }
+  yield* readFileChunks(location, location);
 }
 
 /**

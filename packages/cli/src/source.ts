@@ -126,7 +126,8 @@ function fileSource(
   };
 }
 
-async function* readFileChunks(path: string, location: string): AsyncGenerator<Uint8Array> {
+/** A file's bytes in 1 MiB chunks; a read error is a coded CLI error naming `location`. */
+export async function* readFileChunks(path: string, location: string): AsyncGenerator<Uint8Array> {
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream) yield chunk as Buffer;

@@ -1,43 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFrames, SegmentParser, verifyRecording } from '@tapline/frames';
 import { describe, expect, it } from 'vitest';
 import { createFileSink, createJsonlMetadataEmitter, createRecorder } from '../src/index.js';
-import { readEvents, tempDirectory } from './helpers.js';
-
-const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
-
-/** Starts the recording child, waits until it is busy, lets it run `runMs`, then SIGKILLs it. */
-async function recordThenKill(
-  spool: string,
-  recordings: string,
-  sessionId: string,
-  runMs: number,
-): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'fixtures-child.ts'),
-      spool,
-      recordings,
-      sessionId,
-    ],
-    { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('busy') && resolve());
-    child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-  });
-  await new Promise((resolve) => setTimeout(resolve, runMs));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+import { readEvents, recordThenKill, tempDirectory } from './helpers.js';
 
 function wholeSegmentsIn(path: string): number {
   const parser = new SegmentParser();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,4 +53,37 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Starts the recording child (fixtures-child.ts), waits until it is busy,
+ * lets it run `runMs`, then SIGKILLs it: a crash in the middle of a session.
+ */
+export async function recordThenKill(
+  spool: string,
+  recordings: string,
+  sessionId: string,
+  runMs = 0,
+): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'fixtures-child.ts'),
+      spool,
+      recordings,
+      sessionId,
+    ],
+    { cwd: join(import.meta.dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('busy') && resolve());
+    child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+  });
+  if (runMs > 0) await new Promise((resolve) => setTimeout(resolve, runMs));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -1,40 +1,13 @@
 // `recoveryAnalyzers`: after a SIGKILL, recovery hands the recovered frames
 // to the analyzers and appends the commands they return (redacted), before
 // the crash note; a throwing analyzer does not stop recovery.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DecodedFrame, readFrames, verifyRecording } from '@tapline/frames';
 import { describe, expect, it } from 'vitest';
 import { createFileSink, createRecorder, type RecoveredRecording } from '../src/index.js';
-import { tempDirectory } from './helpers.js';
-
-const repositoryRoot = join(import.meta.dirname, '..', '..', '..');
-
-/** The busy recording child of crash.test.ts, SIGKILLed once it is busy. */
-async function recordThenKill(spool: string, recordings: string, sessionId: string): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'fixtures-child.ts'),
-      spool,
-      recordings,
-      sessionId,
-    ],
-    { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('busy') && resolve());
-    child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+import { recordThenKill, tempDirectory } from './helpers.js';
 
 describe('recovery analyzers', () => {
   it('append what they derive from the recovered frames, redacted, before the crash note', async () => {
