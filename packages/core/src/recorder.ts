@@ -20,6 +20,7 @@ import type {
   Sink,
 } from './contracts.js';
 import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js';
+import { renamedOption } from './deprecation.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
@@ -77,7 +78,9 @@ export interface RecorderOptions {
   /** Bytes of stream content buffered in memory per session before the writer. @default 16777216 */
   bufferBytes?: number;
   redact?: RedactionHooks;
-  /** Retries of failed deliveries. */
+  /** Retries of failed deliveries: `{ initialDelayMs, maxDelayMs, maxAttempts }` (docs/conventions.md). */
+  retry?: RetryOptions;
+  /** @deprecated Use `retry`. */
   delivery?: RetryOptions;
   /** How long a proxy has to end a session after `signal` aborts, before the recorder does. @default 10000 */
   terminationGraceMs?: number;
@@ -170,8 +173,10 @@ class RecorderImpl implements Recorder {
   /** Content bytes of ended sessions per protocol (live ones are read from their counts). */
   readonly #endedBytes = new Map<string, number>();
   #metadataFailures = 0;
+  readonly #retry: RetryOptions | undefined;
 
   constructor(options: RecorderOptions) {
+    this.#retry = renamedOption(options.retry, options.delivery, 'createRecorder({ delivery })', 'retry');
     if (!Array.isArray(options.sinks) || options.sinks.length === 0) {
       throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'a recorder needs at least one sink', {
         component: 'recorder',
@@ -519,7 +524,7 @@ class RecorderImpl implements Recorder {
           }
         },
       },
-      this.#options.delivery,
+      this.#retry,
     );
   }
 

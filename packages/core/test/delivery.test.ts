@@ -49,7 +49,7 @@ describe('delivery', () => {
       metadata: createJsonlMetadataEmitter({ path: eventsPath }),
       spool: { directory: join(root, 'spool') },
       segment: { segmentBytes: 4096, maxSegmentAgeMs: 10 },
-      delivery: { initialDelayMs: 10, maxDelayMs: 40, maxAttempts: 1000 },
+      retry: { initialDelayMs: 10, maxDelayMs: 40, maxAttempts: 1000 },
     });
     const session = await recorder.start(grant());
     const stream = session.openStream('ssh_exec', { details: { command: 'yes' } });
@@ -83,7 +83,7 @@ describe('delivery', () => {
       sinks: [sink],
       metadata: createJsonlMetadataEmitter({ path: eventsPath }),
       spool: { directory: join(root, 'spool') },
-      delivery: { initialDelayMs: 10 },
+      retry: { initialDelayMs: 10 },
     });
     const session = await recorder.start(grant());
     session.annotation({ kind: 'note', message: 'hello' });
@@ -116,7 +116,7 @@ describe('delivery', () => {
     const recorder = createRecorder({
       sinks: [createFileSink({ directory: join(root, 'a'), name: 'a' }), slow],
       spool: { directory: join(root, 'spool') },
-      delivery: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 1000 },
+      retry: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 1000 },
     });
     const session = await recorder.start(grant());
     session.annotation({ kind: 'note', message: 'x' });

@@ -58,7 +58,7 @@ describe('with the real recorder (@tapline/core), the HTTP emitter and an S3 out
       spool: { directory: spool, fsync: 'none' },
       segment: { segmentBytes: 256 * 1024 },
       bufferBytes: 64 * MiB,
-      delivery: { maxAttempts: 100 + Math.ceil(OUTAGE_MS / 100), initialDelayMs: 100, maxDelayMs: 300 },
+      retry: { maxAttempts: 100 + Math.ceil(OUTAGE_MS / 100), initialDelayMs: 100, maxDelayMs: 300 },
     });
     const { context } = makeRecordingInfo();
     const session = await recorder.start({ ...context, sessionId: undefined });
