@@ -360,12 +360,20 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
       // Time-based batching: a lone event waits up to maxDelayMs for company.
       const waited = performance.now() - oldestSince;
       if (!closing && pending.length < maxEvents && waited < maxDelayMs && attempt === 0) {
+        // The timer is cancelled when a wake wins the race: a timer left
+        // running would keep its abort listener on the stop signal (they
+        // piled up past MaxListeners on a busy emitter).
+        const nap = new AbortController();
+        const stop = () => nap.abort();
+        stopController.signal.addEventListener('abort', stop, { once: true });
         await Promise.race([
-          sleep(maxDelayMs - waited, undefined, { signal: stopController.signal }).catch(() => {}),
+          sleep(maxDelayMs - waited, undefined, { signal: nap.signal }).catch(() => {}),
           new Promise<void>((resolve) => {
             wake = resolve;
           }),
         ]);
+        nap.abort();
+        stopController.signal.removeEventListener('abort', stop);
         continue;
       }
       const batch = takeBatch(limit);
