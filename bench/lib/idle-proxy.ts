@@ -33,6 +33,8 @@ async function startTapline(): Promise<number> {
   const proxy = createSshProxy({
     hostKeys: [config.hostKey],
     recorder,
+    // Every bench client comes from 127.0.0.1: the per-source cap (100) would refuse most of them.
+    limits: { maxConnectionsPerSource: Number.POSITIVE_INFINITY },
     authorize: (request) =>
       request.publicKey?.openssh === config.userPublicKey
         ? {
