@@ -21,7 +21,7 @@ for run in $(seq 1 "$runs"); do
     exit 1
   fi
   leaks=$(grep -c "Closing file descriptor" "$log" || true)
-  summary=$(grep -E "^ +Tests " "$log" | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ')
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E "^ +Tests " | tr -s ' ' || true)
   echo "soak: run $run passed in $(($(date +%s) - started)) s:$summary; FileHandles closed on GC: $leaks"
   if [ "$leaks" -ne 0 ]; then
     echo "soak: run $run leaked file descriptors; log: $log" >&2
