@@ -55,6 +55,20 @@ async function printedSsh(connector: RunningConnector): Promise<{ ssh: string[];
   };
 }
 
+/** An interactive shell (`ssh -tt`) through the connector, once the demo target's prompt shows. */
+async function openShell(ssh: string[], token: string) {
+  const client = spawn('sshpass', ['-p', token, ...ssh.slice(0, -1), '-tt', ssh.at(-1)!], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => client.kill('SIGKILL'));
+  let output = '';
+  client.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await until(() => (/tapline-demo:~[#$] ?$/m.test(output) ? true : undefined), 20_000, 'the prompt');
+  return { client, seen: () => output };
+}
+
 /** Command texts in a recording or spool file; [] while it is unreadable (a torn tail). */
 async function commandsIn(path: string): Promise<string[]> {
   try {
@@ -229,17 +243,9 @@ describe('examples/ssh-connector with OpenSSH', () => {
     const before = await scrape();
     expect(before.active, before.text).toBe(0);
 
-    const client = spawn('sshpass', ['-p', token, ...ssh.slice(0, -1), '-tt', ssh.at(-1)!], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    cleanups.push(() => client.kill('SIGKILL'));
-    let seen = '';
-    client.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-    });
-    await until(() => (/tapline-demo:~[#$] ?$/m.test(seen) ? true : undefined), 20_000, 'the prompt');
+    const { client, seen } = await openShell(ssh, token);
     client.stdin!.write('head -c 20000 /dev/zero | tr "\\0" x; echo\r');
-    await until(() => (seen.includes('x'.repeat(1000)) ? true : undefined), 10_000, 'the output');
+    await until(() => (seen().includes('x'.repeat(1000)) ? true : undefined), 10_000, 'the output');
     const during = await scrape();
     expect(during.active, during.text).toBe(1);
     expect(during.bytes).toBeGreaterThan(20_000);
@@ -258,15 +264,7 @@ describe('examples/ssh-connector with OpenSSH', () => {
     const { ssh, token } = await printedSsh(connector);
     // A number no other process has: the shell's foreground job, looked up by its argv.
     const marker = String(4_000_000 + Math.floor(Math.random() * 1_000_000));
-    const client = spawn('sshpass', ['-p', token, ...ssh.slice(0, -1), '-tt', ssh.at(-1)!], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    cleanups.push(() => client.kill('SIGKILL'));
-    let seen = '';
-    client.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-    });
-    await until(() => (/tapline-demo:~[#$] ?$/m.test(seen) ? true : undefined), 20_000, 'the prompt');
+    const { client } = await openShell(ssh, token);
     client.stdin!.write(`sleep ${marker}\r`);
     const running = () => spawnSync('pgrep', ['-f', `^sleep ${marker}$`]).status === 0;
     await until(() => (running() ? true : undefined), 10_000, 'the command to run');
