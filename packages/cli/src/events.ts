@@ -125,13 +125,32 @@ export interface CommandEventFields extends Envelope<'command'> {
 export interface QueryEventFields extends Envelope<'query'> {
   streamId: number;
   text: string;
-  parameters: Array<{ value: string | null; type: string | null }>;
+  parameters: Array<{
+    value: string | null;
+    type: string | null;
+    format: string | null;
+    length: number | null;
+    redacted: boolean;
+  }>;
   commandTag: string | null;
   rows: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  errorSeverity: string | null;
   durationNs: number | null;
   database: string | null;
+  startedOffsetNs: number | null;
+  mode: string | null;
+  /** `'query'` for recordings that predate the field. */
+  kind: string;
+  statement: string | null;
+  portal: string | null;
+  transactionStatus: string | null;
+  copyBytes: number | null;
+  warnings: number;
+  statementType: string | null;
+  lastInsertId: number | null;
+  channel: string | null;
 }
 
 export interface ApiCallEventFields extends Envelope<'api_call'> {
@@ -335,13 +354,28 @@ export function frameEvent(frame: DecodedFrame, options: EventOptions): Timeline
         parameters: query.parameters.map((parameter) => ({
           value: parameter.isNull ? null : (parameter.value ?? ''),
           type: text(parameter.type),
+          format: text(parameter.format),
+          length: parameter.length ?? null,
+          redacted: parameter.redacted || false,
         })),
         commandTag: text(query.commandTag),
         rows: query.rows ?? null,
         errorCode: text(query.errorCode),
         errorMessage: text(query.errorMessage),
+        errorSeverity: text(query.errorSeverity),
         durationNs: query.durationNs || null,
         database: text(query.database),
+        startedOffsetNs: query.startedOffsetNs || null,
+        mode: text(query.mode),
+        kind: query.kind || 'query',
+        statement: text(query.statement),
+        portal: text(query.portal),
+        transactionStatus: text(query.transactionStatus),
+        copyBytes: query.copyBytes ?? null,
+        warnings: query.warnings || 0,
+        statementType: text(query.statementType),
+        lastInsertId: query.lastInsertId ?? null,
+        channel: text(query.channel),
       };
     }
     case 'apiCall': {

@@ -1,5 +1,5 @@
 // Human-readable output of `tapline inspect`.
-import type { TimelineEvent } from './events.js';
+import type { QueryEventFields, TimelineEvent } from './events.js';
 import { formatBytes, formatDuration, formatOffset } from './format.js';
 import type { InspectReport } from './inspect.js';
 
@@ -184,10 +184,13 @@ export function describeEvent(event: TimelineEvent, options: { resizes?: boolean
             .join(', ') || 'ok';
       const duration = event.durationNs ? `, ${formatDuration(event.durationNs / 1e6)}` : '';
       const parameters =
-        event.parameters.length > 0
-          ? ` [${event.parameters.map((parameter) => (parameter.value === null ? 'NULL' : oneLine(parameter.value, 40))).join(', ')}]`
-          : '';
-      return `${streamTag(event.streamId)}SQL ${oneLine(event.text)}${parameters} → ${outcome}${duration}`;
+        event.parameters.length > 0 ? ` [${event.parameters.map(parameterText).join(', ')}]` : '';
+      const copied = event.copyBytes !== null ? `, ${event.copyBytes} bytes copied` : '';
+      if (event.kind === 'notification') {
+        return `${streamTag(event.streamId)}NOTIFY ${event.channel ?? ''} ${oneLine(event.text)}`;
+      }
+      const kind = event.kind === 'query' || event.kind === 'execute' ? '' : `${event.kind} `;
+      return `${streamTag(event.streamId)}SQL ${kind}${oneLine(event.text)}${parameters} → ${outcome}${copied}${duration}`;
     }
     case 'api_call': {
       const object = [event.namespace, event.name].filter(Boolean).join('/');
@@ -254,4 +257,11 @@ export function renderSummaryLine(report: InspectReport): string {
     shortStatus(report),
     report.location,
   ].join('  ');
+}
+
+function parameterText(parameter: QueryEventFields['parameters'][number]): string {
+  if (parameter.value === null) return 'NULL';
+  if (parameter.redacted) return '[redacted]';
+  if (parameter.value === '' && parameter.length !== null) return `<${parameter.length} bytes>`;
+  return oneLine(parameter.value, 40);
 }

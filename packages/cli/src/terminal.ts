@@ -67,7 +67,8 @@ export function noTerminalStream(wanted: number | undefined): TaplineError {
   return new TaplineError(
     'TAPLINE_ERR_CLI_NO_TERMINAL_STREAM',
     wanted === undefined
-      ? 'the recording has no terminal stream (ssh shell, ssh exec with a pty, kube exec/attach with a tty): pick one with --stream'
+      ? 'the recording has no terminal stream (ssh shell, ssh exec with a pty, kube exec/attach with a tty): pick one with --stream; ' +
+          'a database session has none, its statements are in `tapline inspect` and `tapline export --format jsonl`'
       : `the recording has no stream ${wanted}`,
     { component: 'cli' },
   );

@@ -260,16 +260,56 @@ export interface RecoveredRecording {
  */
 export type RecoveryAnalyzer = (recording: RecoveredRecording) => Promise<CommandEvent[]> | CommandEvent[];
 
+/** One bound parameter of a statement, as the client sent it. */
+export interface QueryParameterEvent {
+  value?: string;
+  isNull?: boolean;
+  /** Wire type name or OID, as the protocol states it. */
+  type?: string;
+  /** The wire format the client used: `'text'` or `'binary'`. */
+  format?: 'text' | 'binary';
+  /** Size in bytes on the wire, set when `value` is elided (bytea, long data) or cut short. */
+  length?: number;
+  /** A redaction hook replaced the value. */
+  redacted?: boolean;
+}
+
+/** A database statement and its outcome (the `Query` frame; docs/format.md). */
 export interface QueryEvent {
   streamId: number;
   text: string;
-  parameters?: Array<{ value?: string; isNull?: boolean; type?: string }>;
+  parameters?: QueryParameterEvent[];
+  /** `'SELECT 3'`, `'INSERT 0 1'`, ... */
   commandTag?: string;
   rows?: number;
   errorCode?: string;
   errorMessage?: string;
+  /** `'ERROR'`, `'FATAL'`, ... as the server stated it. */
+  errorSeverity?: string;
   durationNs?: number;
   database?: string;
+  /** When the statement reached the proxy (ns since session start). */
+  startedOffsetNs?: number;
+  /** `'simple'`/`'extended'` (PostgreSQL), `'text'`/`'prepared'` (MySQL). */
+  mode?: string;
+  /** What the client asked for; `'query'` when omitted (docs/format.md lists the values). */
+  kind?: string;
+  /** The prepared statement's name or id. */
+  statement?: string;
+  /** The portal's name (PostgreSQL). */
+  portal?: string;
+  /** The transaction state after the statement. */
+  transactionStatus?: 'idle' | 'transaction' | 'failed';
+  /** Bytes moved by COPY or LOAD DATA. */
+  copyBytes?: number;
+  /** Warnings or notices the server reported. */
+  warnings?: number;
+  /** The first keyword, upper-cased (`'SELECT'`, `'DROP'`); derived from `text` when omitted. */
+  statementType?: string;
+  /** MySQL: the auto-increment id an INSERT generated. */
+  lastInsertId?: number;
+  /** kind `'notification'`: the channel; `text` holds the payload. */
+  channel?: string;
 }
 
 export interface ApiCallEvent {

@@ -5,6 +5,7 @@ import type {
   Direction,
   EndReasonName,
   FileOperationKindName,
+  QueryEvent,
   StreamKindName,
 } from './contracts.js';
 
@@ -66,3 +67,52 @@ export const annotationKinds: Record<AnnotationKindName, number> = {
   note: v1.AnnotationKind.ANNOTATION_KIND_NOTE,
   auth: v1.AnnotationKind.ANNOTATION_KIND_AUTH,
 };
+
+/** The `Query` frame body of a (redacted) query event. */
+export function queryBody(event: QueryEvent): tapline.v1.IQuery {
+  return {
+    streamId: event.streamId,
+    text: event.text,
+    parameters: (event.parameters ?? []).map((parameter) => ({
+      value: parameter.value ?? '',
+      isNull: parameter.isNull ?? false,
+      type: parameter.type ?? '',
+      format: parameter.format ?? '',
+      ...(parameter.length !== undefined ? { length: parameter.length } : {}),
+      redacted: parameter.redacted ?? false,
+    })),
+    commandTag: event.commandTag ?? '',
+    ...(event.rows !== undefined ? { rows: event.rows } : {}),
+    errorCode: event.errorCode ?? '',
+    errorMessage: event.errorMessage ?? '',
+    errorSeverity: event.errorSeverity ?? '',
+    durationNs: event.durationNs ?? 0,
+    database: event.database ?? '',
+    startedOffsetNs: event.startedOffsetNs ?? 0,
+    mode: event.mode ?? '',
+    kind: event.kind ?? '',
+    statement: event.statement ?? '',
+    portal: event.portal ?? '',
+    transactionStatus: event.transactionStatus ?? '',
+    ...(event.copyBytes !== undefined ? { copyBytes: event.copyBytes } : {}),
+    warnings: event.warnings ?? 0,
+    statementType: event.statementType ?? statementTypeOf(event.text),
+    ...(event.lastInsertId !== undefined ? { lastInsertId: event.lastInsertId } : {}),
+    channel: event.channel ?? '',
+  };
+}
+
+const leadingNoise = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*/;
+const firstKeyword = /^[A-Za-z_]+/;
+
+/**
+ * A statement's first keyword, upper-cased, past whitespace, comments and
+ * opening parentheses: `'SELECT'` for `/* x *\/ (select 1)`. `''` when the
+ * text starts with anything else. `WITH ... DELETE` stays `'WITH'`: this is
+ * a filter key, not a parser.
+ */
+export function statementTypeOf(text: string): string {
+  const head = text.length > 4096 ? text.slice(0, 4096) : text;
+  const rest = head.slice(leadingNoise.exec(head)?.[0].length ?? 0);
+  return firstKeyword.exec(rest)?.[0].toUpperCase() ?? '';
+}

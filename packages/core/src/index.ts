@@ -7,6 +7,7 @@ export { renamedOption, warnDeprecated } from './deprecation.js';
 export { channels } from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
+export { statementTypeOf } from './frames-build.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
 export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {

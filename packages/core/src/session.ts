@@ -26,7 +26,14 @@ import type {
 } from './contracts.js';
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage, SessionTermination } from './errors.js';
-import { annotationKinds, directions, endReasons, fileOperationKinds, streamKinds } from './frames-build.js';
+import {
+  annotationKinds,
+  directions,
+  endReasons,
+  fileOperationKinds,
+  queryBody,
+  streamKinds,
+} from './frames-build.js';
 import type { ClaimSigner } from './signing.js';
 import type { SpoolEnd, SpoolRecording } from './spool.js';
 
@@ -322,21 +329,7 @@ export class Session implements RecordedSession {
     if (redacted !== event) this.#noteRedaction(event.streamId, 'query');
     this.#enqueueFrame(
       {
-        query: {
-          streamId: redacted.streamId,
-          text: redacted.text,
-          parameters: (redacted.parameters ?? []).map((p) => ({
-            value: p.value ?? '',
-            isNull: p.isNull ?? false,
-            type: p.type ?? '',
-          })),
-          commandTag: redacted.commandTag ?? '',
-          ...(redacted.rows !== undefined ? { rows: redacted.rows } : {}),
-          errorCode: redacted.errorCode ?? '',
-          errorMessage: redacted.errorMessage ?? '',
-          durationNs: redacted.durationNs ?? 0,
-          database: redacted.database ?? '',
-        },
+        query: queryBody(redacted),
       },
       redacted.text.length,
     );

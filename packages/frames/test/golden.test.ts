@@ -125,14 +125,157 @@ const goldenFrames: Frame[] = [
   },
 ];
 
+// A database session with every Query field (added in schema revision 2;
+// the vectors above predate it and must still decode unchanged).
+const goldenQueryFrames: Frame[] = [
+  {
+    seq: 0,
+    offsetNs: 0,
+    sessionStart: {
+      startedAtUnixMs: 1_795_000_000_000,
+      sessionId: '0b7e5c1d-2a3f-4b6c-9d8e-7f6a5b4c3d2e',
+      protocol: 'postgres',
+      clientAddress: '192.0.2.11:50000',
+      target: 'db.internal:5432',
+      grant: { user: { id: 'u-42', name: 'Ada Lovelace' }, permissions: ['read'] },
+    },
+  },
+  {
+    seq: 1,
+    offsetNs: 1_000_000,
+    streamOpen: {
+      streamId: 1,
+      kind: StreamKind.STREAM_KIND_DB_CONNECTION,
+      contentRecorded: true,
+      details: { database: 'app', user: 'app_ro', application_name: 'psql' },
+    },
+  },
+  {
+    seq: 2,
+    offsetNs: 2_000_000,
+    data: {
+      streamId: 1,
+      direction: Direction.DIRECTION_CLIENT_TO_TARGET,
+      bytes: Buffer.from('Q\u0000\u0000\u0000\u000dselect 1\u0000'),
+    },
+  },
+  {
+    seq: 3,
+    offsetNs: 3_000_000,
+    query: {
+      streamId: 1,
+      text: 'select 1',
+      commandTag: 'SELECT 1',
+      rows: 1,
+      durationNs: 1_000_000,
+      database: 'app',
+      startedOffsetNs: 2_000_000,
+      mode: 'simple',
+      kind: 'query',
+      transactionStatus: 'idle',
+      statementType: 'SELECT',
+    },
+  },
+  {
+    seq: 4,
+    offsetNs: 9_000_000,
+    query: {
+      streamId: 1,
+      text: 'insert into files (id, body, meta) values ($1, $2, $3)',
+      parameters: [
+        { value: '7', type: 'int4', format: 'binary' },
+        { value: '', type: 'bytea', format: 'binary', length: 1_048_576 },
+        { isNull: true, type: 'jsonb', format: 'text' },
+      ],
+      commandTag: 'INSERT 0 1',
+      rows: 1,
+      durationNs: 4_000_000,
+      database: 'app',
+      startedOffsetNs: 5_000_000,
+      mode: 'extended',
+      kind: 'execute',
+      statement: 'ins_file',
+      transactionStatus: 'transaction',
+      warnings: 1,
+      statementType: 'INSERT',
+    },
+  },
+  {
+    seq: 5,
+    offsetNs: 12_000_000,
+    query: {
+      streamId: 1,
+      text: 'drop table audit_log',
+      errorCode: '42501',
+      errorMessage: 'permission denied for table audit_log',
+      errorSeverity: 'ERROR',
+      durationNs: 500_000,
+      database: 'app',
+      startedOffsetNs: 11_500_000,
+      mode: 'simple',
+      transactionStatus: 'failed',
+      statementType: 'DROP',
+    },
+  },
+  {
+    seq: 6,
+    offsetNs: 20_000_000,
+    query: {
+      streamId: 1,
+      text: 'copy files to stdout',
+      commandTag: 'COPY 3',
+      rows: 3,
+      copyBytes: 3_145_728,
+      durationNs: 6_000_000,
+      startedOffsetNs: 14_000_000,
+      mode: 'simple',
+      kind: 'copy_out',
+      transactionStatus: 'idle',
+      statementType: 'COPY',
+    },
+  },
+  {
+    seq: 7,
+    offsetNs: 21_000_000,
+    query: { streamId: 1, text: 'deploy done', kind: 'notification', channel: 'events' },
+  },
+  {
+    seq: 8,
+    offsetNs: 22_000_000,
+    query: {
+      streamId: 1,
+      text: 'insert into t values (null)',
+      commandTag: 'OK',
+      rows: 1,
+      lastInsertId: 4242,
+      mode: 'text',
+      statementType: 'INSERT',
+    },
+  },
+  { seq: 9, offsetNs: 23_000_000, streamClose: { streamId: 1 } },
+  {
+    seq: 10,
+    offsetNs: 23_500_000,
+    sessionEnd: {
+      reason: EndReason.END_REASON_CLIENT_CLOSED,
+      frames: 11,
+      streams: 1,
+      queries: 6,
+      bytesClientToTarget: 14,
+    },
+  },
+];
+
 const vectors = [
-  { name: 'golden-none', options: { codec: 'none' as const }, byteExact: true },
-  { name: 'golden-gzip', options: { codec: 'gzip' as const }, byteExact: false },
+  { name: 'golden-none', frames: goldenFrames, options: { codec: 'none' as const }, byteExact: true },
+  { name: 'golden-gzip', frames: goldenFrames, options: { codec: 'gzip' as const }, byteExact: false },
   {
     name: 'golden-encrypted',
+    frames: goldenFrames,
     options: { codec: 'gzip' as const, keyWrapper: goldenKeyWrapper },
     byteExact: false,
   },
+  { name: 'golden-query', frames: goldenQueryFrames, options: { codec: 'none' as const }, byteExact: true },
 ];
 
 describe('golden test vectors', () => {
@@ -141,7 +284,7 @@ describe('golden test vectors', () => {
       const file = join(fixtures, `${vector.name}.tapline`);
       const json = join(fixtures, `${vector.name}.json`);
       const written = Buffer.concat(
-        await writeRecording(goldenFrames, { ...vector.options, segmentBytes: 160 }),
+        await writeRecording(vector.frames, { ...vector.options, segmentBytes: 160 }),
       );
       if (update || !existsSync(file)) {
         if (!update) throw new Error(`missing ${file}: run with UPDATE_GOLDEN=1`);

@@ -487,6 +487,9 @@ export namespace tapline {
             value: string;
             isNull: boolean;
             type: string;
+            format: string;
+            length?: (number|null);
+            redacted: boolean;
             static encode(message: tapline.v1.QueryParameter.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tapline.v1.QueryParameter & tapline.v1.QueryParameter.$Shape;
             static fromObject(object: { [k: string]: any }): tapline.v1.QueryParameter;
@@ -499,6 +502,9 @@ export namespace tapline {
                 value?: (string|null);
                 isNull?: (boolean|null);
                 type?: (string|null);
+                format?: (string|null);
+                length?: (number|null);
+                redacted?: (boolean|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = tapline.v1.QueryParameter.$Properties;
@@ -519,6 +525,18 @@ export namespace tapline {
             errorMessage: string;
             durationNs: number;
             database: string;
+            startedOffsetNs: number;
+            mode: string;
+            kind: string;
+            statement: string;
+            portal: string;
+            transactionStatus: string;
+            copyBytes?: (number|null);
+            warnings: number;
+            errorSeverity: string;
+            statementType: string;
+            lastInsertId?: (number|null);
+            channel: string;
             static encode(message: tapline.v1.Query.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tapline.v1.Query & tapline.v1.Query.$Shape;
             static fromObject(object: { [k: string]: any }): tapline.v1.Query;
@@ -537,6 +555,18 @@ export namespace tapline {
                 errorMessage?: (string|null);
                 durationNs?: (number|null);
                 database?: (string|null);
+                startedOffsetNs?: (number|null);
+                mode?: (string|null);
+                kind?: (string|null);
+                statement?: (string|null);
+                portal?: (string|null);
+                transactionStatus?: (string|null);
+                copyBytes?: (number|null);
+                warnings?: (number|null);
+                errorSeverity?: (string|null);
+                statementType?: (string|null);
+                lastInsertId?: (number|null);
+                channel?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = tapline.v1.Query.$Properties;

@@ -5002,6 +5002,9 @@ export const tapline = $root.tapline = (() => {
              * @property {string|null} [value] QueryParameter value
              * @property {boolean|null} [isNull] QueryParameter isNull
              * @property {string|null} [type] QueryParameter type
+             * @property {string|null} [format] QueryParameter format
+             * @property {number|null} [length] QueryParameter length
+             * @property {boolean|null} [redacted] QueryParameter redacted
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5058,6 +5061,39 @@ export const tapline = $root.tapline = (() => {
             QueryParameter.prototype.type = "";
 
             /**
+             * QueryParameter format.
+             * @member {string} format
+             * @memberof tapline.v1.QueryParameter
+             * @instance
+             */
+            QueryParameter.prototype.format = "";
+
+            /**
+             * QueryParameter length.
+             * @member {number|null|undefined} length
+             * @memberof tapline.v1.QueryParameter
+             * @instance
+             */
+            QueryParameter.prototype.length = null;
+
+            /**
+             * QueryParameter redacted.
+             * @member {boolean} redacted
+             * @memberof tapline.v1.QueryParameter
+             * @instance
+             */
+            QueryParameter.prototype.redacted = false;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(QueryParameter.prototype, "_length", {
+                get: $util.oneOfGetter($oneOfFields = ["length"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
              * Encodes the specified QueryParameter message. Does not implicitly {@link tapline.v1.QueryParameter.verify|verify} messages.
              * @function encode
              * @memberof tapline.v1.QueryParameter
@@ -5079,6 +5115,12 @@ export const tapline = $root.tapline = (() => {
                     writer.uint32(/* id 2, wireType 0 =*/16).bool(message.isNull);
                 if (message.type != null && $Object.hasOwnProperty.call(message, "type") && message.type !== "")
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.type);
+                if (message.format != null && $Object.hasOwnProperty.call(message, "format") && message.format !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.format);
+                if (message.length != null && $Object.hasOwnProperty.call(message, "length"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.length);
+                if (message.redacted != null && $Object.hasOwnProperty.call(message, "redacted") && message.redacted !== false)
+                    writer.uint32(/* id 6, wireType 0 =*/48).bool(message.redacted);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5150,6 +5192,31 @@ export const tapline = $root.tapline = (() => {
                                 delete message.type;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.format = value;
+                            else
+                                delete message.format;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            message.length = reader.uint64();
+                            message._length = "length";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.redacted = value;
+                            else
+                                delete message.redacted;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -5194,6 +5261,21 @@ export const tapline = $root.tapline = (() => {
                 if (object.type != null)
                     if (typeof object.type !== "string" || object.type.length)
                         message.type = $String(object.type);
+                if (object.format != null)
+                    if (typeof object.format !== "string" || object.format.length)
+                        message.format = $String(object.format);
+                if (object.length != null)
+                    if ($util.Long)
+                        message.length = $util.Long.fromValue(object.length, true);
+                    else if (typeof object.length === "string")
+                        message.length = $parseInt(object.length, 10);
+                    else if (typeof object.length === "number")
+                        message.length = object.length;
+                    else if (typeof object.length === "object")
+                        message.length = new $util.LongBits(object.length.low >>> 0, object.length.high >>> 0).toNumber(true);
+                if (object.redacted != null)
+                    if (object.redacted)
+                        message.redacted = $Boolean(object.redacted);
                 return message;
             };
 
@@ -5218,6 +5300,8 @@ export const tapline = $root.tapline = (() => {
                     object.value = "";
                     object.isNull = false;
                     object.type = "";
+                    object.format = "";
+                    object.redacted = false;
                 }
                 if (message.value != null && $Object.hasOwnProperty.call(message, "value"))
                     object.value = message.value;
@@ -5225,6 +5309,17 @@ export const tapline = $root.tapline = (() => {
                     object.isNull = message.isNull;
                 if (message.type != null && $Object.hasOwnProperty.call(message, "type"))
                     object.type = message.type;
+                if (message.format != null && $Object.hasOwnProperty.call(message, "format"))
+                    object.format = message.format;
+                if (message.length != null && $Object.hasOwnProperty.call(message, "length"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.length = typeof message.length === "number" ? $BigInt(message.length) : $util.Long.fromBits(message.length.low >>> 0, message.length.high >>> 0, true).toBigInt();
+                    else if (typeof message.length === "number")
+                        object.length = options.longs === $String ? $String(message.length) : message.length;
+                    else
+                        object.length = options.longs === $String ? $util.Long.prototype.toString.call(message.length) : options.longs === $Number ? new $util.LongBits(message.length.low >>> 0, message.length.high >>> 0).toNumber(true) : message.length;
+                if (message.redacted != null && $Object.hasOwnProperty.call(message, "redacted"))
+                    object.redacted = message.redacted;
                 return object;
             };
 
@@ -5256,6 +5351,18 @@ export const tapline = $root.tapline = (() => {
              * @property {string|null} [errorMessage] Query errorMessage
              * @property {number|null} [durationNs] Query durationNs
              * @property {string|null} [database] Query database
+             * @property {number|null} [startedOffsetNs] Query startedOffsetNs
+             * @property {string|null} [mode] Query mode
+             * @property {string|null} [kind] Query kind
+             * @property {string|null} [statement] Query statement
+             * @property {string|null} [portal] Query portal
+             * @property {string|null} [transactionStatus] Query transactionStatus
+             * @property {number|null} [copyBytes] Query copyBytes
+             * @property {number|null} [warnings] Query warnings
+             * @property {string|null} [errorSeverity] Query errorSeverity
+             * @property {string|null} [statementType] Query statementType
+             * @property {number|null} [lastInsertId] Query lastInsertId
+             * @property {string|null} [channel] Query channel
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5360,12 +5467,120 @@ export const tapline = $root.tapline = (() => {
              */
             Query.prototype.database = "";
 
+            /**
+             * Query startedOffsetNs.
+             * @member {number} startedOffsetNs
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.startedOffsetNs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Query mode.
+             * @member {string} mode
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.mode = "";
+
+            /**
+             * Query kind.
+             * @member {string} kind
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.kind = "";
+
+            /**
+             * Query statement.
+             * @member {string} statement
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.statement = "";
+
+            /**
+             * Query portal.
+             * @member {string} portal
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.portal = "";
+
+            /**
+             * Query transactionStatus.
+             * @member {string} transactionStatus
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.transactionStatus = "";
+
+            /**
+             * Query copyBytes.
+             * @member {number|null|undefined} copyBytes
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.copyBytes = null;
+
+            /**
+             * Query warnings.
+             * @member {number} warnings
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.warnings = 0;
+
+            /**
+             * Query errorSeverity.
+             * @member {string} errorSeverity
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.errorSeverity = "";
+
+            /**
+             * Query statementType.
+             * @member {string} statementType
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.statementType = "";
+
+            /**
+             * Query lastInsertId.
+             * @member {number|null|undefined} lastInsertId
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.lastInsertId = null;
+
+            /**
+             * Query channel.
+             * @member {string} channel
+             * @memberof tapline.v1.Query
+             * @instance
+             */
+            Query.prototype.channel = "";
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(Query.prototype, "_rows", {
                 get: $util.oneOfGetter($oneOfFields = ["rows"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Query.prototype, "_copyBytes", {
+                get: $util.oneOfGetter($oneOfFields = ["copyBytes"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Query.prototype, "_lastInsertId", {
+                get: $util.oneOfGetter($oneOfFields = ["lastInsertId"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -5404,6 +5619,30 @@ export const tapline = $root.tapline = (() => {
                     writer.uint32(/* id 8, wireType 0 =*/64).uint64(message.durationNs);
                 if (message.database != null && $Object.hasOwnProperty.call(message, "database") && message.database !== "")
                     writer.uint32(/* id 9, wireType 2 =*/74).string(message.database);
+                if (message.startedOffsetNs != null && $Object.hasOwnProperty.call(message, "startedOffsetNs") && (typeof message.startedOffsetNs === "object" ? message.startedOffsetNs.low || message.startedOffsetNs.high : message.startedOffsetNs !== 0))
+                    writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.startedOffsetNs);
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode") && message.mode !== "")
+                    writer.uint32(/* id 11, wireType 2 =*/90).string(message.mode);
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== "")
+                    writer.uint32(/* id 12, wireType 2 =*/98).string(message.kind);
+                if (message.statement != null && $Object.hasOwnProperty.call(message, "statement") && message.statement !== "")
+                    writer.uint32(/* id 13, wireType 2 =*/106).string(message.statement);
+                if (message.portal != null && $Object.hasOwnProperty.call(message, "portal") && message.portal !== "")
+                    writer.uint32(/* id 14, wireType 2 =*/114).string(message.portal);
+                if (message.transactionStatus != null && $Object.hasOwnProperty.call(message, "transactionStatus") && message.transactionStatus !== "")
+                    writer.uint32(/* id 15, wireType 2 =*/122).string(message.transactionStatus);
+                if (message.copyBytes != null && $Object.hasOwnProperty.call(message, "copyBytes"))
+                    writer.uint32(/* id 16, wireType 0 =*/128).uint64(message.copyBytes);
+                if (message.warnings != null && $Object.hasOwnProperty.call(message, "warnings") && message.warnings !== 0)
+                    writer.uint32(/* id 17, wireType 0 =*/136).uint32(message.warnings);
+                if (message.errorSeverity != null && $Object.hasOwnProperty.call(message, "errorSeverity") && message.errorSeverity !== "")
+                    writer.uint32(/* id 18, wireType 2 =*/146).string(message.errorSeverity);
+                if (message.statementType != null && $Object.hasOwnProperty.call(message, "statementType") && message.statementType !== "")
+                    writer.uint32(/* id 19, wireType 2 =*/154).string(message.statementType);
+                if (message.lastInsertId != null && $Object.hasOwnProperty.call(message, "lastInsertId"))
+                    writer.uint32(/* id 20, wireType 0 =*/160).uint64(message.lastInsertId);
+                if (message.channel != null && $Object.hasOwnProperty.call(message, "channel") && message.channel !== "")
+                    writer.uint32(/* id 21, wireType 2 =*/170).string(message.channel);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5526,6 +5765,110 @@ export const tapline = $root.tapline = (() => {
                                 delete message.database;
                             continue;
                         }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.startedOffsetNs = value;
+                            else
+                                delete message.startedOffsetNs;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.mode = value;
+                            else
+                                delete message.mode;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.statement = value;
+                            else
+                                delete message.statement;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.portal = value;
+                            else
+                                delete message.portal;
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.transactionStatus = value;
+                            else
+                                delete message.transactionStatus;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 0)
+                                break;
+                            message.copyBytes = reader.uint64();
+                            message._copyBytes = "copyBytes";
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.warnings = value;
+                            else
+                                delete message.warnings;
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.errorSeverity = value;
+                            else
+                                delete message.errorSeverity;
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.statementType = value;
+                            else
+                                delete message.statementType;
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 0)
+                                break;
+                            message.lastInsertId = reader.uint64();
+                            message._lastInsertId = "lastInsertId";
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.channel = value;
+                            else
+                                delete message.channel;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -5608,6 +5951,61 @@ export const tapline = $root.tapline = (() => {
                 if (object.database != null)
                     if (typeof object.database !== "string" || object.database.length)
                         message.database = $String(object.database);
+                if (object.startedOffsetNs != null)
+                    if (typeof object.startedOffsetNs === "object" ? object.startedOffsetNs.low || object.startedOffsetNs.high : $Number(object.startedOffsetNs) !== 0)
+                        if ($util.Long)
+                            message.startedOffsetNs = $util.Long.fromValue(object.startedOffsetNs, true);
+                        else if (typeof object.startedOffsetNs === "string")
+                            message.startedOffsetNs = $parseInt(object.startedOffsetNs, 10);
+                        else if (typeof object.startedOffsetNs === "number")
+                            message.startedOffsetNs = object.startedOffsetNs;
+                        else if (typeof object.startedOffsetNs === "object")
+                            message.startedOffsetNs = new $util.LongBits(object.startedOffsetNs.low >>> 0, object.startedOffsetNs.high >>> 0).toNumber(true);
+                if (object.mode != null)
+                    if (typeof object.mode !== "string" || object.mode.length)
+                        message.mode = $String(object.mode);
+                if (object.kind != null)
+                    if (typeof object.kind !== "string" || object.kind.length)
+                        message.kind = $String(object.kind);
+                if (object.statement != null)
+                    if (typeof object.statement !== "string" || object.statement.length)
+                        message.statement = $String(object.statement);
+                if (object.portal != null)
+                    if (typeof object.portal !== "string" || object.portal.length)
+                        message.portal = $String(object.portal);
+                if (object.transactionStatus != null)
+                    if (typeof object.transactionStatus !== "string" || object.transactionStatus.length)
+                        message.transactionStatus = $String(object.transactionStatus);
+                if (object.copyBytes != null)
+                    if ($util.Long)
+                        message.copyBytes = $util.Long.fromValue(object.copyBytes, true);
+                    else if (typeof object.copyBytes === "string")
+                        message.copyBytes = $parseInt(object.copyBytes, 10);
+                    else if (typeof object.copyBytes === "number")
+                        message.copyBytes = object.copyBytes;
+                    else if (typeof object.copyBytes === "object")
+                        message.copyBytes = new $util.LongBits(object.copyBytes.low >>> 0, object.copyBytes.high >>> 0).toNumber(true);
+                if (object.warnings != null)
+                    if ($Number(object.warnings) !== 0)
+                        message.warnings = object.warnings >>> 0;
+                if (object.errorSeverity != null)
+                    if (typeof object.errorSeverity !== "string" || object.errorSeverity.length)
+                        message.errorSeverity = $String(object.errorSeverity);
+                if (object.statementType != null)
+                    if (typeof object.statementType !== "string" || object.statementType.length)
+                        message.statementType = $String(object.statementType);
+                if (object.lastInsertId != null)
+                    if ($util.Long)
+                        message.lastInsertId = $util.Long.fromValue(object.lastInsertId, true);
+                    else if (typeof object.lastInsertId === "string")
+                        message.lastInsertId = $parseInt(object.lastInsertId, 10);
+                    else if (typeof object.lastInsertId === "number")
+                        message.lastInsertId = object.lastInsertId;
+                    else if (typeof object.lastInsertId === "object")
+                        message.lastInsertId = new $util.LongBits(object.lastInsertId.low >>> 0, object.lastInsertId.high >>> 0).toNumber(true);
+                if (object.channel != null)
+                    if (typeof object.channel !== "string" || object.channel.length)
+                        message.channel = $String(object.channel);
                 return message;
             };
 
@@ -5642,6 +6040,20 @@ export const tapline = $root.tapline = (() => {
                     } else
                         object.durationNs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.database = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.startedOffsetNs = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.startedOffsetNs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.mode = "";
+                    object.kind = "";
+                    object.statement = "";
+                    object.portal = "";
+                    object.transactionStatus = "";
+                    object.warnings = 0;
+                    object.errorSeverity = "";
+                    object.statementType = "";
+                    object.channel = "";
                 }
                 if (message.streamId != null && $Object.hasOwnProperty.call(message, "streamId"))
                     object.streamId = message.streamId;
@@ -5674,6 +6086,45 @@ export const tapline = $root.tapline = (() => {
                         object.durationNs = options.longs === $String ? $util.Long.prototype.toString.call(message.durationNs) : options.longs === $Number ? new $util.LongBits(message.durationNs.low >>> 0, message.durationNs.high >>> 0).toNumber(true) : message.durationNs;
                 if (message.database != null && $Object.hasOwnProperty.call(message, "database"))
                     object.database = message.database;
+                if (message.startedOffsetNs != null && $Object.hasOwnProperty.call(message, "startedOffsetNs"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.startedOffsetNs = typeof message.startedOffsetNs === "number" ? $BigInt(message.startedOffsetNs) : $util.Long.fromBits(message.startedOffsetNs.low >>> 0, message.startedOffsetNs.high >>> 0, true).toBigInt();
+                    else if (typeof message.startedOffsetNs === "number")
+                        object.startedOffsetNs = options.longs === $String ? $String(message.startedOffsetNs) : message.startedOffsetNs;
+                    else
+                        object.startedOffsetNs = options.longs === $String ? $util.Long.prototype.toString.call(message.startedOffsetNs) : options.longs === $Number ? new $util.LongBits(message.startedOffsetNs.low >>> 0, message.startedOffsetNs.high >>> 0).toNumber(true) : message.startedOffsetNs;
+                if (message.mode != null && $Object.hasOwnProperty.call(message, "mode"))
+                    object.mode = message.mode;
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                    object.kind = message.kind;
+                if (message.statement != null && $Object.hasOwnProperty.call(message, "statement"))
+                    object.statement = message.statement;
+                if (message.portal != null && $Object.hasOwnProperty.call(message, "portal"))
+                    object.portal = message.portal;
+                if (message.transactionStatus != null && $Object.hasOwnProperty.call(message, "transactionStatus"))
+                    object.transactionStatus = message.transactionStatus;
+                if (message.copyBytes != null && $Object.hasOwnProperty.call(message, "copyBytes"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.copyBytes = typeof message.copyBytes === "number" ? $BigInt(message.copyBytes) : $util.Long.fromBits(message.copyBytes.low >>> 0, message.copyBytes.high >>> 0, true).toBigInt();
+                    else if (typeof message.copyBytes === "number")
+                        object.copyBytes = options.longs === $String ? $String(message.copyBytes) : message.copyBytes;
+                    else
+                        object.copyBytes = options.longs === $String ? $util.Long.prototype.toString.call(message.copyBytes) : options.longs === $Number ? new $util.LongBits(message.copyBytes.low >>> 0, message.copyBytes.high >>> 0).toNumber(true) : message.copyBytes;
+                if (message.warnings != null && $Object.hasOwnProperty.call(message, "warnings"))
+                    object.warnings = message.warnings;
+                if (message.errorSeverity != null && $Object.hasOwnProperty.call(message, "errorSeverity"))
+                    object.errorSeverity = message.errorSeverity;
+                if (message.statementType != null && $Object.hasOwnProperty.call(message, "statementType"))
+                    object.statementType = message.statementType;
+                if (message.lastInsertId != null && $Object.hasOwnProperty.call(message, "lastInsertId"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.lastInsertId = typeof message.lastInsertId === "number" ? $BigInt(message.lastInsertId) : $util.Long.fromBits(message.lastInsertId.low >>> 0, message.lastInsertId.high >>> 0, true).toBigInt();
+                    else if (typeof message.lastInsertId === "number")
+                        object.lastInsertId = options.longs === $String ? $String(message.lastInsertId) : message.lastInsertId;
+                    else
+                        object.lastInsertId = options.longs === $String ? $util.Long.prototype.toString.call(message.lastInsertId) : options.longs === $Number ? new $util.LongBits(message.lastInsertId.low >>> 0, message.lastInsertId.high >>> 0).toNumber(true) : message.lastInsertId;
+                if (message.channel != null && $Object.hasOwnProperty.call(message, "channel"))
+                    object.channel = message.channel;
                 return object;
             };
 
