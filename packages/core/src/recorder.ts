@@ -3,6 +3,7 @@ import {
   type CodecName,
   createRecordingWriter,
   type DecodedFrame,
+  defaultCodec,
   type KeyWrapper,
   readFrames,
   TaplineError,
@@ -38,10 +39,12 @@ export interface RecorderOptions {
   /** The local write-ahead spool. */
   spool: SpoolOptions;
   segment?: {
-    /** @default 'gzip' */
+    /** @default 'zstd' (gzip where no zstd prebuild loads) */
     codec?: CodecName;
     /** @default 1 */
     level?: number;
+    /** zstd level while a session outruns compression (best-effort mode). @default -1 */
+    pressureLevel?: number;
     /** Raw bytes per segment. @default 1048576 */
     segmentBytes?: number;
     /** A segment is cut at least this often while frames arrive, bounding what a crash can lose. @default 2000 */
@@ -200,8 +203,9 @@ class RecorderImpl implements Recorder {
       maxSegmentAgeMs: segment.maxSegmentAgeMs ?? 2000,
       terminationGraceMs: options.terminationGraceMs ?? 10_000,
       writerOptions: {
-        codec: segment.codec ?? 'gzip',
+        codec: segment.codec ?? defaultCodec(),
         level: segment.level ?? 1,
+        ...(segment.pressureLevel !== undefined ? { pressureLevel: segment.pressureLevel } : {}),
         segmentBytes: segment.segmentBytes ?? 1024 * 1024,
         ...(options.encryption ? { keyWrapper: options.encryption.keyWrapper } : {}),
       },
@@ -808,7 +812,7 @@ function startedEventData(
     recording: {
       storage,
       encrypted: options.encryption !== undefined,
-      codec: options.segment?.codec ?? 'gzip',
+      codec: options.segment?.codec ?? defaultCodec(),
       signed: options.signing !== undefined,
     },
   };

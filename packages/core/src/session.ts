@@ -35,7 +35,7 @@ import {
   streamKinds,
 } from './frames-build.js';
 import type { ClaimSigner } from './signing.js';
-import type { SpoolEnd, SpoolRecording } from './spool.js';
+import { type SpoolEnd, type SpoolRecording, tailHeadroom } from './spool.js';
 
 /** Hooks that mask content before it is encoded. Return the input unchanged to keep it. */
 export interface RedactionHooks {
@@ -651,12 +651,17 @@ export class Session implements RecordedSession {
 
   #overQuota(length: number): boolean {
     // Raw content still on its way counts in full (compression only shrinks
-    // it); the spool itself refuses a segment that would cross a quota, this
-    // check keeps that rare so metadata frames go on being recorded.
+    // it). The spool refuses a content segment that would cross a quota less
+    // its tail headroom; a refusal fails the recording and loses the metadata
+    // frames queued behind it, so this check stops content first: it keeps
+    // the same headroom, plus slack for the frame and segment overhead of
+    // content still in flight (it can sit in several segments when the
+    // machine is slow).
     const spool = this.recording.spool;
     const pending = this.#contentInFlight + length;
-    const session = this.recording.bytes + pending > spool.maxSessionBytes;
-    const total = spool.totalBytes + pending > spool.maxTotalBytes;
+    const slack = tailHeadroom(spool.maxSessionBytes) + 512 + Math.ceil(pending / 32);
+    const session = this.recording.bytes + pending + slack > spool.maxSessionBytes;
+    const total = spool.totalBytes + pending + slack > spool.maxTotalBytes;
     if (!session && !total) return false;
     const which = session ? 'session' : 'total';
     this.counts.bytesNotRecorded += length;

@@ -110,6 +110,11 @@ const RESERVE_BYTES = 1024 * 1024;
  */
 const TAIL_HEADROOM_BYTES = 4096;
 
+/** The room below each quota that content segments leave for the tail. */
+export function tailHeadroom(maxSessionBytes: number): number {
+  return Math.min(TAIL_HEADROOM_BYTES, maxSessionBytes / 4);
+}
+
 /** One problem found in the spool while recovering. */
 export interface QuarantineEntry {
   sessionId: string;
@@ -515,7 +520,7 @@ export class SpoolRecording {
       );
     }
     const spool = this.spool;
-    const headroom = kind === 'tail' ? 0 : Math.min(TAIL_HEADROOM_BYTES, spool.maxSessionBytes / 4);
+    const headroom = kind === 'tail' ? 0 : tailHeadroom(spool.maxSessionBytes);
     const length = segment.byteLength;
     const overSession = this.#bytes + length > spool.maxSessionBytes - headroom;
     if (overSession || spool.totalBytes + length > spool.maxTotalBytes - headroom) {

@@ -2,6 +2,8 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { TaplineError } from './errors.js';
 import { type CodecName, MAX_SEGMENT_RAW_BYTES } from './layout.js';
+import { zstdAvailable, zstdDecompress } from './zstd.js';
+import { zstdCompress } from './zstd-pool.js';
 
 const gzip = promisify(zlib.gzip);
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -11,13 +13,22 @@ const INFLATE_CHUNK_BYTES = 64 * 1024;
 
 export interface CodecOptions {
   codec: CodecName;
-  /** gzip level 1..9 or brotli quality 0..11. @default 1 */
+  /** gzip level 1..9, brotli quality 0..11 or zstd level (negative: faster). @default 1 */
   level?: number;
 }
 
 /**
- * Compresses on libuv's thread pool (zlib's async API), so compression runs
- * beside the relay's event loop instead of inside it.
+ * zstd where its prebuilt binding loads (every platform @cloudpss/zstd ships
+ * a prebuild for), gzip elsewhere. Each segment header names its codec, so
+ * recordings from either read everywhere zstd loads.
+ */
+export function defaultCodec(): CodecName {
+  return zstdAvailable() ? 'zstd' : 'gzip';
+}
+
+/**
+ * Compresses off the relay's event loop: gzip and brotli on libuv's thread
+ * pool (zlib's async API), zstd on a pool of worker threads.
  */
 export async function compress(raw: Uint8Array, options: CodecOptions): Promise<Uint8Array> {
   const level = options.level ?? 1;
@@ -26,6 +37,8 @@ export async function compress(raw: Uint8Array, options: CodecOptions): Promise<
       return raw;
     case 'gzip':
       return gzip(raw, { level });
+    case 'zstd':
+      return zstdCompress(raw, level);
     case 'brotli':
       return brotliCompress(raw, {
         params: {
@@ -59,6 +72,7 @@ export async function decompress(
       segmentIndex,
       ...(cause === undefined ? {} : { cause }),
     });
+  if (codec === 'zstd') return zstdDecompress(body, expectedLength, fail);
   const out = Buffer.allocUnsafe(expectedLength);
   const inflater =
     codec === 'gzip'

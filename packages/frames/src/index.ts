@@ -1,4 +1,4 @@
-export { type CodecOptions, compress, decompress } from './codec.js';
+export { type CodecOptions, compress, decompress, defaultCodec } from './codec.js';
 export { describeSegment, type SegmentDescription } from './describe.js';
 export { createLocalKeyWrapper, type LocalKeyWrapperOptions } from './encryption.js';
 export { isTaplineError, TaplineError, type TaplineErrorOptions } from './errors.js';

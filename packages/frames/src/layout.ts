@@ -5,7 +5,7 @@ import { TaplineError } from './errors.js';
 //   header   92 bytes, big-endian
 //     0  magic        89 54 50 4C  ("\x89TPL")
 //     4  u8  version   1
-//     5  u8  codec     0 none, 1 gzip, 2 brotli
+//     5  u8  codec     0 none, 1 gzip, 2 brotli, 3 zstd
 //     6  u16 flags     bit 0 FINAL (end marker), bit 1 ENCRYPTED; others 0
 //     8  16  session id (UUID bytes)
 //    24  u32 segment index
@@ -46,9 +46,9 @@ export const FLAG_FINAL = 1;
 export const FLAG_ENCRYPTED = 2;
 const KNOWN_FLAGS = FLAG_FINAL | FLAG_ENCRYPTED;
 
-export type CodecName = 'none' | 'gzip' | 'brotli';
-export const CODEC_IDS: Record<CodecName, number> = { none: 0, gzip: 1, brotli: 2 };
-const CODEC_NAMES: readonly CodecName[] = ['none', 'gzip', 'brotli'];
+export type CodecName = 'none' | 'gzip' | 'brotli' | 'zstd';
+export const CODEC_IDS: Record<CodecName, number> = { none: 0, gzip: 1, brotli: 2, zstd: 3 };
+const CODEC_NAMES: readonly CodecName[] = ['none', 'gzip', 'brotli', 'zstd'];
 
 export const ZERO_HASH: Buffer = Buffer.alloc(HASH_LENGTH);
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { compress } from './codec.js';
+import { compress, defaultCodec } from './codec.js';
 import { DATA_KEY_LENGTH, SEAL_OVERHEAD, seal } from './encryption.js';
 import { TaplineError } from './errors.js';
 import { encodeFrameInto, type Frame, FrameBuffer } from './frame-codec.js';
@@ -33,10 +33,15 @@ export interface ContinueFrom {
 export interface RecordingWriterOptions {
   /** The session's UUID, written into every segment header. */
   sessionId: string;
-  /** @default 'gzip' */
+  /** @default 'zstd' where its prebuilt binding loads, else 'gzip' */
   codec?: CodecName;
-  /** gzip level or brotli quality. @default 1 */
+  /** gzip level, brotli quality or zstd level. @default 1 */
   level?: number;
+  /**
+   * The zstd level for segments cut while compression is behind (whenBehind
+   * 'store'): faster and worse, but not raw. @default -1
+   */
+  pressureLevel?: number;
   /**
    * Raw (uncompressed) bytes of frames after which a segment is cut. 1 MiB of
    * terminal text compresses to ~130 KiB; the S3 sink batches segments into
@@ -50,9 +55,10 @@ export interface RecordingWriterOptions {
   maxPendingSegments?: number;
   /**
    * What to do when compression is the bottleneck (every pending slot busy):
-   * `wait` holds writes back (backpressure); `store` cuts the segment
-   * uncompressed, so a live session outrunning compression costs disk, not
-   * content or latency. The recorder uses `store` in best-effort mode.
+   * `wait` holds writes back (backpressure); `store` cuts the segment with
+   * zstd at `pressureLevel` (uncompressed with the other codecs), so a live
+   * session outrunning compression costs some disk, not content or latency.
+   * The recorder uses `store` in best-effort mode.
    * @default 'wait'
    */
   whenBehind?: 'wait' | 'store';
@@ -94,6 +100,7 @@ export class RecordingWriter extends Transform {
   readonly #sessionIdBytes: Buffer;
   #codec: CodecName;
   readonly #level: number;
+  readonly #pressureLevel: number;
   readonly #segmentBytes: number;
   readonly #maxPending: number;
   readonly #storeWhenBehind: boolean;
@@ -120,8 +127,9 @@ export class RecordingWriter extends Transform {
     super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 64 });
     this.sessionId = options.sessionId;
     this.#sessionIdBytes = uuidToBytes(options.sessionId);
-    this.#codec = options.codec ?? 'gzip';
+    this.#codec = options.codec ?? defaultCodec();
     this.#level = options.level ?? 1;
+    this.#pressureLevel = options.pressureLevel ?? -1;
     this.#segmentBytes = options.segmentBytes ?? 1024 * 1024;
     if (!(this.#segmentBytes >= 64 && this.#segmentBytes <= 64 * 1024 * 1024)) {
       throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', 'segmentBytes must be between 64 B and 64 MiB', {
@@ -245,7 +253,7 @@ export class RecordingWriter extends Transform {
   }
 
   #continueWhenRoom(callback: TransformCallback): void {
-    // Stored segments finish at memcpy speed; allow a few more of them in flight.
+    // Stored and pressure-level segments finish fast; allow a few more of them in flight.
     const limit = this.#storeWhenBehind ? this.#maxPending * 4 : this.#maxPending;
     if (this.#pending < limit) callback();
     else this.#waitingCallback = callback;
@@ -254,8 +262,12 @@ export class RecordingWriter extends Transform {
   #cut(final: boolean): void {
     const raw = this.#current;
     let codec = this.#codec;
-    if (codec !== 'none' && this.#storeWhenBehind && this.#pending >= this.#maxPending) codec = 'none';
-    else if (codec !== 'none' && incompressible(raw.view())) codec = 'none';
+    let level = this.#level;
+    if (codec !== 'none' && incompressible(raw.view())) codec = 'none';
+    else if (codec !== 'none' && this.#storeWhenBehind && this.#pending >= this.#maxPending) {
+      if (codec === 'zstd') level = Math.min(level, this.#pressureLevel);
+      else codec = 'none';
+    }
     const segment: PendingSegment = {
       raw,
       firstSeq: this.#currentFirstSeq,
@@ -264,7 +276,7 @@ export class RecordingWriter extends Transform {
       lastOffsetNs: this.#lastOffsetNs,
       final,
       codec,
-      compressed: compress(raw.view(), { codec, level: this.#level }),
+      compressed: compress(raw.view(), { codec, level }),
     };
     // The promise is awaited in order below; this keeps a rejection from being
     // reported as unhandled while earlier segments are still finishing.

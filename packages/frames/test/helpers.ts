@@ -173,7 +173,7 @@ export const framesArbitrary: fc.Arbitrary<Frame[]> = fc
 export interface SegmentEdit {
   /** A new body (the header's body length follows it). */
   body?: Uint8Array;
-  codec?: 'none' | 'gzip' | 'brotli';
+  codec?: 'none' | 'gzip' | 'brotli' | 'zstd';
   frameCount?: number;
   rawLength?: number;
 }
@@ -194,7 +194,7 @@ export function forgeRecording(segments: Buffer[], edits: Record<number, Segment
     const body = edit.body ?? segment.subarray(bodyStart, bodyStart + oldBodyLength);
     const out = Buffer.alloc(bodyStart + body.length + 48);
     segment.copy(out, 0, 0, bodyStart);
-    if (edit.codec) out[5] = { none: 0, gzip: 1, brotli: 2 }[edit.codec];
+    if (edit.codec) out[5] = { none: 0, gzip: 1, brotli: 2, zstd: 3 }[edit.codec];
     previousHash.copy(out, 52);
     out.writeUInt32BE(body.length, 88);
     out.set(body, bodyStart);

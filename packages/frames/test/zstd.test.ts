@@ -1,0 +1,149 @@
+// zstd, the default segment codec: written on worker threads, read from
+// untrusted bytes with the frame's block headers checked before inflating.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compress,
+  decompress,
+  defaultCodec,
+  parseHeader,
+  readFrames,
+  verifyRecording,
+} from '../src/index.js';
+import { zstdRegeneratedBound } from '../src/zstd.js';
+import { forgeRecording, sampleFrames, writeRecording } from './helpers.js';
+
+async function readError(chunks: Uint8Array[]): Promise<unknown> {
+  try {
+    for await (const _ of readFrames(chunks));
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+const text = Buffer.from(
+  Array.from({ length: 20_000 }, (_, i) => `[${i}] compiling src/module${i % 97}.ts ok\n`).join(''),
+);
+
+describe('zstd segments', () => {
+  it('is the default codec here and round-trips a recording that verifies', async () => {
+    expect(defaultCodec()).toBe('zstd');
+    const frames = sampleFrames(2000, 200);
+    const written = await writeRecording(frames, { segmentBytes: 64 * 1024 });
+    expect(written.length).toBeGreaterThan(2);
+    for (const segment of written) expect(parseHeader(segment, 0).codec).toBe('zstd');
+    const decoded = [];
+    for await (const frame of readFrames(written)) decoded.push(frame);
+    expect(decoded).toHaveLength(frames.length);
+    expect(Buffer.from(decoded[5]!.data!.bytes!)).toEqual(Buffer.from(frames[5]!.data!.bytes!));
+    const report = await verifyRecording(written);
+    expect(report.complete).toBe(true);
+  });
+
+  it('compresses terminal text smaller than gzip level 1', async () => {
+    const zstd = await compress(text, { codec: 'zstd', level: 1 });
+    const gzip = await compress(text, { codec: 'gzip', level: 1 });
+    expect(zstd.length).toBeLessThan(gzip.length);
+    expect(Buffer.from(await decompress(zstd, 'zstd', text.length, 0))).toEqual(text);
+  });
+
+  it('compresses many segments at once on the worker pool, each to its own frame', async () => {
+    const inputs = Array.from({ length: 16 }, (_, i) => Buffer.concat([Buffer.from(`segment ${i}\n`), text]));
+    const bodies = await Promise.all(
+      inputs.map((raw, i) => compress(raw, { codec: 'zstd', level: (i % 3) - 1 })),
+    );
+    for (const [i, body] of bodies.entries()) {
+      expect(Buffer.from(await decompress(body, 'zstd', inputs[i]!.length, i))).toEqual(inputs[i]);
+    }
+  });
+
+  it('refuses a bomb before inflating it: blocks that could regenerate past the trailer', async () => {
+    const zeros = Buffer.alloc(8 * 1024 * 1024);
+    const bomb = await compress(zeros, { codec: 'zstd', level: 1 });
+    expect(bomb.length).toBeLessThan(4096);
+    const good = await writeRecording(sampleFrames(20), { codec: 'zstd' });
+    const forged = forgeRecording(good, { 0: { codec: 'zstd', body: bomb, rawLength: 1000, frameCount: 1 } });
+    const error = await readError(forged);
+    expect(error).toMatchObject({ code: 'TAPLINE_ERR_DECOMPRESS', segmentIndex: 0 });
+    expect((error as Error).message).toContain('could inflate to');
+  });
+
+  it('refuses frames no writer makes: a huge window, a dictionary, bytes after the frame', async () => {
+    const body = Buffer.from(await compress(text, { codec: 'zstd', level: 1 }));
+    const hugeWindow = Buffer.from(body);
+    hugeWindow[4] = hugeWindow[4]! & ~0x20; // not single-segment: a window byte follows
+    hugeWindow[5] = 17 << 3; // 2^27 bytes
+    const trailing = Buffer.concat([body, Buffer.from([0])]);
+    for (const bad of [hugeWindow, trailing]) {
+      await expect(decompress(bad, 'zstd', text.length, 3)).rejects.toMatchObject({
+        code: 'TAPLINE_ERR_DECOMPRESS',
+        segmentIndex: 3,
+      });
+    }
+  });
+
+  it('answers every truncation of a body with a coded error, never a crash', async () => {
+    const raw = text.subarray(0, 20_000);
+    const body = Buffer.from(await compress(raw, { codec: 'zstd', level: 1 }));
+    for (let cut = 0; cut < body.length; cut++) {
+      await expect(decompress(body.subarray(0, cut), 'zstd', raw.length, 0)).rejects.toMatchObject({
+        code: 'TAPLINE_ERR_DECOMPRESS',
+      });
+    }
+  });
+
+  it('never crashes on garbage or mutated bodies (fuzz)', async () => {
+    const raw = text.subarray(0, 4096);
+    const body = Buffer.from(await compress(raw, { codec: 'zstd', level: 1 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 512 }),
+          fc
+            .array(fc.tuple(fc.nat(body.length - 1), fc.integer({ min: 0, max: 255 })), {
+              minLength: 1,
+              maxLength: 8,
+            })
+            .map((edits) => {
+              const copy = Buffer.from(body);
+              for (const [at, value] of edits) copy[at] = value;
+              return copy;
+            }),
+        ),
+        fc.integer({ min: 0, max: 64 * 1024 }),
+        async (bytes, expected) => {
+          try {
+            const out = await decompress(bytes, 'zstd', expected, 0);
+            expect(out.length).toBe(expected);
+          } catch (error) {
+            expect(error).toMatchObject({ code: 'TAPLINE_ERR_DECOMPRESS' });
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('bounds a frame from its block headers', async () => {
+    const body = Buffer.from(await compress(text, { codec: 'zstd', level: 1 }));
+    const bound = zstdRegeneratedBound(body);
+    expect(bound).toBeGreaterThanOrEqual(text.length);
+    expect(bound).toBeLessThan(text.length + 128 * 1024);
+  });
+
+  it('under pressure compresses faster and worse, never raw (whenBehind store)', async () => {
+    const frames = sampleFrames(4000, 300);
+    const written = await writeRecording(frames, {
+      codec: 'zstd',
+      segmentBytes: 64 * 1024,
+      maxPendingSegments: 1,
+      whenBehind: 'store',
+    });
+    const codecs = new Set(written.map((segment) => parseHeader(segment, 0).codec));
+    expect([...codecs]).toEqual(['zstd']);
+    const decoded = [];
+    for await (const frame of readFrames(written)) decoded.push(frame);
+    expect(decoded).toHaveLength(frames.length);
+  });
+});
