@@ -69,7 +69,7 @@ export interface KubeRefusal {
   path: string;
   userAgent?: string;
   /**
-   * "missing_credentials", "invalid_credentials", "session_ended",
+   * "missing_credentials", "invalid_credentials", "session_ended", "grant_expired",
    * "spdy_unsupported", "authorize_failed", or one of the `limits`:
    * "login_timeout", "too_many_connections", "too_many_failed_logins".
    */
@@ -463,7 +463,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const ended = endedKeys.get(key);
     if (ended) {
       refuse(req, 'session_ended', KubeErrorCode.SESSION_ENDED, 401);
-      deny(401, 'Unauthorized', `Unauthorized: this access has ended (${ended})`);
+      deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage(ended)}`);
       return undefined;
     }
     const source = sourceKey(req.socket.remoteAddress);
@@ -489,6 +489,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     try {
       session = await pending;
     } catch (error) {
+      if (isTaplineError(error, 'TAPLINE_ERR_GRANT_EXPIRED')) {
+        // Expired before its first use: the same answer as an expiry mid-session, no stack trace.
+        refuse(req, 'grant_expired', KubeErrorCode.GRANT_EXPIRED, 401);
+        deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage('grant_expired', error.message)}`);
+        return undefined;
+      }
       const refused = isTaplineError(error, KubeErrorCode.UNAUTHORIZED);
       // Only a credential authorize() refused is a failed guess (not a recorder or authorize outage).
       if (refused) limiter.failedLogin(source);
@@ -658,14 +664,24 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let bodyComplete = true;
-    // Secrets are redacted from the parsed whole body, so keep up to 1 MiB to parse, record at most maxRecordedBody.
-    const inspectLimit = Math.max(maxRecordedBody, 1024 * 1024);
+    // Secrets are redacted from the parsed whole body, so keep as much as the API server accepts
+    // (3 MiB) to parse, and record at most maxRecordedBody.
+    const inspectLimit = Math.max(maxRecordedBody, kInspectLimit);
+    const isWatch = info.verb === 'watch';
+    /** True while every response byte relayed ends a watch event (a JSON line): an ERROR event may follow. */
+    let atEventBoundary = true;
 
     const release = track(session, (error) => {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else res.destroy();
+      else if (isWatch && atEventBoundary && /json/i.test(String(res.getHeader('content-type') ?? ''))) {
+        // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
+        const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
+        res.end(
+          `${JSON.stringify({ type: 'ERROR', object: statusObject(401, 'Unauthorized', sessionEndedMessage(reason, error.message)) })}\n`,
+        );
+      } else res.destroy();
       finish(statusCode);
     });
 
@@ -678,19 +694,23 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       event.requestBytes = requestBytes;
       event.responseBytes = responseBytes;
       if (recordBody && requestBytes > 0) {
+        const contentType = headerValue(req.headers['content-type']);
         const recorded = recordRequestBody(Buffer.concat(kept, keptBytes), bodyComplete, {
           resource: info.resource,
           apiGroup: info.apiGroup,
-          contentType: headerValue(req.headers['content-type']),
+          contentType,
+          contentEncoding: headerValue(req.headers['content-encoding']),
           maxBytes: maxRecordedBody,
         });
         if (recorded.body) event.requestBody = recorded.body;
         if (recorded.truncated) event.requestBodyTruncated = true;
-        if (recorded.redacted) {
+        if (recorded.redacted && !session.finalized) {
           session.recorded.annotation({
             kind: 'redacted',
             streamId: session.apiStreamId,
-            message: `request body of ${event.method} ${info.path}: secret values redacted`,
+            message: recorded.withheld
+              ? `request body of ${event.method} ${info.path} withheld (${requestBytes} bytes, ${contentType ?? 'no content type'}): it may hold a Secret that could not be parsed`
+              : `request body of ${event.method} ${info.path}: secret values redacted`,
           });
         }
       }
@@ -702,11 +722,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       body = (async function* tap() {
         for await (const chunk of req as AsyncIterable<Buffer>) {
           requestBytes += chunk.byteLength;
-          if (recordBody) {
-            if (keptBytes + chunk.byteLength <= inspectLimit) {
-              kept.push(chunk);
-              keptBytes += chunk.byteLength;
-            } else bodyComplete = false;
+          if (recordBody && bodyComplete) {
+            // Kept as one prefix: at the first chunk that does not fit, keep what fits and stop.
+            const room = inspectLimit - keptBytes;
+            const piece = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+            if (piece.byteLength > 0) {
+              kept.push(piece);
+              keptBytes += piece.byteLength;
+            }
+            if (piece.byteLength < chunk.byteLength) bodyComplete = false;
           }
           yield chunk;
         }
@@ -756,6 +780,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const responseBody = upstream.body;
     responseBody.on('data', (chunk: Buffer) => {
       responseBytes += chunk.byteLength;
+      if (chunk.byteLength > 0) atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
       if (!res.write(chunk)) responseBody.pause();
     });
     res.on('drain', () => responseBody.resume());
@@ -957,6 +982,23 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       await pool.close();
     },
   };
+}
+
+/** Bytes of a request body kept to parse for redaction: the API server's 3 MiB request limit, and some. */
+const kInspectLimit = 3 * 1024 * 1024 + 64 * 1024;
+
+/** What the user reads when the session behind their credentials ended. */
+function sessionEndedMessage(reason: string, detail?: string): string {
+  const why =
+    reason === 'grant_expired'
+      ? 'this access has expired'
+      : reason === 'revoked'
+        ? 'this access was revoked'
+        : reason === 'shutdown'
+          ? 'the Tapline proxy is shutting down'
+          : `this access has ended (${reason})`;
+  const extra = detail && !detail.startsWith('session ended') ? ` (${detail})` : '';
+  return `Tapline: ${why}${extra}; request access again to continue`;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
