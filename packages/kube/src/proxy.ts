@@ -452,7 +452,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   /** Finds or starts the session for the request's credentials; undefined after answering a refusal. */
   async function sessionFor(
     req: IncomingMessage,
-    deny: (statusCode: number, reason: string, message: string) => void,
+    deny: (statusCode: number, reason: string, message: string, warning?: string) => void,
   ): Promise<LiveSession | undefined> {
     const { credentials, key } = credentialsOf(req);
     if (!key) {
@@ -463,7 +463,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const ended = endedKeys.get(key);
     if (ended) {
       refuse(req, 'session_ended', KubeErrorCode.SESSION_ENDED, 401);
-      deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage(ended)}`);
+      deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage(ended)}`, sessionEndedMessage(ended));
       return undefined;
     }
     const source = sourceKey(req.socket.remoteAddress);
@@ -492,7 +492,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       if (isTaplineError(error, 'TAPLINE_ERR_GRANT_EXPIRED')) {
         // Expired before its first use: the same answer as an expiry mid-session, no stack trace.
         refuse(req, 'grant_expired', KubeErrorCode.GRANT_EXPIRED, 401);
-        deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage('grant_expired', error.message)}`);
+        const message = sessionEndedMessage('grant_expired', error.message);
+        deny(401, 'Unauthorized', `Unauthorized: ${message}`, message);
         return undefined;
       }
       const refused = isTaplineError(error, KubeErrorCode.UNAUTHORIZED);
@@ -580,7 +581,11 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       } catch {}
     }
     session.active.clear();
-    for (const socket of session.sockets) socket.destroy();
+    // What the closers wrote last (a watch ERROR event, a WebSocket close) is flushed before the end.
+    for (const socket of session.sockets) {
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    }
     session.sockets.clear();
     session.finalized = true;
     session.recorded.closeStream(session.apiStreamId, { detail });
@@ -647,8 +652,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => {});
-    const session = await sessionFor(req, (statusCode, reason, message) =>
-      sendStatus(res, statusCode, reason, message),
+    const session = await sessionFor(req, (statusCode, reason, message, warning) =>
+      sendStatus(res, statusCode, reason, message, warning),
     );
     if (!session) return;
     const startedNs = session.recorded.now();
@@ -670,12 +675,13 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const isWatch = info.verb === 'watch';
     /** True while every response byte relayed ends a watch event (a JSON line): an ERROR event may follow. */
     let atEventBoundary = true;
+    let responseContentType = '';
 
     const release = track(session, (error) => {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else if (isWatch && atEventBoundary && /json/i.test(String(res.getHeader('content-type') ?? ''))) {
+      else if (isWatch && atEventBoundary && /json/i.test(responseContentType)) {
         // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
         const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
         res.end(
@@ -775,6 +781,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
     }
+    responseContentType = String(headers['content-type'] ?? '');
     res.writeHead(upstream.statusCode, headers);
     if (headers['content-length'] === undefined) res.flushHeaders();
     const responseBody = upstream.body;
@@ -798,8 +805,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const deny = (statusCode: number, reason: string, message: string): void =>
-      writeRawStatus(socket, statusCode, reason, message);
+    const deny = (statusCode: number, reason: string, message: string, warning?: string): void =>
+      writeRawStatus(socket, statusCode, reason, message, warning);
     const session = await sessionFor(req, deny);
     if (!session) return;
     const startedNs = session.recorded.now();
@@ -1028,17 +1035,38 @@ export function statusObject(code: number, reason: string, message: string): Rec
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
-function sendStatus(res: ServerResponse, code: number, reason: string, message: string): void {
+/** A `Warning` header (RFC 7234 299): kubectl prints it, also on errors it reports without the Status message. */
+function warningHeader(text: string): string {
+  return `299 - "${text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')}"`;
+}
+
+function sendStatus(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  warning?: string,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = JSON.stringify(statusObject(code, reason, message));
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...(warning ? { warning: warningHeader(warning) } : {}),
+  });
   res.end(body);
 }
 
-function writeRawStatus(socket: Socket, code: number, reason: string, message: string): void {
+function writeRawStatus(
+  socket: Socket,
+  code: number,
+  reason: string,
+  message: string,
+  warning?: string,
+): void {
   if (socket.destroyed) return;
   const body = JSON.stringify(statusObject(code, reason, message));
   const text =
@@ -1052,7 +1080,7 @@ function writeRawStatus(socket: Socket, code: number, reason: string, message: s
             ? 'Bad Gateway'
             : 'Error';
   socket.end(
-    `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${warning ? `warning: ${warningHeader(warning)}\r\n` : ''}connection: close\r\n\r\n${body}`,
   );
 }
 
