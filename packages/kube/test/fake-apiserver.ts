@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
+import { decodeKubeProtobuf, decodeProtobufSecret } from '../src/k8s-protobuf.js';
 import {
   SpdyHeaderWriter,
   SpdyParser,
@@ -21,6 +22,19 @@ import {
   spdySynReplyFrame,
 } from '../src/spdy.js';
 import { closePayload, serializeFrame, WebSocketOpcode, WebSocketParser } from '../src/websocket.js';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  continueToken,
+  type Json,
+  type JsonObject,
+  openApiV3,
+  PatchError,
+  parseContinue,
+  parseLabelSelector,
+  toTable,
+  wantsTable,
+} from './fake-resources.js';
 
 export interface FakeApiServerOptions {
   key: string;
@@ -170,6 +184,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     namespace: string | undefined;
     name: string | undefined;
     res: ServerResponse;
+    selected?: (object: KubeObject) => boolean;
   }>();
   const sockets = new Set<Socket>();
   const history: Array<{ resourceVersion: number; resource: string; type: string; object: KubeObject }> = [];
@@ -189,6 +204,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       if (watcher.resource !== resource) continue;
       if (watcher.namespace && watcher.namespace !== object.metadata.namespace) continue;
       if (watcher.name && watcher.name !== object.metadata.name) continue;
+      if (watcher.selected && !watcher.selected(object)) continue;
       watcher.res.write(`${JSON.stringify({ type, object })}\n`);
     }
   };
@@ -264,7 +280,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       singularName: 'namespace',
       namespaced: false,
       kind: 'Namespace',
-      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['ns'],
     },
     {
@@ -272,7 +288,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       singularName: 'pod',
       namespaced: true,
       kind: 'Pod',
-      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
     },
@@ -298,7 +314,79 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       verbs: ['create', 'get'],
     },
     { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+    {
+      name: 'configmaps',
+      singularName: 'configmap',
+      namespaced: true,
+      kind: 'ConfigMap',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['cm'],
+    },
+    {
+      name: 'secrets',
+      singularName: 'secret',
+      namespaced: true,
+      kind: 'Secret',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    },
   ];
+  const kindOf: Record<string, { kind: string; namespaced: boolean }> = Object.fromEntries(
+    resources
+      .filter((r) => !r.name.includes('/'))
+      .map((r) => [r.name, { kind: r.kind, namespaced: r.namespaced }]),
+  );
+  const authorizationResources = [
+    {
+      name: 'selfsubjectaccessreviews',
+      singularName: 'selfsubjectaccessreview',
+      namespaced: false,
+      kind: 'SelfSubjectAccessReview',
+      verbs: ['create'],
+    },
+    {
+      name: 'selfsubjectrulesreviews',
+      singularName: 'selfsubjectrulesreview',
+      namespaced: true,
+      kind: 'SelfSubjectRulesReview',
+      verbs: ['create'],
+    },
+  ];
+  const openApi = openApiV3([
+    {
+      kind: 'Pod',
+      description: 'Pod is a collection of containers that can run on a host.',
+      fields: {
+        spec: 'Specification of the desired behavior of the pod.',
+        status: 'Most recently observed status of the pod.',
+      },
+    },
+    {
+      kind: 'Namespace',
+      description: 'Namespace provides a scope for Names.',
+      fields: {
+        spec: 'Spec defines the behavior of the Namespace.',
+        status: 'Status describes the current status of a Namespace.',
+      },
+    },
+    {
+      kind: 'ConfigMap',
+      description: 'ConfigMap holds configuration data for pods to consume.',
+      fields: { data: 'Data contains the configuration data.' },
+    },
+    {
+      kind: 'Secret',
+      description: 'Secret holds secret data of a certain type.',
+      fields: {
+        data: 'Data contains the secret data.',
+        stringData: 'stringData allows specifying non-binary secret data in string form.',
+      },
+    },
+  ]);
+  const openApiHash = createHash('sha256')
+    .update(JSON.stringify(openApi))
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase();
 
   /** Who the request acts as, or undefined (401). */
   const identify = (req: IncomingMessage): string | undefined => {
@@ -359,10 +447,83 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         versions: ['v1'],
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
       });
-    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (path === '/apis')
+      return json(res, 200, {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [
+          {
+            name: 'authorization.k8s.io',
+            versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }],
+            preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
+          },
+        ],
+      });
+    if (path === '/apis/authorization.k8s.io/v1')
+      return json(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'authorization.k8s.io/v1',
+        resources: authorizationResources,
+      });
+    if (path === '/openapi/v3')
+      return json(res, 200, {
+        paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${openApiHash}` } },
+      });
+    if (path === '/openapi/v3/api/v1') return json(res, 200, openApi);
+    if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      // Answered from the impersonation config: forbidden users and namespaces are denied.
+      const review = JSON.parse((await readBody(req)).toString() || '{}') as JsonObject;
+      const attributes = ((review.spec as JsonObject)?.resourceAttributes ?? {}) as JsonObject;
+      const deniedNamespace = typeof attributes.namespace === 'string' ? attributes.namespace : undefined;
+      const allowed = !forbidden(user, deniedNamespace);
+      return json(res, 201, {
+        ...review,
+        kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: { allowed, ...(allowed ? {} : { denied: true, reason: `user ${user} is forbidden here` }) },
+      });
+    }
+    if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
+      const review = JSON.parse((await readBody(req)).toString() || '{}') as JsonObject;
+      const reviewNamespace = String((review.spec as JsonObject)?.namespace ?? '');
+      const denied = forbidden(user, reviewNamespace || undefined);
+      return json(res, 201, {
+        ...review,
+        kind: 'SelfSubjectRulesReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: {
+          resourceRules: denied
+            ? [
+                {
+                  verbs: ['create'],
+                  apiGroups: ['authorization.k8s.io'],
+                  resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+                },
+              ]
+            : [
+                { verbs: ['*'], apiGroups: [''], resources: Object.keys(kindOf) },
+                {
+                  verbs: ['create'],
+                  apiGroups: ['authorization.k8s.io'],
+                  resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+                },
+              ],
+          nonResourceRules: [
+            {
+              verbs: ['get'],
+              nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version', '/openapi/*'],
+            },
+          ],
+          incomplete: false,
+        },
+      });
+    }
     if (path === '/api/v1') return json(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources });
     const target = route(req);
-    if (!target?.resource || !['pods', 'namespaces'].includes(target.resource))
+    if (!target?.resource || !kindOf[target.resource])
       return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const { resource, namespace, name, subresource } = target;
     const namespaceOf = resource === 'namespaces' ? name : namespace;
@@ -411,23 +572,116 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       res.on('close', () => clearInterval(timer));
       return;
     }
-    const kind = resource === 'pods' ? 'Pod' : 'Namespace';
+    const kind = kindOf[resource]!.kind;
+    const maxBody = 3 * 1024 * 1024;
+    const dryRun = url.searchParams.getAll('dryRun').includes('All');
+    const accept = req.headers.accept;
+    const includeObject = url.searchParams.get('includeObject') ?? 'Metadata';
+    const respondObject = (code: number, object: KubeObject): void =>
+      wantsTable(accept)
+        ? json(
+            res,
+            code,
+            toTable(
+              resource,
+              [object as unknown as JsonObject],
+              { resourceVersion: String(object.metadata.resourceVersion ?? '') },
+              includeObject,
+            ),
+          )
+        : json(res, code, object);
+    /** The request body, or undefined after answering 413 (above the API server's 3 MiB) or 400/415. */
+    const readObject = async (): Promise<Json | undefined> => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size <= maxBody) chunks.push(chunk);
+      }
+      if (size > maxBody) {
+        status(res, 413, 'RequestEntityTooLarge', `Request entity too large: limit is ${maxBody}`);
+        return undefined;
+      }
+      const body = Buffer.concat(chunks);
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (contentType.includes('protobuf')) {
+        if (resource !== 'secrets') {
+          status(res, 415, 'UnsupportedMediaType', 'protobuf is accepted for secrets only here');
+          return undefined;
+        }
+        try {
+          const secret = decodeProtobufSecret(decodeKubeProtobuf(body).raw);
+          return {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: {
+              name: secret.name ?? '',
+              ...(secret.annotations ? { annotations: secret.annotations } : {}),
+            },
+            ...(secret.type ? { type: secret.type } : {}),
+            ...(secret.data
+              ? {
+                  data: Object.fromEntries(
+                    Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+                  ),
+                }
+              : {}),
+            ...(secret.stringData ? { stringData: secret.stringData } : {}),
+          };
+        } catch (error) {
+          status(res, 400, 'BadRequest', `bad protobuf body: ${(error as Error).message}`);
+          return undefined;
+        }
+      }
+      try {
+        return JSON.parse(body.toString('utf8')) as Json;
+      } catch {
+        status(res, 400, 'BadRequest', 'the body is not JSON (YAML is not parsed by this test server)');
+        return undefined;
+      }
+    };
+    /** As the API server stores it: stringData folded into data (base64). */
+    const normalize = (object: KubeObject): KubeObject => {
+      if (kind === 'Secret' && object.stringData && typeof object.stringData === 'object') {
+        const data = { ...((object.data as Record<string, string>) ?? {}) };
+        for (const [key, value] of Object.entries(object.stringData as Record<string, string>)) {
+          data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        object.data = data;
+        delete object.stringData;
+      }
+      if (kind === 'Secret' && !object.type) object.type = 'Opaque';
+      object.apiVersion = 'v1';
+      object.kind = kind;
+      return object;
+    };
+    const existingKey = name ? keyOf(resource, namespace, name) : '';
     if (req.method === 'GET' && name) {
-      const object = store.get(keyOf(resource, namespace, name));
+      const object = store.get(existingKey);
       if (!object)
         return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
-      return json(res, 200, object);
+      return respondObject(200, object);
     }
     if (req.method === 'GET') {
       const fieldName = /metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      let matches: (labels: Record<string, string>) => boolean;
+      try {
+        matches = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+      } catch (error) {
+        return status(res, 400, 'BadRequest', (error as Error).message);
+      }
+      const selected = (object: KubeObject): boolean =>
+        (!fieldName || object.metadata.name === fieldName) &&
+        matches((object.metadata.labels as Record<string, string> | undefined) ?? {});
       const items = [...store.entries()]
         .filter(
           ([key]) =>
-            key.startsWith(`${resource}/${namespace ?? ''}`) ||
+            key.startsWith(`${resource}/${namespace ?? ''}/`) ||
             (!namespace && key.startsWith(`${resource}/`)),
         )
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, object]) => object)
-        .filter((object) => !fieldName || object.metadata.name === fieldName);
+        .filter(selected);
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
         res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
         res.flushHeaders();
@@ -437,11 +691,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           for (const event of history) {
             if (event.resourceVersion <= since || event.resource !== resource) continue;
             if (namespace && event.object.metadata.namespace !== namespace) continue;
-            if (fieldName && event.object.metadata.name !== fieldName) continue;
+            if (!selected(event.object)) continue;
             res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
           }
         }
-        const watcher = { resource, namespace, name: fieldName, res };
+        const watcher = { resource, namespace, name: fieldName, res, selected };
         watchers.add(watcher);
         const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');
         const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
@@ -451,20 +705,36 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         });
         return;
       }
-      return json(res, 200, {
-        kind: `${kind}List`,
-        apiVersion: 'v1',
-        metadata: { resourceVersion: String(resourceVersion) },
-        items,
-      });
+      // Paging: limit / continue, as the API server does (a token pinned to the list's resourceVersion).
+      let start = 0;
+      let listVersion = String(resourceVersion);
+      const token = url.searchParams.get('continue');
+      if (token) {
+        try {
+          ({ start, rv: listVersion } = parseContinue(token));
+        } catch {
+          return status(res, 400, 'BadRequest', 'invalid continue token');
+        }
+      }
+      const limit = Number(url.searchParams.get('limit') ?? '0');
+      const page = limit > 0 ? items.slice(start, start + limit) : items.slice(start);
+      const next = start + page.length;
+      const metadata: JsonObject = { resourceVersion: listVersion };
+      if (limit > 0 && next < items.length) {
+        metadata.continue = continueToken(next, listVersion);
+        metadata.remainingItemCount = items.length - next;
+      }
+      if (wantsTable(accept))
+        return json(res, 200, toTable(resource, page as unknown as JsonObject[], metadata, includeObject));
+      return json(res, 200, { kind: `${kind}List`, apiVersion: 'v1', metadata, items: page });
     }
     if (req.method === 'POST' && !name) {
-      let body: KubeObject;
-      try {
-        body = JSON.parse((await readBody(req)).toString('utf8')) as KubeObject;
-      } catch {
-        return status(res, 400, 'BadRequest', 'the body is not JSON');
-      }
+      const body = (await readObject()) as KubeObject | undefined;
+      if (body === undefined) return;
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return status(res, 400, 'BadRequest', 'the body is not an object');
+      if (body.kind !== undefined && body.kind !== kind)
+        return status(res, 400, 'BadRequest', `the body's kind ${String(body.kind)} does not match ${kind}`);
       const objectName = body.metadata?.name;
       if (!objectName) return status(res, 422, 'Invalid', 'metadata.name is required');
       if (store.has(keyOf(resource, namespace, objectName))) {
@@ -473,16 +743,74 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           kind: resource,
         });
       }
-      const object = newObject(kind, namespace, objectName, body);
+      const object = normalize(newObject(kind, namespace, objectName, body));
       if (kind === 'Pod') object.status = { phase: 'Running' };
+      if (dryRun) return json(res, 201, object);
       put(resource, object, 'ADDED');
       return json(res, 201, object);
     }
+    if ((req.method === 'PUT' || req.method === 'PATCH') && name && !subresource) {
+      const body = await readObject();
+      if (body === undefined) return;
+      const existing = store.get(existingKey);
+      const contentType = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim();
+      let next: KubeObject;
+      try {
+        if (req.method === 'PUT') {
+          if (!existing)
+            return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+          const given = (body as KubeObject).metadata?.resourceVersion;
+          if (given && given !== existing.metadata.resourceVersion)
+            return status(
+              res,
+              409,
+              'Conflict',
+              `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            );
+          next = body as KubeObject;
+        } else if (contentType === 'application/apply-patch+yaml') {
+          // Server-side apply, approximated: the applied configuration merged onto what is there (or created).
+          next = applyMergePatch(
+            (existing ?? { metadata: { name } }) as unknown as Json,
+            body,
+          ) as unknown as KubeObject;
+        } else if (!existing) {
+          return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+        } else if (contentType === 'application/json-patch+json') {
+          next = applyJsonPatch(existing as unknown as Json, body) as unknown as KubeObject;
+        } else if (contentType === 'application/merge-patch+json') {
+          next = applyMergePatch(existing as unknown as Json, body) as unknown as KubeObject;
+        } else if (contentType === 'application/strategic-merge-patch+json') {
+          next = applyMergePatch(existing as unknown as Json, body, true) as unknown as KubeObject;
+        } else {
+          return status(res, 415, 'UnsupportedMediaType', `the body of type ${contentType} is not supported`);
+        }
+      } catch (error) {
+        if (error instanceof PatchError)
+          return status(res, error.code, error.code === 400 ? 'BadRequest' : 'Invalid', error.message);
+        throw error;
+      }
+      next = normalize(structuredClone(next));
+      next.metadata = {
+        ...next.metadata,
+        name,
+        ...(namespace ? { namespace } : {}),
+        uid: existing?.metadata.uid ?? randomUUID(),
+        creationTimestamp:
+          existing?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      };
+      if (dryRun) return json(res, existing ? 200 : 201, next);
+      put(resource, next, existing ? 'MODIFIED' : 'ADDED');
+      return json(res, existing ? 200 : 201, next);
+    }
     if (req.method === 'DELETE' && name) {
       await readBody(req);
-      const object = store.get(keyOf(resource, namespace, name));
+      const object = store.get(existingKey);
       if (!object)
         return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      if (dryRun) return json(res, 200, object);
       put(resource, object, 'DELETED');
       return json(res, 200, object);
     }
