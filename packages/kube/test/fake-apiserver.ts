@@ -32,6 +32,8 @@ import {
   PatchError,
   parseContinue,
   parseLabelSelector,
+  protobufFields,
+  protobufString,
   toTable,
   wantsTable,
 } from './fake-resources.js';
@@ -354,6 +356,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const openApi = openApiV3([
     {
       kind: 'Pod',
+      resource: 'pods',
+      namespaced: true,
       description: 'Pod is a collection of containers that can run on a host.',
       fields: {
         spec: 'Specification of the desired behavior of the pod.',
@@ -362,6 +366,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     },
     {
       kind: 'Namespace',
+      resource: 'namespaces',
+      namespaced: false,
       description: 'Namespace provides a scope for Names.',
       fields: {
         spec: 'Spec defines the behavior of the Namespace.',
@@ -370,11 +376,15 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     },
     {
       kind: 'ConfigMap',
+      resource: 'configmaps',
+      namespaced: true,
       description: 'ConfigMap holds configuration data for pods to consume.',
       fields: { data: 'Data contains the configuration data.' },
     },
     {
       kind: 'Secret',
+      resource: 'secrets',
+      namespaced: true,
       description: 'Secret holds secret data of a certain type.',
       fields: {
         data: 'Data contains the secret data.',
@@ -429,6 +439,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return Buffer.concat(chunks);
   };
 
+  /** A review body, JSON or protobuf (kubectl sends built-in kinds as protobuf): `spec` (field 2) read by `readSpec`. */
+  const readReview = async (
+    req: IncomingMessage,
+    readSpec: (spec: Map<number, Uint8Array[]>) => JsonObject,
+  ): Promise<JsonObject> => {
+    const body = await readBody(req);
+    if (!String(req.headers['content-type'] ?? '').includes('protobuf'))
+      return JSON.parse(body.toString() || '{}') as JsonObject;
+    const message = protobufFields(decodeKubeProtobuf(body).raw);
+    return { spec: readSpec(protobufFields(message.get(2)?.[0] ?? new Uint8Array())) };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const user = identify(req);
     if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
@@ -473,7 +495,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (path === '/openapi/v3/api/v1') return json(res, 200, openApi);
     if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       // Answered from the impersonation config: forbidden users and namespaces are denied.
-      const review = JSON.parse((await readBody(req)).toString() || '{}') as JsonObject;
+      const review = await readReview(req, (spec) => {
+        // SelfSubjectAccessReviewSpec.resourceAttributes (1): namespace 1, verb 2, group 3, version 4, resource 5, subresource 6, name 7.
+        const attributes = protobufFields(spec.get(1)?.[0] ?? new Uint8Array());
+        const names = ['', 'namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
+        const resourceAttributes: JsonObject = {};
+        for (let field = 1; field < names.length; field++) {
+          const value = protobufString(attributes, field);
+          if (value) resourceAttributes[names[field]!] = value;
+        }
+        return { resourceAttributes };
+      });
       const attributes = ((review.spec as JsonObject)?.resourceAttributes ?? {}) as JsonObject;
       const deniedNamespace = typeof attributes.namespace === 'string' ? attributes.namespace : undefined;
       const allowed = !forbidden(user, deniedNamespace);
@@ -486,7 +518,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       });
     }
     if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
-      const review = JSON.parse((await readBody(req)).toString() || '{}') as JsonObject;
+      const review = await readReview(req, (spec) => ({ namespace: protobufString(spec, 1) }));
       const reviewNamespace = String((review.spec as JsonObject)?.namespace ?? '');
       const denied = forbidden(user, reviewNamespace || undefined);
       return json(res, 201, {

@@ -1,4 +1,5 @@
 // Pure helpers of the test API server: the four patch types, label selectors,
+import protobuf from 'protobufjs/minimal.js';
 // Table responses, paging tokens and the small OpenAPI v3 document.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -276,12 +277,44 @@ const objectMeta = {
 
 /** A small OpenAPI v3 document for the core group, generated from the test server's own kinds. */
 export function openApiV3(
-  kinds: Array<{ kind: string; description: string; fields: Record<string, string> }>,
+  kinds: Array<{
+    kind: string;
+    resource: string;
+    namespaced: boolean;
+    description: string;
+    fields: Record<string, string>;
+  }>,
 ): JsonObject {
+  const paths: JsonObject = {};
   const schemas: JsonObject = {
     'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': objectMeta as unknown as Json,
   };
-  for (const { kind, description, fields } of kinds) {
+  for (const { kind, resource, namespaced, description, fields } of kinds) {
+    const ref = { $ref: `#/components/schemas/io.k8s.api.core.v1.${kind}` };
+    const base = namespaced ? `/api/v1/namespaces/{namespace}/${resource}` : `/api/v1/${resource}`;
+    const gvk = { group: '', kind, version: 'v1' };
+    paths[`${base}/{name}`] = {
+      get: {
+        description: `read the specified ${kind}`,
+        operationId: `readCoreV1${kind}`,
+        responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } },
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': gvk,
+      },
+      // kubectl looks for fieldValidation among the PATCH parameters to use server-side validation.
+      patch: {
+        description: `partially update the specified ${kind}`,
+        operationId: `patchCoreV1${kind}`,
+        parameters: ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({
+          name,
+          in: 'query',
+          schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
+        })),
+        responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } },
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': gvk,
+      },
+    };
     const properties: JsonObject = {
       apiVersion: {
         type: 'string',
@@ -310,7 +343,28 @@ export function openApiV3(
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.32.0-tapline' },
-    paths: {},
+    paths,
     components: { schemas },
   };
+}
+
+/** The length-delimited fields of a protobuf message, by field number (enough to read strings and messages). */
+export function protobufFields(bytes: Uint8Array): Map<number, Uint8Array[]> {
+  const out = new Map<number, Uint8Array[]>();
+  const reader = protobuf.Reader.create(bytes);
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 0) throw new Error('bad protobuf tag');
+    if ((tag & 7) === 2) {
+      const value = reader.bytes();
+      out.set(tag >>> 3, [...(out.get(tag >>> 3) ?? []), value]);
+    } else reader.skipType(tag & 7);
+  }
+  return out;
+}
+
+/** A string field of a protobuf message ('' when absent). */
+export function protobufString(fields: Map<number, Uint8Array[]>, field: number): string {
+  const value = fields.get(field)?.[0];
+  return value ? Buffer.from(value).toString('utf8') : '';
 }
