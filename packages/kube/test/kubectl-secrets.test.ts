@@ -4,7 +4,7 @@
 // value, nor its base64, is found in the recording (decoded frames, request
 // bodies), its JSONL export with data, or anything else the sink wrote.
 // Also: Table output, paging, auth can-i, explain, diff and a 413.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
@@ -40,6 +40,16 @@ afterAll(async () => {
   await h?.close();
   await recorder?.close();
 });
+
+async function until<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 async function ok(args: string[], env?: Record<string, string>): Promise<string> {
   const result = await h.kubectl(args, env ? { env } : {});
@@ -189,6 +199,38 @@ describe('Secrets through kubectl', () => {
     expect(status).toBe(201);
     const data = await ok(['get', 'secret', 'proto', '-o', 'jsonpath={.data.password}']);
     expect(Buffer.from(data, 'base64').toString()).toBe(value);
+  });
+});
+
+describe('Secret responses', () => {
+  it('a watch on secrets streams values to the user, and they are not recorded', async () => {
+    const child = spawn(
+      'kubectl',
+      [
+        '--kubeconfig',
+        h.kubeconfig,
+        '--cache-dir',
+        join(h.directory, 'cache-w'),
+        'get',
+        'secrets',
+        '-w',
+        '-o',
+        'json',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    try {
+      await until(() => stdout.includes('"created"'));
+      const value = secretValue();
+      await ok(['create', 'secret', 'generic', 'watched', `--from-literal=k=${value}`]);
+      await until(() => stdout.includes(b64(value)));
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 

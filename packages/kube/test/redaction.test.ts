@@ -203,6 +203,37 @@ describe('redaction of write paths', () => {
     ).toBe('{not json');
   });
 
+  it('every prefix of a Secret body (split at every offset) leaks nothing, kept or not', () => {
+    // [body, resources it is sent to]: a JSON Patch of /data is a Secret's only on secrets.
+    const bodies: Array<[Buffer, string[]]> = [
+      [
+        json(
+          secretManifest({
+            metadata: { name: 's', annotations: { [LAST]: JSON.stringify(secretManifest()) } },
+          }),
+        ),
+        ['secrets', 'configmaps'],
+      ],
+      [json([{ op: 'add', path: '/data/password', value: B64 }]), ['secrets']],
+      [json({ kind: 'List', items: [secretManifest()] }), ['secrets', 'configmaps']],
+    ];
+    for (const [body, resources] of bodies) {
+      for (let i = 0; i <= body.byteLength; i++) {
+        for (const resource of resources) {
+          expectNoLeak(body.subarray(0, i), { resource }, false);
+          expectNoLeak(body.subarray(0, i), { resource, contentType: 'application/json' }, true);
+        }
+      }
+    }
+  });
+
+  it('oversized: a redacted body is capped at maxBytes and says so', () => {
+    const big = json(secretManifest({ padding: 'x'.repeat(200_000) }));
+    const recorded = recordRequestBody(big, true, { ...onSecrets, maxBytes: 1000 });
+    expect(recorded).toMatchObject({ truncated: true, redacted: true });
+    expect(recorded.body?.byteLength).toBe(1000);
+  });
+
   it('protobuf: decodes the envelope, rewrites Secret data and stringData, keeps other fields', () => {
     const raw = encodeProtobufSecret({
       name: 's',
