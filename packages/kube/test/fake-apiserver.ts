@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
-import { decodeKubeProtobuf, decodeProtobufSecret } from '../src/k8s-protobuf.js';
+import { decodeKubeProtobuf } from '../src/k8s-protobuf.js';
 import {
   SpdyHeaderWriter,
   SpdyParser,
@@ -26,6 +26,7 @@ import {
   applyJsonPatch,
   applyMergePatch,
   continueToken,
+  decodeProtobufObject,
   type Json,
   type JsonObject,
   openApiV3,
@@ -67,6 +68,12 @@ export interface FakeApiServer {
   /** Every child process started by exec, for cleanup checks. */
   children: Set<ChildProcess>;
   addPod(namespace: string, name: string): void;
+  /** Forgets the watch history: a watch from an older resourceVersion gets an ERROR event with 410 Gone. */
+  compact(): void;
+  /** Sends a BOOKMARK event to every watch that asked for them. */
+  bookmark(): void;
+  /** The next `count` requests (to paths starting with `pathPrefix`) get 429 with `Retry-After: seconds`. */
+  throttle(count: number, seconds?: number, pathPrefix?: string): void;
   /** Bytes of the `limitBytes` log of a pod handed to the socket so far. */
   logWritten: Map<string, number>;
   close(): Promise<void>;
@@ -187,7 +194,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     name: string | undefined;
     res: ServerResponse;
     selected?: (object: KubeObject) => boolean;
+    kind?: string;
+    bookmarks?: boolean;
   }>();
+  let compactedBefore = 0;
+  const throttled = { count: 0, seconds: 1, pathPrefix: '/' };
+  const writeBookmark = (watcher: { res: ServerResponse; kind?: string }): void => {
+    watcher.res.write(
+      `${JSON.stringify({ type: 'BOOKMARK', object: { kind: watcher.kind, apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) } } })}\n`,
+    );
+  };
   const sockets = new Set<Socket>();
   const history: Array<{ resourceVersion: number; resource: string; type: string; object: KubeObject }> = [];
   const logWritten = new Map<string, number>();
@@ -392,6 +408,60 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       },
     },
   ]);
+  const aggregatedDiscovery = (core: boolean): JsonObject => {
+    const toResource = (list: typeof resources, group: string, version: string): Json[] =>
+      list
+        .filter((r) => !r.name.includes('/'))
+        .map((r) => ({
+          resource: r.name,
+          responseKind: { group, version, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singularName,
+          verbs: r.verbs,
+          ...((r as { shortNames?: string[] }).shortNames
+            ? { shortNames: (r as { shortNames?: string[] }).shortNames! }
+            : {}),
+          ...((r as { categories?: string[] }).categories
+            ? { categories: (r as { categories?: string[] }).categories! }
+            : {}),
+          subresources: list
+            .filter((sub) => sub.name.startsWith(`${r.name}/`))
+            .map((sub) => ({
+              subresource: sub.name.slice(r.name.length + 1),
+              responseKind: { group, version, kind: sub.kind },
+              verbs: sub.verbs,
+            })),
+        }));
+    const items = core
+      ? [
+          {
+            metadata: { name: '' },
+            versions: [{ version: 'v1', resources: toResource(resources, '', 'v1'), freshness: 'Current' }],
+          },
+        ]
+      : [
+          {
+            metadata: { name: 'authorization.k8s.io' },
+            versions: [
+              {
+                version: 'v1',
+                resources: toResource(
+                  authorizationResources as typeof resources,
+                  'authorization.k8s.io',
+                  'v1',
+                ),
+                freshness: 'Current',
+              },
+            ],
+          },
+        ];
+    return {
+      kind: 'APIGroupDiscoveryList',
+      apiVersion: 'apidiscovery.k8s.io/v2',
+      metadata: {},
+      items,
+    } as unknown as JsonObject;
+  };
   const openApiHash = createHash('sha256')
     .update(JSON.stringify(openApi))
     .digest('hex')
@@ -454,8 +524,38 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const user = identify(req);
     if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (throttled.count > 0 && (req.url ?? '/').startsWith(throttled.pathPrefix)) {
+      throttled.count--;
+      const text = JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Too many requests, please try again later.',
+        reason: 'TooManyRequests',
+        details: { retryAfterSeconds: throttled.seconds },
+        code: 429,
+      });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'retry-after': String(throttled.seconds),
+      });
+      res.end(text);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'https://x');
     const path = url.pathname;
+    if ((path === '/api' || path === '/apis') && /as=APIGroupDiscoveryList/.test(req.headers.accept ?? '')) {
+      // Aggregated discovery (apidiscovery.k8s.io/v2), as kubectl ≥ 1.30 asks for first.
+      const text = JSON.stringify(aggregatedDiscovery(path === '/api'));
+      res.writeHead(200, {
+        'content-type': 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+      return;
+    }
     if (path === '/version')
       return json(res, 200, {
         major: '1',
@@ -637,31 +737,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const body = Buffer.concat(chunks);
       const contentType = String(req.headers['content-type'] ?? '');
       if (contentType.includes('protobuf')) {
-        if (resource !== 'secrets') {
-          status(res, 415, 'UnsupportedMediaType', 'protobuf is accepted for secrets only here');
-          return undefined;
-        }
+        // kubectl create sends built-in kinds as protobuf.
         try {
-          const secret = decodeProtobufSecret(decodeKubeProtobuf(body).raw);
-          return {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: {
-              name: secret.name ?? '',
-              ...(secret.annotations ? { annotations: secret.annotations } : {}),
-            },
-            ...(secret.type ? { type: secret.type } : {}),
-            ...(secret.data
-              ? {
-                  data: Object.fromEntries(
-                    Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-                  ),
-                }
-              : {}),
-            ...(secret.stringData ? { stringData: secret.stringData } : {}),
-          };
+          const envelope = decodeKubeProtobuf(body);
+          return decodeProtobufObject(envelope.kind || kind, envelope.raw);
         } catch (error) {
-          status(res, 400, 'BadRequest', `bad protobuf body: ${(error as Error).message}`);
+          status(
+            res,
+            415,
+            'UnsupportedMediaType',
+            `protobuf body not accepted here: ${(error as Error).message}`,
+          );
           return undefined;
         }
       }
@@ -718,6 +804,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
         res.flushHeaders();
         const since = Number(url.searchParams.get('resourceVersion') ?? '0');
+        if (since && since < compactedBefore) {
+          // As etcd after compaction: the watch cannot start there.
+          const gone = {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${since} (${compactedBefore})`,
+            reason: 'Expired',
+            code: 410,
+          };
+          res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
+          return;
+        }
         if (!since) for (const object of items) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
         else {
           for (const event of history) {
@@ -727,8 +827,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
             res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
           }
         }
-        const watcher = { resource, namespace, name: fieldName, res, selected };
+        const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+        const watcher = { resource, namespace, name: fieldName, res, selected, kind, bookmarks };
         watchers.add(watcher);
+        if (bookmarks) writeBookmark(watcher);
         const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');
         const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
         res.on('close', () => {
@@ -1045,6 +1147,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     requests,
     children,
     addPod,
+    compact() {
+      compactedBefore = resourceVersion;
+      history.length = 0;
+    },
+    bookmark() {
+      for (const watcher of watchers) if (watcher.bookmarks) writeBookmark(watcher);
+    },
+    throttle(count: number, seconds = 1, pathPrefix = '/') {
+      throttled.count = count;
+      throttled.seconds = seconds;
+      throttled.pathPrefix = pathPrefix;
+    },
     logWritten,
     async close() {
       for (const watcher of watchers) watcher.res.end();

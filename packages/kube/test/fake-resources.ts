@@ -368,3 +368,46 @@ export function protobufString(fields: Map<number, Uint8Array[]>, field: number)
   const value = fields.get(field)?.[0];
   return value ? Buffer.from(value).toString('utf8') : '';
 }
+
+function protobufMap(entries: Uint8Array[] | undefined, asBase64: boolean): JsonObject | undefined {
+  if (!entries?.length) return undefined;
+  const out: JsonObject = {};
+  for (const entry of entries) {
+    const fields = protobufFields(entry);
+    const value = fields.get(2)?.[0] ?? new Uint8Array();
+    out[protobufString(fields, 1)] = asBase64
+      ? Buffer.from(value).toString('base64')
+      : Buffer.from(value).toString('utf8');
+  }
+  return out;
+}
+
+/**
+ * A v1 ConfigMap or Secret from its protobuf `raw` (k8s.io/api core/v1
+ * generated.proto), as JSON: ObjectMeta name 1, namespace 3, labels 11,
+ * annotations 12; ConfigMap data 2, binaryData 3; Secret data 2, type 3,
+ * stringData 4.
+ */
+export function decodeProtobufObject(kind: string, raw: Uint8Array): JsonObject {
+  const fields = protobufFields(raw);
+  const meta = protobufFields(fields.get(1)?.[0] ?? new Uint8Array());
+  const metadata: JsonObject = { name: protobufString(meta, 1) };
+  const labels = protobufMap(meta.get(11), false);
+  const annotations = protobufMap(meta.get(12), false);
+  if (labels) metadata.labels = labels;
+  if (annotations) metadata.annotations = annotations;
+  const out: JsonObject = { apiVersion: 'v1', kind, metadata };
+  if (kind === 'ConfigMap') {
+    const data = protobufMap(fields.get(2), false);
+    const binaryData = protobufMap(fields.get(3), true);
+    if (data) out.data = data;
+    if (binaryData) out.binaryData = binaryData;
+  } else if (kind === 'Secret') {
+    const data = protobufMap(fields.get(2), true);
+    const stringData = protobufMap(fields.get(4), false);
+    if (data) out.data = data;
+    if (stringData) out.stringData = stringData;
+    if (protobufString(fields, 3)) out.type = protobufString(fields, 3);
+  } else throw new Error(`protobuf ${kind} is not decoded by this test server`);
+  return out;
+}

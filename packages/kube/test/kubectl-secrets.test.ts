@@ -70,6 +70,9 @@ describe('Secrets through kubectl', () => {
     await ok(['create', 'secret', 'generic', 'created', `--from-literal=password=${value}`]);
     const yaml = await ok(['get', 'secret', 'created', '-o', 'yaml']);
     expect(yaml).toContain(b64(value));
+    // kubectl sends a built-in kind it creates as protobuf: the proxy's protobuf redaction is on the path.
+    const create = h.api.requests.find((r) => r.method === 'POST' && r.url.includes('/secrets'));
+    expect(create?.headers['content-type']).toBe('application/vnd.kubernetes.protobuf');
   });
 
   it('apply of a Secret, then a change to it (client-side apply: create, then a strategic merge patch)', async () => {
