@@ -6,7 +6,7 @@
 // Also: Table output, paging, auth can-i, explain, diff and a 413.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { type Harness, startHarness, USER_TOKEN } from './harness.js';
 let h: Harness;
 let recorder: Recorder;
 let output: string;
+let spool: string;
 /** Every Secret value the tests send; none may be recorded. */
 const values: string[] = [];
 const secretValue = (): string => {
@@ -30,8 +31,9 @@ const b64 = (value: string): string => Buffer.from(value).toString('base64');
 
 beforeAll(async () => {
   output = mkdtempSync(join(tmpdir(), 'tapline-kube-secrets-out-'));
+  spool = mkdtempSync(join(tmpdir(), 'tapline-kube-secrets-spool-'));
   recorder = createRecorder({
-    spool: { directory: mkdtempSync(join(tmpdir(), 'tapline-kube-secrets-spool-')) },
+    spool: { directory: spool },
     sinks: [createFileSink({ directory: output })],
   });
   h = await startHarness({}, recorder);
@@ -336,9 +338,13 @@ describe('the recording', () => {
     );
     expect(secretWrites.length).toBeGreaterThanOrEqual(7);
     const recordedBodies = haystack.join('\n');
-    // Every file the sink wrote (recording, metadata), raw.
-    for (const name of readdirSync(output))
-      haystack.push(readFileSync(join(output, name)).toString('latin1'));
+    // Every file the sink wrote (recording, metadata) and whatever is left in the spool, raw.
+    for (const directory of [output, spool]) {
+      for (const name of readdirSync(directory, { recursive: true }) as string[]) {
+        const path = join(directory, name);
+        if (statSync(path).isFile()) haystack.push(readFileSync(path).toString('latin1'));
+      }
+    }
     // The JSONL export with data, through the tapline CLI.
     const cli = join(import.meta.dirname, '../../cli/bin/tapline.mjs');
     const jsonl = await new Promise<string>((resolve, reject) =>
