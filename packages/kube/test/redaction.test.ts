@@ -444,10 +444,22 @@ const yamlBody = (value: string): fc.Arbitrary<Uint8Array> =>
     );
 
 const caseArb: fc.Arbitrary<Case> = fc
-  .tuple(fc.stringMatching(/^[A-Za-z0-9]{12,20}$/), fc.nat(6), fc.integer({ min: 0, max: 3 }))
-  .chain(([suffix, shape, indent]) => {
+  .tuple(fc.stringMatching(/^[A-Za-z0-9]{12,20}$/), fc.nat(6), fc.integer({ min: 0, max: 3 }), fc.nat(3))
+  .chain(([suffix, shape, indent, escapes]) => {
     const value = `V${suffix}`;
-    const stringify = (v: unknown): Buffer => Buffer.from(JSON.stringify(v, null, indent));
+    // JSON escapes a text match would miss: \u escapes in "kind", "Secret", "data", "stringData", "annotations".
+    const withEscapes = (text: string): string =>
+      escapes === 0
+        ? text
+        : text.replace(
+            /"(kind|Secret|secret|SECRET|data|stringData|annotations|items)"/g,
+            (_match, word: string) => {
+              const at = escapes % word.length;
+              const code = word.charCodeAt(at).toString(16).padStart(4, '0');
+              return `"${word.slice(0, at)}\\u${code}${word.slice(at + 1)}"`;
+            },
+          );
+    const stringify = (v: unknown): Buffer => Buffer.from(withEscapes(JSON.stringify(v, null, indent)));
     const secretsResource: RecordBodyOptions = { resource: 'secrets', apiGroup: '' };
     const arbitraries: fc.Arbitrary<Case>[] = [
       // create / update / apply of a Secret object.
