@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
-import { decodeKubeProtobuf } from '../src/k8s-protobuf.js';
+import { decodeKubeProtobuf, encodeKubeProtobuf, encodeProtobufSecret } from '../src/k8s-protobuf.js';
 import {
   SpdyHeaderWriter,
   SpdyParser,
@@ -269,6 +269,27 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   for (const namespace of ['default', 'kube-system', 'forbidden'])
     put('namespaces', newObject('Namespace', undefined, namespace, { status: { phase: 'Active' } }), 'ADDED');
 
+  /** A Secret as protobuf, for clients that ask for it first (client-go with protobuf content config). */
+  const protobufResponse = (res: ServerResponse, code: number, object: KubeObject): void => {
+    const data = (object.data as Record<string, string> | undefined) ?? {};
+    const body = encodeKubeProtobuf({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      raw: encodeProtobufSecret({
+        name: object.metadata.name,
+        ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+        data: Object.fromEntries(
+          Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+        ),
+        type: String(object.type ?? 'Opaque'),
+      }),
+    });
+    res.writeHead(code, {
+      'content-type': 'application/vnd.kubernetes.protobuf',
+      'content-length': body.byteLength,
+    });
+    res.end(body);
+  };
   const json = (res: ServerResponse, code: number, body: unknown): void => {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -721,7 +742,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
               includeObject,
             ),
           )
-        : json(res, code, object);
+        : kind === 'Secret' && /^application\/vnd\.kubernetes\.protobuf/.test(accept ?? '')
+          ? protobufResponse(res, code, object)
+          : json(res, code, object);
     /** The request body, or undefined after answering 413 (above the API server's 3 MiB) or 400/415. */
     const readObject = async (): Promise<Json | undefined> => {
       const chunks: Buffer[] = [];

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
 import { frameToJson, readFrames } from '@tapline/frames';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeKubeProtobuf, encodeProtobufSecret } from '../src/index.js';
+import {
+  decodeKubeProtobuf,
+  decodeProtobufSecret,
+  encodeKubeProtobuf,
+  encodeProtobufSecret,
+} from '../src/index.js';
 import { type Harness, startHarness, USER_TOKEN } from './harness.js';
 
 let h: Harness;
@@ -204,6 +209,30 @@ describe('Secrets through kubectl', () => {
     expect(status).toBe(201);
     const data = await ok(['get', 'secret', 'proto', '-o', 'jsonpath={.data.password}']);
     expect(Buffer.from(data, 'base64').toString()).toBe(value);
+    // Read back as protobuf (the response is relayed, never recorded).
+    const response = await new Promise<Buffer>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/v1/namespaces/default/secrets/proto',
+          ca: h.pki.ca,
+          headers: {
+            authorization: `Bearer ${USER_TOKEN}`,
+            accept: 'application/vnd.kubernetes.protobuf, application/json',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const secret = decodeProtobufSecret(decodeKubeProtobuf(response).raw);
+    expect(Buffer.from(secret.data!.password!).toString()).toBe(value);
   });
 });
 
