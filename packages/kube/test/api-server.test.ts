@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, USER_TOKEN } from './harness.js';
+import { createKubeProxy, writeKubeconfig } from '../src/index.js';
+import { type Harness, startHarness, USER_TOKEN, VIEWER_TOKEN } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -111,5 +112,47 @@ describe('the test API server through the proxy', () => {
     expect(dry.stdout).toContain('configmap/dry created (server dry run)');
     expect((await h.kubectl(['get', 'configmap', 'dry'])).code).not.toBe(0);
     expect(calls().some((c) => c.method === 'PUT' && c.statusCode === 409)).toBe(true);
+  });
+
+  it('checks impersonation: a connector without the impersonate right, and system:masters, get 403', async () => {
+    for (const [token, groups] of [
+      [VIEWER_TOKEN, ['developers']],
+      [undefined, ['system:masters']],
+    ] as const) {
+      const proxy = createKubeProxy({
+        tls: { key: h.pki.serverKey, cert: h.pki.serverCert },
+        authorize: () => ({
+          context: {
+            protocol: 'kubernetes',
+            user: { id: 'imp@example.com' },
+            accessRequestId: 'req-imp',
+            resource: { id: 'cluster-1', type: 'kubernetes' },
+          },
+          impersonate: { user: 'imp@example.com', groups: [...groups] },
+        }),
+        upstream: { url: h.api.url, ca: h.pki.ca, token: token ?? 'connector-secret-token' },
+        recorder: h.recorder,
+      });
+      await proxy.listen();
+      try {
+        const config = await writeKubeconfig(join(h.directory, `kubeconfig-imp-${groups[0]}`), {
+          server: proxy.url,
+          certificateAuthority: h.pki.ca,
+          token: 'any',
+        });
+        const result = await h.kubectl(['--kubeconfig', config, 'get', 'pods', '--request-timeout=5s']);
+        expect(result.code).not.toBe(0);
+        // kubectl shows a discovery 403 as "Forbidden: unknown"; the recording has the 403s.
+        expect(result.stderr).toContain('Forbidden');
+        const recorded = h.recorder.sessions.filter(
+          (session) => session.context.user.id === 'imp@example.com',
+        );
+        expect(
+          recorded.flatMap((session) => session.apiCalls()).some((call) => call.statusCode === 403),
+        ).toBe(true);
+      } finally {
+        await proxy.close();
+      }
+    }
   });
 });

@@ -52,6 +52,12 @@ export interface FakeApiServerOptions {
   forbiddenNamespaces?: string[];
   /** Where port-forward connects, whatever port the client names. */
   forwardTo: number;
+  /**
+   * Bearer tokens allowed to impersonate (Impersonate-User / -Group); others
+   * get 403 "cannot impersonate", as RBAC without the impersonate verb does.
+   * Impersonating the group `system:masters` is always refused. @default every token in `tokens`
+   */
+  impersonators?: string[];
 }
 
 export interface SeenRequest {
@@ -499,6 +505,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const impersonate = req.headers['impersonate-user'];
     return typeof impersonate === 'string' ? impersonate : 'connector';
   };
+  /** Why the request may not impersonate what it asks for, or undefined when it may. */
+  const impersonationRefused = (req: IncomingMessage): string | undefined => {
+    const user = req.headers['impersonate-user'];
+    const groups = ([] as string[]).concat(req.headers['impersonate-group'] ?? []);
+    if (user === undefined && groups.length === 0) return undefined;
+    const authorization = req.headers.authorization ?? '';
+    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+    const who = token ? 'connector' : 'certificate user';
+    if (token && options.impersonators && !options.impersonators.includes(token))
+      return `users "${String(user)}" is forbidden: User "${who}" cannot impersonate resource "users" in API group "" at the cluster scope`;
+    if (groups.includes('system:masters'))
+      return `groups "system:masters" is forbidden: User "${who}" cannot impersonate resource "groups" in API group "" at the cluster scope`;
+    return undefined;
+  };
 
   const forbidden = (user: string, namespace: string | undefined): boolean =>
     (options.forbiddenUsers ?? []).includes(user) ||
@@ -545,6 +565,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const user = identify(req);
     if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const cannotImpersonate = impersonationRefused(req);
+    if (cannotImpersonate) return status(res, 403, 'Forbidden', cannotImpersonate, { kind: 'users' });
     if (throttled.count > 0 && (req.url ?? '/').startsWith(throttled.pathPrefix)) {
       throttled.count--;
       const text = JSON.stringify({
@@ -985,6 +1007,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const user = identify(req);
     if (user === undefined)
       return raw(401, 'Unauthorized', { reason: 'Unauthorized', message: 'Unauthorized' });
+    const cannotImpersonate = impersonationRefused(req);
+    if (cannotImpersonate) return raw(403, 'Forbidden', { reason: 'Forbidden', message: cannotImpersonate });
     const target = route(req);
     if (forbidden(user, target?.namespace))
       return raw(403, 'Forbidden', {

@@ -18,6 +18,8 @@ export const USER_TOKEN = 'user-token-alice';
 export const FORBIDDEN_TOKEN = 'user-token-mallory';
 export const BOB_TOKEN = 'user-token-bob';
 export const CONNECTOR_TOKEN = 'connector-secret-token';
+/** A token the test API server accepts but does not let impersonate. */
+export const VIEWER_TOKEN = 'viewer-token-without-impersonate';
 
 export interface Harness {
   pki: TestPki;
@@ -74,7 +76,8 @@ export async function startHarness(
     key: pki.serverKey,
     cert: pki.serverCert,
     ca: pki.ca,
-    tokens: [CONNECTOR_TOKEN],
+    tokens: [CONNECTOR_TOKEN, VIEWER_TOKEN],
+    impersonators: [CONNECTOR_TOKEN],
     forbiddenUsers: ['mallory@example.com'],
     forbiddenNamespaces: ['forbidden'],
     forwardTo: echo.port,
