@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeProxy, writeKubeconfig } from '../src/index.js';
-import { type Harness, startHarness, USER_TOKEN, VIEWER_TOKEN } from './harness.js';
+import { CONNECTOR_TOKEN, type Harness, startHarness, USER_TOKEN, VIEWER_TOKEN } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -154,5 +154,22 @@ describe('the test API server through the proxy', () => {
         await proxy.close();
       }
     }
+  });
+
+  it('offers HTTP/2 like kube-apiserver: kubectl straight to it speaks h2, the proxy upstream HTTP/1.1', async () => {
+    const direct = await writeKubeconfig(join(h.directory, 'kubeconfig-direct'), {
+      server: h.api.url,
+      certificateAuthority: h.pki.ca,
+      token: CONNECTOR_TOKEN,
+      namespace: 'default',
+    });
+    let before = h.api.requests.length;
+    expect((await h.kubectl(['--kubeconfig', direct, 'get', 'pod', 'web', '-o', 'name'])).stdout.trim()).toBe(
+      'pod/web',
+    );
+    expect(new Set(h.api.requests.slice(before).map((r) => r.httpVersion))).toEqual(new Set(['2.0']));
+    before = h.api.requests.length;
+    expect((await h.kubectl(['get', 'pod', 'web', '-o', 'name'])).stdout.trim()).toBe('pod/web');
+    expect(new Set(h.api.requests.slice(before).map((r) => r.httpVersion))).toEqual(new Set(['1.1']));
   });
 });

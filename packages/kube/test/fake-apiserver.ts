@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as net from 'node:net';
@@ -58,6 +59,8 @@ export interface FakeApiServerOptions {
    * Impersonating the group `system:masters` is always refused. @default every token in `tokens`
    */
   impersonators?: string[];
+  /** Offer HTTP/2 besides HTTP/1.1 (ALPN), as kube-apiserver does. @default true */
+  http2?: boolean;
 }
 
 export interface SeenRequest {
@@ -65,6 +68,8 @@ export interface SeenRequest {
   url: string;
   headers: IncomingMessage['headers'];
   clientCertificate: string | undefined;
+  /** "2.0" for a client that negotiated HTTP/2, "1.1" otherwise. */
+  httpVersion: string;
 }
 
 export interface FakeApiServer {
@@ -1155,13 +1160,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     });
   };
 
-  const server = https.createServer({
+  // Like kube-apiserver, it offers HTTP/2 (ALPN h2) and HTTP/1.1: kubectl straight to it speaks h2,
+  // the proxy's upstream connections HTTP/1.1 (and WebSocket upgrades always do).
+  const tlsOptions = {
     key: options.key,
     cert: options.cert,
     ca: options.ca,
     requestCert: true,
     rejectUnauthorized: false,
-  });
+  };
+  const server = (
+    options.http2 === false
+      ? https.createServer(tlsOptions)
+      : http2.createSecureServer({ ...tlsOptions, allowHTTP1: true })
+  ) as https.Server;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -1173,6 +1185,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       url: req.url ?? '/',
       headers: req.headers,
       clientCertificate: certificate?.subject?.CN as string | undefined,
+      httpVersion: req.httpVersion,
     });
     handle(req, res).catch((error) => status(res, 500, 'InternalError', String(error)));
   });
@@ -1183,6 +1196,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       url: req.url ?? '/',
       headers: req.headers,
       clientCertificate: certificate?.subject?.CN as string | undefined,
+      httpVersion: req.httpVersion,
     });
     upgrade(req, socket, head);
   });
