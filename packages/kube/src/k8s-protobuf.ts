@@ -233,3 +233,73 @@ function encodeMapEntry(field: number, key: string, value: Uint8Array): Uint8Arr
   writer.ldelim();
   return writer.finish();
 }
+
+/** A metav1.Status, as the fields a watch ERROR event carries. */
+export interface KubeStatusFields {
+  code: number;
+  reason: string;
+  message: string;
+}
+
+/**
+ * One frame of a protobuf watch stream (`;stream=watch`): a 4-byte big-endian
+ * length, then a metav1.WatchEvent {type 1, object 2: RawExtension {raw 1}}
+ * whose raw is the envelope of a metav1.Status {status 2, message 3, reason 4, code 6}.
+ */
+export function encodeWatchErrorFrame(status: KubeStatusFields): Uint8Array {
+  const statusMessage = protobuf.Writer.create();
+  statusMessage.uint32((1 << 3) | 2).bytes(new Uint8Array());
+  statusMessage.uint32((2 << 3) | 2).string('Failure');
+  statusMessage.uint32((3 << 3) | 2).string(status.message);
+  statusMessage.uint32((4 << 3) | 2).string(status.reason);
+  statusMessage.uint32(6 << 3).int32(status.code);
+  const raw = encodeKubeProtobuf({ apiVersion: 'v1', kind: 'Status', raw: statusMessage.finish() });
+  const event = protobuf.Writer.create();
+  event.uint32((1 << 3) | 2).string('ERROR');
+  event.uint32((2 << 3) | 2).fork();
+  event.uint32((1 << 3) | 2).bytes(raw);
+  event.ldelim();
+  const body = event.finish();
+  const frame = new Uint8Array(4 + body.byteLength);
+  new DataView(frame.buffer).setUint32(0, body.byteLength);
+  frame.set(body, 4);
+  return frame;
+}
+
+/** Reads the frames of a protobuf watch stream: `{ type, object }` with the object's envelope decoded. */
+export function decodeWatchFrames(stream: Uint8Array): Array<{ type: string; object: KubeProtobufEnvelope }> {
+  const out: Array<{ type: string; object: KubeProtobufEnvelope }> = [];
+  let offset = 0;
+  while (offset + 4 <= stream.byteLength) {
+    const length = new DataView(stream.buffer, stream.byteOffset + offset, 4).getUint32(0);
+    const body = stream.subarray(offset + 4, offset + 4 + length);
+    if (body.byteLength < length) break;
+    let type = '';
+    let raw: Uint8Array = new Uint8Array();
+    forEachField(body, (field, reader, wireType) => {
+      if (field === 1 && wireType === 2) type = reader.string();
+      else if (field === 2 && wireType === 2) {
+        forEachField(reader.bytes(), (inner, innerReader, innerWire) => {
+          if (inner === 1 && innerWire === 2) raw = innerReader.bytes();
+          else innerReader.skipType(innerWire);
+        });
+      } else reader.skipType(wireType);
+    });
+    out.push({ type, object: decodeKubeProtobuf(raw) });
+    offset += 4 + length;
+  }
+  return out;
+}
+
+/** The fields of a metav1.Status message (the `raw` of its envelope). */
+export function decodeStatus(raw: Uint8Array): KubeStatusFields & { status: string } {
+  const out = { status: '', message: '', reason: '', code: 0 };
+  forEachField(raw, (field, reader, wireType) => {
+    if (field === 2 && wireType === 2) out.status = reader.string();
+    else if (field === 3 && wireType === 2) out.message = reader.string();
+    else if (field === 4 && wireType === 2) out.reason = reader.string();
+    else if (field === 6 && wireType === 0) out.code = reader.int32();
+    else reader.skipType(wireType);
+  });
+  return out;
+}

@@ -27,6 +27,7 @@ import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
 import { KubeErrorCode, kubeError } from './errors.js';
+import { encodeWatchErrorFrame } from './k8s-protobuf.js';
 import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
 import { relayWebSocket } from './streams.js';
 
@@ -681,11 +682,14 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else if (isWatch && atEventBoundary && /json/i.test(responseContentType)) {
+      else if (isWatch && atEventBoundary && /json|protobuf/i.test(responseContentType)) {
         // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
         const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
+        const message = sessionEndedMessage(reason, error.message);
         res.end(
-          `${JSON.stringify({ type: 'ERROR', object: statusObject(401, 'Unauthorized', sessionEndedMessage(reason, error.message)) })}\n`,
+          /protobuf/i.test(responseContentType)
+            ? encodeWatchErrorFrame({ code: 401, reason: 'Unauthorized', message })
+            : `${JSON.stringify({ type: 'ERROR', object: statusObject(401, 'Unauthorized', message) })}\n`,
         );
       } else res.destroy();
       finish(statusCode);
@@ -782,12 +786,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
     }
     responseContentType = String(headers['content-type'] ?? '');
+    const protobufFrames =
+      isWatch && /protobuf/i.test(responseContentType) ? lengthPrefixedFrames() : undefined;
     res.writeHead(upstream.statusCode, headers);
     if (headers['content-length'] === undefined) res.flushHeaders();
     const responseBody = upstream.body;
     responseBody.on('data', (chunk: Buffer) => {
       responseBytes += chunk.byteLength;
-      if (chunk.byteLength > 0) atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
+      if (protobufFrames) atEventBoundary = protobufFrames.feed(chunk);
+      else if (chunk.byteLength > 0) atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
       if (!res.write(chunk)) responseBody.pause();
     });
     res.on('drain', () => responseBody.resume());
@@ -987,6 +994,36 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       for (const socket of sockets) socket.destroy();
       await closed;
       await pool.close();
+    },
+  };
+}
+
+/**
+ * Follows a stream of 4-byte big-endian length-prefixed frames (a protobuf
+ * watch); `feed` returns true when the bytes so far end a frame.
+ */
+function lengthPrefixedFrames(): { feed(chunk: Uint8Array): boolean } {
+  let header = 0;
+  let headerBytes = 0;
+  let remaining = 0;
+  return {
+    feed(chunk) {
+      let i = 0;
+      while (i < chunk.byteLength) {
+        if (remaining > 0) {
+          const take = Math.min(remaining, chunk.byteLength - i);
+          remaining -= take;
+          i += take;
+          continue;
+        }
+        header = header * 256 + chunk[i++]!;
+        if (++headerBytes === 4) {
+          remaining = header;
+          header = 0;
+          headerBytes = 0;
+        }
+      }
+      return remaining === 0 && headerBytes === 0;
     },
   };
 }

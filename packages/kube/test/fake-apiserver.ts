@@ -28,6 +28,7 @@ import {
   applyMergePatch,
   continueToken,
   decodeProtobufObject,
+  encodeWatchFrame,
   type Json,
   type JsonObject,
   openApiV3,
@@ -207,7 +208,26 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     selected?: (object: KubeObject) => boolean;
     kind?: string;
     bookmarks?: boolean;
+    protobuf?: boolean;
   }>();
+  /** A protobuf watch frame of a Secret event (client-go asks for `;stream=watch` protobuf). */
+  const secretWatchFrame = (type: string, object: KubeObject): Uint8Array => {
+    const data = (object.data as Record<string, string> | undefined) ?? {};
+    return encodeWatchFrame(
+      type,
+      encodeKubeProtobuf({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        raw: encodeProtobufSecret({
+          name: object.metadata.name,
+          ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+          data: Object.fromEntries(
+            Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+          ),
+        }),
+      }),
+    );
+  };
   let compactedBefore = 0;
   const throttled = { count: 0, seconds: 1, pathPrefix: '/' };
   const writeBookmark = (watcher: { res: ServerResponse; kind?: string }): void => {
@@ -234,7 +254,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       if (watcher.namespace && watcher.namespace !== object.metadata.namespace) continue;
       if (watcher.name && watcher.name !== object.metadata.name) continue;
       if (watcher.selected && !watcher.selected(object)) continue;
-      watcher.res.write(`${JSON.stringify({ type, object })}\n`);
+      watcher.res.write(
+        watcher.protobuf ? secretWatchFrame(type, object) : `${JSON.stringify({ type, object })}\n`,
+      );
     }
   };
   const newObject = (
@@ -851,7 +873,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         .map(([, object]) => object)
         .filter(selected);
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+        const protobufWatch = resource === 'secrets' && /protobuf;stream=watch/.test(accept ?? '');
+        res.writeHead(200, {
+          'content-type': protobufWatch
+            ? 'application/vnd.kubernetes.protobuf;stream=watch'
+            : 'application/json',
+          'transfer-encoding': 'chunked',
+        });
         res.flushHeaders();
         const since = Number(url.searchParams.get('resourceVersion') ?? '0');
         if (since && since < compactedBefore) {
@@ -868,7 +896,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
           return;
         }
-        if (!since) for (const object of items) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+        if (!since)
+          for (const object of items)
+            res.write(
+              protobufWatch
+                ? secretWatchFrame('ADDED', object)
+                : `${JSON.stringify({ type: 'ADDED', object })}\n`,
+            );
         else {
           for (const event of history) {
             if (event.resourceVersion <= since || event.resource !== resource) continue;
@@ -878,7 +912,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           }
         }
         const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
-        const watcher = { resource, namespace, name: fieldName, res, selected, kind, bookmarks };
+        const watcher = {
+          resource,
+          namespace,
+          name: fieldName,
+          res,
+          selected,
+          kind,
+          bookmarks,
+          protobuf: protobufWatch,
+        };
         watchers.add(watcher);
         if (bookmarks) writeBookmark(watcher);
         const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');

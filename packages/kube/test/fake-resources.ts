@@ -411,3 +411,17 @@ export function decodeProtobufObject(kind: string, raw: Uint8Array): JsonObject 
   } else throw new Error(`protobuf ${kind} is not decoded by this test server`);
   return out;
 }
+
+/** One frame of a protobuf watch stream: length, then WatchEvent {type 1, object 2: RawExtension {raw 1}}. */
+export function encodeWatchFrame(type: string, envelope: Uint8Array): Uint8Array {
+  const writer = protobuf.Writer.create();
+  writer.uint32((1 << 3) | 2).string(type);
+  writer.uint32((2 << 3) | 2).fork();
+  writer.uint32((1 << 3) | 2).bytes(envelope);
+  writer.ldelim();
+  const body = writer.finish();
+  const frame = Buffer.alloc(4 + body.byteLength);
+  frame.writeUInt32BE(body.byteLength, 0);
+  frame.set(body, 4);
+  return frame;
+}

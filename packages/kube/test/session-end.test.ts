@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeErrorCode } from '../src/index.js';
-import { BOB_TOKEN, type Harness, startHarness, USER_TOKEN } from './harness.js';
+import { decodeStatus, decodeWatchFrames, KubeErrorCode } from '../src/index.js';
+import { BOB_TOKEN, CAROL_TOKEN, type Harness, startHarness, USER_TOKEN } from './harness.js';
 
 async function until<T>(probe: () => T | undefined | false | null, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -89,6 +89,7 @@ describe('an open watch when the session ends', () => {
           port: url.port,
           path: '/api/v1/namespaces/default/pods?watch=true',
           ca: h.pki.ca,
+          agent: false,
           headers: { authorization: `Bearer ${USER_TOKEN}` },
         },
         (res) => {
@@ -122,6 +123,48 @@ describe('an open watch when the session ends', () => {
       reason: 'Unauthorized',
     });
     expect(String(last.object.message)).toContain('this access has expired');
+  });
+
+  it('a protobuf watch (client-go) gets a protobuf ERROR frame with the Status', async () => {
+    const url = new URL(h.proxy.url);
+    const chunks: Buffer[] = [];
+    let contentType = '';
+    await new Promise<void>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/v1/namespaces/default/secrets?watch=true',
+          ca: h.pki.ca,
+          agent: false,
+          headers: {
+            authorization: `Bearer ${CAROL_TOKEN}`,
+            accept: 'application/vnd.kubernetes.protobuf;stream=watch',
+          },
+        },
+        (res) => {
+          contentType = String(res.headers['content-type']);
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          // The watch streams (its 200 came through the proxy): end the session now.
+          h.recorder.sessions.find((s) => s.context.user.id === 'carol@example.com')!.revoke('revoked');
+          res.on('end', resolve);
+          res.on('aborted', () => reject(new Error('aborted')));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(contentType).toContain('protobuf;stream=watch');
+    const frames = decodeWatchFrames(Buffer.concat(chunks));
+    const last = frames.at(-1)!;
+    expect(last.type).toBe('ERROR');
+    expect(last.object.kind).toBe('Status');
+    expect(decodeStatus(last.object.raw)).toMatchObject({
+      status: 'Failure',
+      code: 401,
+      reason: 'Unauthorized',
+      message: expect.stringContaining('this access was revoked'),
+    });
   });
 
   it('kubectl get -w shows the reason instead of ending silently', async () => {
