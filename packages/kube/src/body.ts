@@ -92,6 +92,13 @@ export function recordRequestBody(
     if (secretResource || mayHideSecret(body)) return withheld();
     return cap(body, true, maxBytes, false);
   }
+  // A write to secrets is an object or a JSON Patch: anything else (a bare string, a list of values)
+  // is garbage the API server refuses, and may be the value itself.
+  if (
+    secretResource &&
+    (typeof value !== 'object' || value === null || (Array.isArray(value) && !value.every(isPatchOperation)))
+  )
+    return withheld();
   const state: RedactState = { redacted: false };
   const result = redactTop(value, secretResource, state);
   if (!state.redacted) return cap(body, true, maxBytes, false);

@@ -186,6 +186,21 @@ describe('redaction of write paths', () => {
       const recorded = recordRequestBody(bytes, complete, options);
       expect(recorded).toMatchObject({ body: undefined, withheld: true });
     }
+    // JSON that is neither an object nor a JSON Patch, sent to secrets: withheld.
+    for (const garbage of [
+      JSON.stringify(VALUE),
+      JSON.stringify([VALUE]),
+      '42',
+      'null',
+      JSON.stringify([{ op: 'add' }, B64]),
+    ]) {
+      expect(
+        recordRequestBody(Buffer.from(garbage), true, { ...onSecrets, contentType: 'application/json' }),
+      ).toMatchObject({
+        body: undefined,
+        withheld: true,
+      });
+    }
     // A truncated prefix that holds a data key is withheld even on another resource (the kind may come later).
     expect(
       recordRequestBody(json({ data: { password: B64 }, pad: 'x'.repeat(100) }).subarray(0, 60), false, {
