@@ -682,7 +682,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else if (isWatch && atEventBoundary && /json|protobuf/i.test(responseContentType)) {
+      else if (
+        isWatch &&
+        res.statusCode === 200 &&
+        atEventBoundary &&
+        /json|protobuf/i.test(responseContentType)
+      ) {
         // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
         const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
         const message = sessionEndedMessage(reason, error.message);
