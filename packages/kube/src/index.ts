@@ -34,6 +34,8 @@ export {
   type ProtobufRedaction,
   type ProtobufSecret,
   redactProtobufSecret,
+  type WatchFrameTracker,
+  watchFrameTracker,
 } from './k8s-protobuf.js';
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 export {

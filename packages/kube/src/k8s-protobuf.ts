@@ -303,3 +303,38 @@ export function decodeStatus(raw: Uint8Array): KubeStatusFields & { status: stri
   });
   return out;
 }
+
+/** Where a protobuf watch stream is: between frames or inside one. */
+export interface WatchFrameTracker {
+  feed(chunk: Uint8Array): boolean;
+}
+
+/**
+ * Follows a stream of 4-byte big-endian length-prefixed frames (a protobuf
+ * watch); `feed` returns true when the bytes so far end a frame. Pure.
+ */
+export function watchFrameTracker(): WatchFrameTracker {
+  let header = 0;
+  let headerBytes = 0;
+  let remaining = 0;
+  return {
+    feed(chunk) {
+      let i = 0;
+      while (i < chunk.byteLength) {
+        if (remaining > 0) {
+          const take = Math.min(remaining, chunk.byteLength - i);
+          remaining -= take;
+          i += take;
+          continue;
+        }
+        header = header * 256 + chunk[i++]!;
+        if (++headerBytes === 4) {
+          remaining = header;
+          header = 0;
+          headerBytes = 0;
+        }
+      }
+      return remaining === 0 && headerBytes === 0;
+    },
+  };
+}

@@ -27,7 +27,7 @@ import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
 import { KubeErrorCode, kubeError } from './errors.js';
-import { encodeWatchErrorFrame } from './k8s-protobuf.js';
+import { encodeWatchErrorFrame, watchFrameTracker } from './k8s-protobuf.js';
 import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
 import { relayWebSocket } from './streams.js';
 
@@ -791,8 +791,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
     }
     responseContentType = String(headers['content-type'] ?? '');
-    const protobufFrames =
-      isWatch && /protobuf/i.test(responseContentType) ? lengthPrefixedFrames() : undefined;
+    const protobufFrames = isWatch && /protobuf/i.test(responseContentType) ? watchFrameTracker() : undefined;
     res.writeHead(upstream.statusCode, headers);
     if (headers['content-length'] === undefined) res.flushHeaders();
     const responseBody = upstream.body;
@@ -999,36 +998,6 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       for (const socket of sockets) socket.destroy();
       await closed;
       await pool.close();
-    },
-  };
-}
-
-/**
- * Follows a stream of 4-byte big-endian length-prefixed frames (a protobuf
- * watch); `feed` returns true when the bytes so far end a frame.
- */
-function lengthPrefixedFrames(): { feed(chunk: Uint8Array): boolean } {
-  let header = 0;
-  let headerBytes = 0;
-  let remaining = 0;
-  return {
-    feed(chunk) {
-      let i = 0;
-      while (i < chunk.byteLength) {
-        if (remaining > 0) {
-          const take = Math.min(remaining, chunk.byteLength - i);
-          remaining -= take;
-          i += take;
-          continue;
-        }
-        header = header * 256 + chunk[i++]!;
-        if (++headerBytes === 4) {
-          remaining = header;
-          header = 0;
-          headerBytes = 0;
-        }
-      }
-      return remaining === 0 && headerBytes === 0;
     },
   };
 }

@@ -7,11 +7,14 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeKubeProtobuf,
   decodeProtobufSecret,
+  decodeWatchFrames,
   encodeKubeProtobuf,
   encodeProtobufSecret,
+  encodeWatchErrorFrame,
   kRedacted,
   type RecordBodyOptions,
   recordRequestBody,
+  watchFrameTracker,
 } from '../src/index.js';
 
 const VALUE = 'hunter2-TOPSECRET-value';
@@ -332,6 +335,30 @@ describe('redaction of write paths', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('protobuf watch frames', () => {
+  it('the tracker finds frame ends whatever the split; frames decode', () => {
+    const frames = [
+      encodeWatchErrorFrame({ code: 401, reason: 'Unauthorized', message: 'a' }),
+      encodeWatchErrorFrame({ code: 410, reason: 'Expired', message: 'b'.repeat(300) }),
+    ];
+    const stream = Buffer.concat(frames);
+    const ends = new Set([frames[0]!.byteLength, stream.byteLength]);
+    for (let split = 0; split <= stream.byteLength; split++) {
+      const tracker = watchFrameTracker();
+      const first = tracker.feed(stream.subarray(0, split));
+      expect(first).toBe(split === 0 || ends.has(split));
+      expect(tracker.feed(stream.subarray(split))).toBe(true);
+    }
+    // Byte by byte.
+    const tracker = watchFrameTracker();
+    for (let i = 0; i < stream.byteLength; i++)
+      expect(tracker.feed(stream.subarray(i, i + 1))).toBe(ends.has(i + 1));
+    expect(decodeWatchFrames(stream).map((frame) => frame.type)).toEqual(['ERROR', 'ERROR']);
+    // A truncated stream decodes the whole frames only.
+    expect(decodeWatchFrames(stream.subarray(0, stream.byteLength - 1))).toHaveLength(1);
   });
 });
 
