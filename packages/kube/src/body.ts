@@ -333,9 +333,8 @@ function redactData(value: unknown, state: RedactState): unknown {
   if (typeof value !== 'object') return kRedacted;
   if (Array.isArray(value)) return value.fill(kRedacted);
   // Strategic-merge directives ($patch, $retainKeys) carry no values but are replaced like the rest.
-  const object = value as Record<string, unknown>;
-  for (const key of Object.keys(object)) replace(object, key, kRedacted);
-  return object;
+  // A new map (fromEntries defines own properties, `__proto__` included): faster than rewriting each value.
+  return Object.fromEntries(Object.keys(value).map((key) => [key, kRedacted]));
 }
 
 function redactAnnotations(value: unknown, secretContext: boolean, state: RedactState): unknown {
