@@ -18,6 +18,8 @@ export const KubeErrorCode = {
   UNAUTHORIZED: 'TAPLINE_ERR_KUBE_UNAUTHORIZED',
   /** The upstream API server could not be reached or failed mid-response. */
   UPSTREAM: 'TAPLINE_ERR_KUBE_UPSTREAM',
+  /** The grant had already expired when its credentials were first used: refused with 401 (reason `grant_expired`). */
+  GRANT_EXPIRED: 'TAPLINE_ERR_KUBE_GRANT_EXPIRED',
   /** The session ended (grant expiry, revoke, idle timeout, proxy close) while a request or stream was open. */
   SESSION_ENDED: 'TAPLINE_ERR_KUBE_SESSION_ENDED',
   /** The client had not finished the TLS handshake and sent a request's headers `limits.loginTimeoutMs` after TCP accept. */

@@ -1,5 +1,6 @@
 export {
   kRedacted,
+  mayHideSecret,
   mutatingVerbs,
   type RecordBodyOptions,
   type RecordedBody,
@@ -18,6 +19,24 @@ export {
   statusMessage,
 } from './channel.js';
 export { KubeErrorCode, type KubeErrorCodeName } from './errors.js';
+export {
+  decodeKubeProtobuf,
+  decodeProtobufSecret,
+  decodeStatus,
+  decodeWatchFrames,
+  encodeKubeProtobuf,
+  encodeProtobufSecret,
+  encodeWatchErrorFrame,
+  hasKubeProtobufMagic,
+  type KubeProtobufEnvelope,
+  type KubeStatusFields,
+  kubeProtobufMagic,
+  type ProtobufRedaction,
+  type ProtobufSecret,
+  redactProtobufSecret,
+  type WatchFrameTracker,
+  watchFrameTracker,
+} from './k8s-protobuf.js';
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 export {
   createKubeProxy,

@@ -27,6 +27,7 @@ import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
 import { KubeErrorCode, kubeError } from './errors.js';
+import { encodeWatchErrorFrame, watchFrameTracker } from './k8s-protobuf.js';
 import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
 import { relayWebSocket } from './streams.js';
 
@@ -69,7 +70,7 @@ export interface KubeRefusal {
   path: string;
   userAgent?: string;
   /**
-   * "missing_credentials", "invalid_credentials", "session_ended",
+   * "missing_credentials", "invalid_credentials", "session_ended", "grant_expired",
    * "spdy_unsupported", "authorize_failed", or one of the `limits`:
    * "login_timeout", "too_many_connections", "too_many_failed_logins".
    */
@@ -452,7 +453,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   /** Finds or starts the session for the request's credentials; undefined after answering a refusal. */
   async function sessionFor(
     req: IncomingMessage,
-    deny: (statusCode: number, reason: string, message: string) => void,
+    deny: (statusCode: number, reason: string, message: string, warning?: string) => void,
   ): Promise<LiveSession | undefined> {
     const { credentials, key } = credentialsOf(req);
     if (!key) {
@@ -463,7 +464,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const ended = endedKeys.get(key);
     if (ended) {
       refuse(req, 'session_ended', KubeErrorCode.SESSION_ENDED, 401);
-      deny(401, 'Unauthorized', `Unauthorized: this access has ended (${ended})`);
+      deny(401, 'Unauthorized', `Unauthorized: ${sessionEndedMessage(ended)}`, sessionEndedMessage(ended));
       return undefined;
     }
     const source = sourceKey(req.socket.remoteAddress);
@@ -489,6 +490,13 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     try {
       session = await pending;
     } catch (error) {
+      if (isTaplineError(error, 'TAPLINE_ERR_GRANT_EXPIRED')) {
+        // Expired before its first use: the same answer as an expiry mid-session, no stack trace.
+        refuse(req, 'grant_expired', KubeErrorCode.GRANT_EXPIRED, 401);
+        const message = sessionEndedMessage('grant_expired', error.message);
+        deny(401, 'Unauthorized', `Unauthorized: ${message}`, message);
+        return undefined;
+      }
       const refused = isTaplineError(error, KubeErrorCode.UNAUTHORIZED);
       // Only a credential authorize() refused is a failed guess (not a recorder or authorize outage).
       if (refused) limiter.failedLogin(source);
@@ -574,7 +582,11 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       } catch {}
     }
     session.active.clear();
-    for (const socket of session.sockets) socket.destroy();
+    // What the closers wrote last (a watch ERROR event, a WebSocket close) is flushed before the end.
+    for (const socket of session.sockets) {
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    }
     session.sockets.clear();
     session.finalized = true;
     session.recorded.closeStream(session.apiStreamId, { detail });
@@ -641,8 +653,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => {});
-    const session = await sessionFor(req, (statusCode, reason, message) =>
-      sendStatus(res, statusCode, reason, message),
+    const session = await sessionFor(req, (statusCode, reason, message, warning) =>
+      sendStatus(res, statusCode, reason, message, warning),
     );
     if (!session) return;
     const startedNs = session.recorded.now();
@@ -658,14 +670,33 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let bodyComplete = true;
-    // Secrets are redacted from the parsed whole body, so keep up to 1 MiB to parse, record at most maxRecordedBody.
-    const inspectLimit = Math.max(maxRecordedBody, 1024 * 1024);
+    // Secrets are redacted from the parsed whole body, so keep as much as the API server accepts
+    // (3 MiB) to parse, and record at most maxRecordedBody.
+    const inspectLimit = Math.max(maxRecordedBody, kInspectLimit);
+    const isWatch = info.verb === 'watch';
+    /** True while every response byte relayed ends a watch event (a JSON line): an ERROR event may follow. */
+    let atEventBoundary = true;
+    let responseContentType = '';
 
     const release = track(session, (error) => {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else res.destroy();
+      else if (
+        isWatch &&
+        res.statusCode === 200 &&
+        atEventBoundary &&
+        /json|protobuf/i.test(responseContentType)
+      ) {
+        // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
+        const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
+        const message = sessionEndedMessage(reason, error.message);
+        res.end(
+          /protobuf/i.test(responseContentType)
+            ? encodeWatchErrorFrame({ code: 401, reason: 'Unauthorized', message })
+            : `${JSON.stringify({ type: 'ERROR', object: statusObject(401, 'Unauthorized', message) })}\n`,
+        );
+      } else res.destroy();
       finish(statusCode);
     });
 
@@ -678,19 +709,23 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       event.requestBytes = requestBytes;
       event.responseBytes = responseBytes;
       if (recordBody && requestBytes > 0) {
+        const contentType = headerValue(req.headers['content-type']);
         const recorded = recordRequestBody(Buffer.concat(kept, keptBytes), bodyComplete, {
           resource: info.resource,
           apiGroup: info.apiGroup,
-          contentType: headerValue(req.headers['content-type']),
+          contentType,
+          contentEncoding: headerValue(req.headers['content-encoding']),
           maxBytes: maxRecordedBody,
         });
         if (recorded.body) event.requestBody = recorded.body;
         if (recorded.truncated) event.requestBodyTruncated = true;
-        if (recorded.redacted) {
+        if (recorded.redacted && !session.finalized) {
           session.recorded.annotation({
             kind: 'redacted',
             streamId: session.apiStreamId,
-            message: `request body of ${event.method} ${info.path}: secret values redacted`,
+            message: recorded.withheld
+              ? `request body of ${event.method} ${info.path} withheld (${requestBytes} bytes, ${contentType ?? 'no content type'}): it may hold a Secret that could not be parsed`
+              : `request body of ${event.method} ${info.path}: secret values redacted`,
           });
         }
       }
@@ -702,11 +737,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       body = (async function* tap() {
         for await (const chunk of req as AsyncIterable<Buffer>) {
           requestBytes += chunk.byteLength;
-          if (recordBody) {
-            if (keptBytes + chunk.byteLength <= inspectLimit) {
-              kept.push(chunk);
-              keptBytes += chunk.byteLength;
-            } else bodyComplete = false;
+          if (recordBody && bodyComplete) {
+            // Kept as one prefix: at the first chunk that does not fit, keep what fits and stop.
+            const room = inspectLimit - keptBytes;
+            const piece = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+            if (piece.byteLength > 0) {
+              kept.push(piece);
+              keptBytes += piece.byteLength;
+            }
+            if (piece.byteLength < chunk.byteLength) bodyComplete = false;
           }
           yield chunk;
         }
@@ -751,11 +790,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
     }
+    responseContentType = String(headers['content-type'] ?? '');
+    const protobufFrames = isWatch && /protobuf/i.test(responseContentType) ? watchFrameTracker() : undefined;
     res.writeHead(upstream.statusCode, headers);
     if (headers['content-length'] === undefined) res.flushHeaders();
     const responseBody = upstream.body;
     responseBody.on('data', (chunk: Buffer) => {
       responseBytes += chunk.byteLength;
+      if (protobufFrames) atEventBoundary = protobufFrames.feed(chunk);
+      else if (chunk.byteLength > 0) atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
       if (!res.write(chunk)) responseBody.pause();
     });
     res.on('drain', () => responseBody.resume());
@@ -773,8 +816,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const deny = (statusCode: number, reason: string, message: string): void =>
-      writeRawStatus(socket, statusCode, reason, message);
+    const deny = (statusCode: number, reason: string, message: string, warning?: string): void =>
+      writeRawStatus(socket, statusCode, reason, message, warning);
     const session = await sessionFor(req, deny);
     if (!session) return;
     const startedNs = session.recorded.now();
@@ -959,6 +1002,23 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   };
 }
 
+/** Bytes of a request body kept to parse for redaction: the API server's 3 MiB request limit, and some. */
+const kInspectLimit = 3 * 1024 * 1024 + 64 * 1024;
+
+/** What the user reads when the session behind their credentials ended. */
+function sessionEndedMessage(reason: string, detail?: string): string {
+  const why =
+    reason === 'grant_expired'
+      ? 'this access has expired'
+      : reason === 'revoked'
+        ? 'this access was revoked'
+        : reason === 'shutdown'
+          ? 'the Tapline proxy is shutting down'
+          : `this access has ended (${reason})`;
+  const extra = detail && !detail.startsWith('session ended') ? ` (${detail})` : '';
+  return `Tapline: ${why}${extra}; request access again to continue`;
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -986,17 +1046,38 @@ export function statusObject(code: number, reason: string, message: string): Rec
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
-function sendStatus(res: ServerResponse, code: number, reason: string, message: string): void {
+/** A `Warning` header (RFC 7234 299): kubectl prints it, also on errors it reports without the Status message. */
+function warningHeader(text: string): string {
+  return `299 - "${text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')}"`;
+}
+
+function sendStatus(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  warning?: string,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = JSON.stringify(statusObject(code, reason, message));
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...(warning ? { warning: warningHeader(warning) } : {}),
+  });
   res.end(body);
 }
 
-function writeRawStatus(socket: Socket, code: number, reason: string, message: string): void {
+function writeRawStatus(
+  socket: Socket,
+  code: number,
+  reason: string,
+  message: string,
+  warning?: string,
+): void {
   if (socket.destroyed) return;
   const body = JSON.stringify(statusObject(code, reason, message));
   const text =
@@ -1010,7 +1091,7 @@ function writeRawStatus(socket: Socket, code: number, reason: string, message: s
             ? 'Bad Gateway'
             : 'Error';
   socket.end(
-    `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${warning ? `warning: ${warningHeader(warning)}\r\n` : ''}connection: close\r\n\r\n${body}`,
   );
 }
 

@@ -12,6 +12,7 @@ describe('recordRequestBody', () => {
       body,
       truncated: false,
       redacted: false,
+      withheld: false,
     });
   });
 

@@ -7,11 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { encodeChannelMessage, RemoteCommandDecoder } from '../src/channel.js';
+import { decodeKubeProtobuf, encodeKubeProtobuf, encodeProtobufSecret } from '../src/k8s-protobuf.js';
 import {
   SpdyHeaderWriter,
   SpdyParser,
@@ -21,6 +23,23 @@ import {
   spdySynReplyFrame,
 } from '../src/spdy.js';
 import { closePayload, serializeFrame, WebSocketOpcode, WebSocketParser } from '../src/websocket.js';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  continueToken,
+  decodeProtobufObject,
+  encodeWatchFrame,
+  type Json,
+  type JsonObject,
+  openApiV3,
+  PatchError,
+  parseContinue,
+  parseLabelSelector,
+  protobufFields,
+  protobufString,
+  toTable,
+  wantsTable,
+} from './fake-resources.js';
 
 export interface FakeApiServerOptions {
   key: string;
@@ -35,6 +54,14 @@ export interface FakeApiServerOptions {
   forbiddenNamespaces?: string[];
   /** Where port-forward connects, whatever port the client names. */
   forwardTo: number;
+  /**
+   * Bearer tokens allowed to impersonate (Impersonate-User / -Group); others
+   * get 403 "cannot impersonate", as RBAC without the impersonate verb does.
+   * Impersonating the group `system:masters` is always refused. @default every token in `tokens`
+   */
+  impersonators?: string[];
+  /** Offer HTTP/2 besides HTTP/1.1 (ALPN), as kube-apiserver does. @default true */
+  http2?: boolean;
 }
 
 export interface SeenRequest {
@@ -42,6 +69,8 @@ export interface SeenRequest {
   url: string;
   headers: IncomingMessage['headers'];
   clientCertificate: string | undefined;
+  /** "2.0" for a client that negotiated HTTP/2, "1.1" otherwise. */
+  httpVersion: string;
 }
 
 export interface FakeApiServer {
@@ -51,6 +80,12 @@ export interface FakeApiServer {
   /** Every child process started by exec, for cleanup checks. */
   children: Set<ChildProcess>;
   addPod(namespace: string, name: string): void;
+  /** Forgets the watch history: a watch from an older resourceVersion gets an ERROR event with 410 Gone. */
+  compact(): void;
+  /** Sends a BOOKMARK event to every watch that asked for them. */
+  bookmark(): void;
+  /** The next `count` requests (to paths starting with `pathPrefix`) get 429 with `Retry-After: seconds`. */
+  throttle(count: number, seconds?: number, pathPrefix?: string): void;
   /** Bytes of the `limitBytes` log of a pod handed to the socket so far. */
   logWritten: Map<string, number>;
   close(): Promise<void>;
@@ -170,7 +205,36 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     namespace: string | undefined;
     name: string | undefined;
     res: ServerResponse;
+    selected?: (object: KubeObject) => boolean;
+    kind?: string;
+    bookmarks?: boolean;
+    protobuf?: boolean;
   }>();
+  /** A protobuf watch frame of a Secret event (client-go asks for `;stream=watch` protobuf). */
+  const secretWatchFrame = (type: string, object: KubeObject): Uint8Array => {
+    const data = (object.data as Record<string, string> | undefined) ?? {};
+    return encodeWatchFrame(
+      type,
+      encodeKubeProtobuf({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        raw: encodeProtobufSecret({
+          name: object.metadata.name,
+          ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+          data: Object.fromEntries(
+            Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+          ),
+        }),
+      }),
+    );
+  };
+  let compactedBefore = 0;
+  const throttled = { count: 0, seconds: 1, pathPrefix: '/' };
+  const writeBookmark = (watcher: { res: ServerResponse; kind?: string }): void => {
+    watcher.res.write(
+      `${JSON.stringify({ type: 'BOOKMARK', object: { kind: watcher.kind, apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) } } })}\n`,
+    );
+  };
   const sockets = new Set<Socket>();
   const history: Array<{ resourceVersion: number; resource: string; type: string; object: KubeObject }> = [];
   const logWritten = new Map<string, number>();
@@ -189,7 +253,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       if (watcher.resource !== resource) continue;
       if (watcher.namespace && watcher.namespace !== object.metadata.namespace) continue;
       if (watcher.name && watcher.name !== object.metadata.name) continue;
-      watcher.res.write(`${JSON.stringify({ type, object })}\n`);
+      if (watcher.selected && !watcher.selected(object)) continue;
+      watcher.res.write(
+        watcher.protobuf ? secretWatchFrame(type, object) : `${JSON.stringify({ type, object })}\n`,
+      );
     }
   };
   const newObject = (
@@ -235,6 +302,27 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   for (const namespace of ['default', 'kube-system', 'forbidden'])
     put('namespaces', newObject('Namespace', undefined, namespace, { status: { phase: 'Active' } }), 'ADDED');
 
+  /** A Secret as protobuf, for clients that ask for it first (client-go with protobuf content config). */
+  const protobufResponse = (res: ServerResponse, code: number, object: KubeObject): void => {
+    const data = (object.data as Record<string, string> | undefined) ?? {};
+    const body = encodeKubeProtobuf({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      raw: encodeProtobufSecret({
+        name: object.metadata.name,
+        ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+        data: Object.fromEntries(
+          Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+        ),
+        type: String(object.type ?? 'Opaque'),
+      }),
+    });
+    res.writeHead(code, {
+      'content-type': 'application/vnd.kubernetes.protobuf',
+      'content-length': body.byteLength,
+    });
+    res.end(body);
+  };
   const json = (res: ServerResponse, code: number, body: unknown): void => {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -264,7 +352,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       singularName: 'namespace',
       namespaced: false,
       kind: 'Namespace',
-      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['ns'],
     },
     {
@@ -272,7 +360,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       singularName: 'pod',
       namespaced: true,
       kind: 'Pod',
-      verbs: ['create', 'delete', 'get', 'list', 'watch'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
     },
@@ -298,7 +386,141 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       verbs: ['create', 'get'],
     },
     { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+    {
+      name: 'configmaps',
+      singularName: 'configmap',
+      namespaced: true,
+      kind: 'ConfigMap',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['cm'],
+    },
+    {
+      name: 'secrets',
+      singularName: 'secret',
+      namespaced: true,
+      kind: 'Secret',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    },
   ];
+  const kindOf: Record<string, { kind: string; namespaced: boolean }> = Object.fromEntries(
+    resources
+      .filter((r) => !r.name.includes('/'))
+      .map((r) => [r.name, { kind: r.kind, namespaced: r.namespaced }]),
+  );
+  const authorizationResources = [
+    {
+      name: 'selfsubjectaccessreviews',
+      singularName: 'selfsubjectaccessreview',
+      namespaced: false,
+      kind: 'SelfSubjectAccessReview',
+      verbs: ['create'],
+    },
+    {
+      name: 'selfsubjectrulesreviews',
+      singularName: 'selfsubjectrulesreview',
+      namespaced: true,
+      kind: 'SelfSubjectRulesReview',
+      verbs: ['create'],
+    },
+  ];
+  const openApi = openApiV3([
+    {
+      kind: 'Pod',
+      resource: 'pods',
+      namespaced: true,
+      description: 'Pod is a collection of containers that can run on a host.',
+      fields: {
+        spec: 'Specification of the desired behavior of the pod.',
+        status: 'Most recently observed status of the pod.',
+      },
+    },
+    {
+      kind: 'Namespace',
+      resource: 'namespaces',
+      namespaced: false,
+      description: 'Namespace provides a scope for Names.',
+      fields: {
+        spec: 'Spec defines the behavior of the Namespace.',
+        status: 'Status describes the current status of a Namespace.',
+      },
+    },
+    {
+      kind: 'ConfigMap',
+      resource: 'configmaps',
+      namespaced: true,
+      description: 'ConfigMap holds configuration data for pods to consume.',
+      fields: { data: 'Data contains the configuration data.' },
+    },
+    {
+      kind: 'Secret',
+      resource: 'secrets',
+      namespaced: true,
+      description: 'Secret holds secret data of a certain type.',
+      fields: {
+        data: 'Data contains the secret data.',
+        stringData: 'stringData allows specifying non-binary secret data in string form.',
+      },
+    },
+  ]);
+  const aggregatedDiscovery = (core: boolean): JsonObject => {
+    const toResource = (list: typeof resources, group: string, version: string): Json[] =>
+      list
+        .filter((r) => !r.name.includes('/'))
+        .map((r) => ({
+          resource: r.name,
+          responseKind: { group, version, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singularName,
+          verbs: r.verbs,
+          ...((r as { shortNames?: string[] }).shortNames
+            ? { shortNames: (r as { shortNames?: string[] }).shortNames! }
+            : {}),
+          ...((r as { categories?: string[] }).categories
+            ? { categories: (r as { categories?: string[] }).categories! }
+            : {}),
+          subresources: list
+            .filter((sub) => sub.name.startsWith(`${r.name}/`))
+            .map((sub) => ({
+              subresource: sub.name.slice(r.name.length + 1),
+              responseKind: { group, version, kind: sub.kind },
+              verbs: sub.verbs,
+            })),
+        }));
+    const items = core
+      ? [
+          {
+            metadata: { name: '' },
+            versions: [{ version: 'v1', resources: toResource(resources, '', 'v1'), freshness: 'Current' }],
+          },
+        ]
+      : [
+          {
+            metadata: { name: 'authorization.k8s.io' },
+            versions: [
+              {
+                version: 'v1',
+                resources: toResource(
+                  authorizationResources as typeof resources,
+                  'authorization.k8s.io',
+                  'v1',
+                ),
+                freshness: 'Current',
+              },
+            ],
+          },
+        ];
+    return {
+      kind: 'APIGroupDiscoveryList',
+      apiVersion: 'apidiscovery.k8s.io/v2',
+      metadata: {},
+      items,
+    } as unknown as JsonObject;
+  };
+  const openApiHash = createHash('sha256')
+    .update(JSON.stringify(openApi))
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase();
 
   /** Who the request acts as, or undefined (401). */
   const identify = (req: IncomingMessage): string | undefined => {
@@ -309,6 +531,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     if (!byToken && !byCertificate) return undefined;
     const impersonate = req.headers['impersonate-user'];
     return typeof impersonate === 'string' ? impersonate : 'connector';
+  };
+  /** Why the request may not impersonate what it asks for, or undefined when it may. */
+  const impersonationRefused = (req: IncomingMessage): string | undefined => {
+    const user = req.headers['impersonate-user'];
+    const groups = ([] as string[]).concat(req.headers['impersonate-group'] ?? []);
+    if (user === undefined && groups.length === 0) return undefined;
+    const authorization = req.headers.authorization ?? '';
+    const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+    const who = token ? 'connector' : 'certificate user';
+    if (token && options.impersonators && !options.impersonators.includes(token))
+      return `users "${String(user)}" is forbidden: User "${who}" cannot impersonate resource "users" in API group "" at the cluster scope`;
+    if (groups.includes('system:masters'))
+      return `groups "system:masters" is forbidden: User "${who}" cannot impersonate resource "groups" in API group "" at the cluster scope`;
+    return undefined;
   };
 
   const forbidden = (user: string, namespace: string | undefined): boolean =>
@@ -341,11 +577,55 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return Buffer.concat(chunks);
   };
 
+  /** A review body, JSON or protobuf (kubectl sends built-in kinds as protobuf): `spec` (field 2) read by `readSpec`. */
+  const readReview = async (
+    req: IncomingMessage,
+    readSpec: (spec: Map<number, Uint8Array[]>) => JsonObject,
+  ): Promise<JsonObject> => {
+    const body = await readBody(req);
+    if (!String(req.headers['content-type'] ?? '').includes('protobuf'))
+      return JSON.parse(body.toString() || '{}') as JsonObject;
+    const message = protobufFields(decodeKubeProtobuf(body).raw);
+    return { spec: readSpec(protobufFields(message.get(2)?.[0] ?? new Uint8Array())) };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const user = identify(req);
     if (user === undefined) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const cannotImpersonate = impersonationRefused(req);
+    if (cannotImpersonate) return status(res, 403, 'Forbidden', cannotImpersonate, { kind: 'users' });
+    if (throttled.count > 0 && (req.url ?? '/').startsWith(throttled.pathPrefix)) {
+      throttled.count--;
+      const text = JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Too many requests, please try again later.',
+        reason: 'TooManyRequests',
+        details: { retryAfterSeconds: throttled.seconds },
+        code: 429,
+      });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'retry-after': String(throttled.seconds),
+      });
+      res.end(text);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'https://x');
     const path = url.pathname;
+    if ((path === '/api' || path === '/apis') && /as=APIGroupDiscoveryList/.test(req.headers.accept ?? '')) {
+      // Aggregated discovery (apidiscovery.k8s.io/v2), as kubectl ≥ 1.30 asks for first.
+      const text = JSON.stringify(aggregatedDiscovery(path === '/api'));
+      res.writeHead(200, {
+        'content-type': 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+      return;
+    }
     if (path === '/version')
       return json(res, 200, {
         major: '1',
@@ -359,10 +639,93 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         versions: ['v1'],
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
       });
-    if (path === '/apis') return json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+    if (path === '/apis')
+      return json(res, 200, {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [
+          {
+            name: 'authorization.k8s.io',
+            versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }],
+            preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
+          },
+        ],
+      });
+    if (path === '/apis/authorization.k8s.io/v1')
+      return json(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'authorization.k8s.io/v1',
+        resources: authorizationResources,
+      });
+    if (path === '/openapi/v3')
+      return json(res, 200, {
+        paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${openApiHash}` } },
+      });
+    if (path === '/openapi/v3/api/v1') return json(res, 200, openApi);
+    if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      // Answered from the impersonation config: forbidden users and namespaces are denied.
+      const review = await readReview(req, (spec) => {
+        // SelfSubjectAccessReviewSpec.resourceAttributes (1): namespace 1, verb 2, group 3, version 4, resource 5, subresource 6, name 7.
+        const attributes = protobufFields(spec.get(1)?.[0] ?? new Uint8Array());
+        const names = ['', 'namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'];
+        const resourceAttributes: JsonObject = {};
+        for (let field = 1; field < names.length; field++) {
+          const value = protobufString(attributes, field);
+          if (value) resourceAttributes[names[field]!] = value;
+        }
+        return { resourceAttributes };
+      });
+      const attributes = ((review.spec as JsonObject)?.resourceAttributes ?? {}) as JsonObject;
+      const deniedNamespace = typeof attributes.namespace === 'string' ? attributes.namespace : undefined;
+      const allowed = !forbidden(user, deniedNamespace);
+      return json(res, 201, {
+        ...review,
+        kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: { allowed, ...(allowed ? {} : { denied: true, reason: `user ${user} is forbidden here` }) },
+      });
+    }
+    if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews') {
+      const review = await readReview(req, (spec) => ({ namespace: protobufString(spec, 1) }));
+      const reviewNamespace = String((review.spec as JsonObject)?.namespace ?? '');
+      const denied = forbidden(user, reviewNamespace || undefined);
+      return json(res, 201, {
+        ...review,
+        kind: 'SelfSubjectRulesReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: {
+          resourceRules: denied
+            ? [
+                {
+                  verbs: ['create'],
+                  apiGroups: ['authorization.k8s.io'],
+                  resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+                },
+              ]
+            : [
+                { verbs: ['*'], apiGroups: [''], resources: Object.keys(kindOf) },
+                {
+                  verbs: ['create'],
+                  apiGroups: ['authorization.k8s.io'],
+                  resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+                },
+              ],
+          nonResourceRules: [
+            {
+              verbs: ['get'],
+              nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/version', '/openapi/*'],
+            },
+          ],
+          incomplete: false,
+        },
+      });
+    }
     if (path === '/api/v1') return json(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources });
     const target = route(req);
-    if (!target?.resource || !['pods', 'namespaces'].includes(target.resource))
+    if (!target?.resource || !kindOf[target.resource])
       return status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const { resource, namespace, name, subresource } = target;
     const namespaceOf = resource === 'namespaces' ? name : namespace;
@@ -411,38 +774,156 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       res.on('close', () => clearInterval(timer));
       return;
     }
-    const kind = resource === 'pods' ? 'Pod' : 'Namespace';
+    const kind = kindOf[resource]!.kind;
+    const maxBody = 3 * 1024 * 1024;
+    const dryRun = url.searchParams.getAll('dryRun').includes('All');
+    const accept = req.headers.accept;
+    const includeObject = url.searchParams.get('includeObject') ?? 'Metadata';
+    const respondObject = (code: number, object: KubeObject): void =>
+      wantsTable(accept)
+        ? json(
+            res,
+            code,
+            toTable(
+              resource,
+              [object as unknown as JsonObject],
+              { resourceVersion: String(object.metadata.resourceVersion ?? '') },
+              includeObject,
+            ),
+          )
+        : kind === 'Secret' && /^application\/vnd\.kubernetes\.protobuf/.test(accept ?? '')
+          ? protobufResponse(res, code, object)
+          : json(res, code, object);
+    /** The request body, or undefined after answering 413 (above the API server's 3 MiB) or 400/415. */
+    const readObject = async (): Promise<Json | undefined> => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size <= maxBody) chunks.push(chunk);
+      }
+      if (size > maxBody) {
+        status(res, 413, 'RequestEntityTooLarge', `Request entity too large: limit is ${maxBody}`);
+        return undefined;
+      }
+      const body = Buffer.concat(chunks);
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (contentType.includes('protobuf')) {
+        // kubectl create sends built-in kinds as protobuf.
+        try {
+          const envelope = decodeKubeProtobuf(body);
+          return decodeProtobufObject(envelope.kind || kind, envelope.raw);
+        } catch (error) {
+          status(
+            res,
+            415,
+            'UnsupportedMediaType',
+            `protobuf body not accepted here: ${(error as Error).message}`,
+          );
+          return undefined;
+        }
+      }
+      try {
+        return JSON.parse(body.toString('utf8')) as Json;
+      } catch {
+        status(res, 400, 'BadRequest', 'the body is not JSON (YAML is not parsed by this test server)');
+        return undefined;
+      }
+    };
+    /** As the API server stores it: stringData folded into data (base64). */
+    const normalize = (object: KubeObject): KubeObject => {
+      if (kind === 'Secret' && object.stringData && typeof object.stringData === 'object') {
+        const data = { ...((object.data as Record<string, string>) ?? {}) };
+        for (const [key, value] of Object.entries(object.stringData as Record<string, string>)) {
+          data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        object.data = data;
+        delete object.stringData;
+      }
+      if (kind === 'Secret' && !object.type) object.type = 'Opaque';
+      object.apiVersion = 'v1';
+      object.kind = kind;
+      return object;
+    };
+    const existingKey = name ? keyOf(resource, namespace, name) : '';
     if (req.method === 'GET' && name) {
-      const object = store.get(keyOf(resource, namespace, name));
+      const object = store.get(existingKey);
       if (!object)
         return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
-      return json(res, 200, object);
+      return respondObject(200, object);
     }
     if (req.method === 'GET') {
       const fieldName = /metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      let matches: (labels: Record<string, string>) => boolean;
+      try {
+        matches = parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+      } catch (error) {
+        return status(res, 400, 'BadRequest', (error as Error).message);
+      }
+      const selected = (object: KubeObject): boolean =>
+        (!fieldName || object.metadata.name === fieldName) &&
+        matches((object.metadata.labels as Record<string, string> | undefined) ?? {});
       const items = [...store.entries()]
         .filter(
           ([key]) =>
-            key.startsWith(`${resource}/${namespace ?? ''}`) ||
+            key.startsWith(`${resource}/${namespace ?? ''}/`) ||
             (!namespace && key.startsWith(`${resource}/`)),
         )
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, object]) => object)
-        .filter((object) => !fieldName || object.metadata.name === fieldName);
+        .filter(selected);
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+        const protobufWatch = resource === 'secrets' && /protobuf;stream=watch/.test(accept ?? '');
+        res.writeHead(200, {
+          'content-type': protobufWatch
+            ? 'application/vnd.kubernetes.protobuf;stream=watch'
+            : 'application/json',
+          'transfer-encoding': 'chunked',
+        });
         res.flushHeaders();
         const since = Number(url.searchParams.get('resourceVersion') ?? '0');
-        if (!since) for (const object of items) res.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+        if (since && since < compactedBefore) {
+          // As etcd after compaction: the watch cannot start there.
+          const gone = {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${since} (${compactedBefore})`,
+            reason: 'Expired',
+            code: 410,
+          };
+          res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
+          return;
+        }
+        if (!since)
+          for (const object of items)
+            res.write(
+              protobufWatch
+                ? secretWatchFrame('ADDED', object)
+                : `${JSON.stringify({ type: 'ADDED', object })}\n`,
+            );
         else {
           for (const event of history) {
             if (event.resourceVersion <= since || event.resource !== resource) continue;
             if (namespace && event.object.metadata.namespace !== namespace) continue;
-            if (fieldName && event.object.metadata.name !== fieldName) continue;
+            if (!selected(event.object)) continue;
             res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
           }
         }
-        const watcher = { resource, namespace, name: fieldName, res };
+        const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+        const watcher = {
+          resource,
+          namespace,
+          name: fieldName,
+          res,
+          selected,
+          kind,
+          bookmarks,
+          protobuf: protobufWatch,
+        };
         watchers.add(watcher);
+        if (bookmarks) writeBookmark(watcher);
         const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');
         const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
         res.on('close', () => {
@@ -451,20 +932,36 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         });
         return;
       }
-      return json(res, 200, {
-        kind: `${kind}List`,
-        apiVersion: 'v1',
-        metadata: { resourceVersion: String(resourceVersion) },
-        items,
-      });
+      // Paging: limit / continue, as the API server does (a token pinned to the list's resourceVersion).
+      let start = 0;
+      let listVersion = String(resourceVersion);
+      const token = url.searchParams.get('continue');
+      if (token) {
+        try {
+          ({ start, rv: listVersion } = parseContinue(token));
+        } catch {
+          return status(res, 400, 'BadRequest', 'invalid continue token');
+        }
+      }
+      const limit = Number(url.searchParams.get('limit') ?? '0');
+      const page = limit > 0 ? items.slice(start, start + limit) : items.slice(start);
+      const next = start + page.length;
+      const metadata: JsonObject = { resourceVersion: listVersion };
+      if (limit > 0 && next < items.length) {
+        metadata.continue = continueToken(next, listVersion);
+        metadata.remainingItemCount = items.length - next;
+      }
+      if (wantsTable(accept))
+        return json(res, 200, toTable(resource, page as unknown as JsonObject[], metadata, includeObject));
+      return json(res, 200, { kind: `${kind}List`, apiVersion: 'v1', metadata, items: page });
     }
     if (req.method === 'POST' && !name) {
-      let body: KubeObject;
-      try {
-        body = JSON.parse((await readBody(req)).toString('utf8')) as KubeObject;
-      } catch {
-        return status(res, 400, 'BadRequest', 'the body is not JSON');
-      }
+      const body = (await readObject()) as KubeObject | undefined;
+      if (body === undefined) return;
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return status(res, 400, 'BadRequest', 'the body is not an object');
+      if (body.kind !== undefined && body.kind !== kind)
+        return status(res, 400, 'BadRequest', `the body's kind ${String(body.kind)} does not match ${kind}`);
       const objectName = body.metadata?.name;
       if (!objectName) return status(res, 422, 'Invalid', 'metadata.name is required');
       if (store.has(keyOf(resource, namespace, objectName))) {
@@ -473,16 +970,74 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           kind: resource,
         });
       }
-      const object = newObject(kind, namespace, objectName, body);
+      const object = normalize(newObject(kind, namespace, objectName, body));
       if (kind === 'Pod') object.status = { phase: 'Running' };
+      if (dryRun) return json(res, 201, object);
       put(resource, object, 'ADDED');
       return json(res, 201, object);
     }
+    if ((req.method === 'PUT' || req.method === 'PATCH') && name && !subresource) {
+      const body = await readObject();
+      if (body === undefined) return;
+      const existing = store.get(existingKey);
+      const contentType = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim();
+      let next: KubeObject;
+      try {
+        if (req.method === 'PUT') {
+          if (!existing)
+            return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+          const given = (body as KubeObject).metadata?.resourceVersion;
+          if (given && given !== existing.metadata.resourceVersion)
+            return status(
+              res,
+              409,
+              'Conflict',
+              `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            );
+          next = body as KubeObject;
+        } else if (contentType === 'application/apply-patch+yaml') {
+          // Server-side apply, approximated: the applied configuration merged onto what is there (or created).
+          next = applyMergePatch(
+            (existing ?? { metadata: { name } }) as unknown as Json,
+            body,
+          ) as unknown as KubeObject;
+        } else if (!existing) {
+          return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+        } else if (contentType === 'application/json-patch+json') {
+          next = applyJsonPatch(existing as unknown as Json, body) as unknown as KubeObject;
+        } else if (contentType === 'application/merge-patch+json') {
+          next = applyMergePatch(existing as unknown as Json, body) as unknown as KubeObject;
+        } else if (contentType === 'application/strategic-merge-patch+json') {
+          next = applyMergePatch(existing as unknown as Json, body, true) as unknown as KubeObject;
+        } else {
+          return status(res, 415, 'UnsupportedMediaType', `the body of type ${contentType} is not supported`);
+        }
+      } catch (error) {
+        if (error instanceof PatchError)
+          return status(res, error.code, error.code === 400 ? 'BadRequest' : 'Invalid', error.message);
+        throw error;
+      }
+      next = normalize(structuredClone(next));
+      next.metadata = {
+        ...next.metadata,
+        name,
+        ...(namespace ? { namespace } : {}),
+        uid: existing?.metadata.uid ?? randomUUID(),
+        creationTimestamp:
+          existing?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      };
+      if (dryRun) return json(res, existing ? 200 : 201, next);
+      put(resource, next, existing ? 'MODIFIED' : 'ADDED');
+      return json(res, existing ? 200 : 201, next);
+    }
     if (req.method === 'DELETE' && name) {
       await readBody(req);
-      const object = store.get(keyOf(resource, namespace, name));
+      const object = store.get(existingKey);
       if (!object)
         return status(res, 404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
+      if (dryRun) return json(res, 200, object);
       put(resource, object, 'DELETED');
       return json(res, 200, object);
     }
@@ -500,6 +1055,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const user = identify(req);
     if (user === undefined)
       return raw(401, 'Unauthorized', { reason: 'Unauthorized', message: 'Unauthorized' });
+    const cannotImpersonate = impersonationRefused(req);
+    if (cannotImpersonate) return raw(403, 'Forbidden', { reason: 'Forbidden', message: cannotImpersonate });
     const target = route(req);
     if (forbidden(user, target?.namespace))
       return raw(403, 'Forbidden', {
@@ -646,13 +1203,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     });
   };
 
-  const server = https.createServer({
+  // Like kube-apiserver, it offers HTTP/2 (ALPN h2) and HTTP/1.1: kubectl straight to it speaks h2,
+  // the proxy's upstream connections HTTP/1.1 (and WebSocket upgrades always do).
+  const tlsOptions = {
     key: options.key,
     cert: options.cert,
     ca: options.ca,
     requestCert: true,
     rejectUnauthorized: false,
-  });
+  };
+  const server = (
+    options.http2 === false
+      ? https.createServer(tlsOptions)
+      : http2.createSecureServer({ ...tlsOptions, allowHTTP1: true })
+  ) as https.Server;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -664,6 +1228,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       url: req.url ?? '/',
       headers: req.headers,
       clientCertificate: certificate?.subject?.CN as string | undefined,
+      httpVersion: req.httpVersion,
     });
     handle(req, res).catch((error) => status(res, 500, 'InternalError', String(error)));
   });
@@ -674,6 +1239,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       url: req.url ?? '/',
       headers: req.headers,
       clientCertificate: certificate?.subject?.CN as string | undefined,
+      httpVersion: req.httpVersion,
     });
     upgrade(req, socket, head);
   });
@@ -685,6 +1251,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     requests,
     children,
     addPod,
+    compact() {
+      compactedBefore = resourceVersion;
+      history.length = 0;
+    },
+    bookmark() {
+      for (const watcher of watchers) if (watcher.bookmarks) writeBookmark(watcher);
+    },
+    throttle(count: number, seconds = 1, pathPrefix = '/') {
+      throttled.count = count;
+      throttled.seconds = seconds;
+      throttled.pathPrefix = pathPrefix;
+    },
     logWritten,
     async close() {
       for (const watcher of watchers) watcher.res.end();

@@ -17,7 +17,10 @@ import { MemoryRecorder } from './memory-recorder.js';
 export const USER_TOKEN = 'user-token-alice';
 export const FORBIDDEN_TOKEN = 'user-token-mallory';
 export const BOB_TOKEN = 'user-token-bob';
+export const CAROL_TOKEN = 'user-token-carol';
 export const CONNECTOR_TOKEN = 'connector-secret-token';
+/** A token the test API server accepts but does not let impersonate. */
+export const VIEWER_TOKEN = 'viewer-token-without-impersonate';
 
 export interface Harness {
   pki: TestPki;
@@ -74,7 +77,8 @@ export async function startHarness(
     key: pki.serverKey,
     cert: pki.serverCert,
     ca: pki.ca,
-    tokens: [CONNECTOR_TOKEN],
+    tokens: [CONNECTOR_TOKEN, VIEWER_TOKEN],
+    impersonators: [CONNECTOR_TOKEN],
     forbiddenUsers: ['mallory@example.com'],
     forbiddenNamespaces: ['forbidden'],
     forwardTo: echo.port,
@@ -86,6 +90,7 @@ export async function startHarness(
     [USER_TOKEN]: 'alice@example.com',
     [FORBIDDEN_TOKEN]: 'mallory@example.com',
     [BOB_TOKEN]: 'bob@example.com',
+    [CAROL_TOKEN]: 'carol@example.com',
   };
   const proxy = createKubeProxy({
     tls: { key: pki.serverKey, cert: pki.serverCert },
