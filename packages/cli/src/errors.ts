@@ -3,23 +3,32 @@ import { isTaplineError, TaplineError } from '@tapline/frames';
 /** Exit statuses of the `tapline` command (documented in the README). */
 export const ExitCode = {
   /** Done; for `verify`: every recording complete, intact and (when checked) correctly signed. */
-  ok: 0,
+  OK: 0,
   /** A recording is damaged, incomplete, unsigned or badly signed, or cannot be decrypted or played. */
-  recording: 1,
+  RECORDING: 1,
   /** Bad command line: unknown command or option, bad option value, missing argument. */
-  usage: 2,
+  USAGE: 2,
   /** Input or output failed: no such file, permission denied, S3 unreachable, output not writable. */
+  IO: 3,
+  // The camelCase keys used before docs/conventions.md: same statuses, kept for one minor version.
+  /** @deprecated Use `OK` (docs/conventions.md, renamed names): kept for one minor version. */
+  ok: 0,
+  /** @deprecated Use `RECORDING` (docs/conventions.md, renamed names): kept for one minor version. */
+  recording: 1,
+  /** @deprecated Use `USAGE` (docs/conventions.md, renamed names): kept for one minor version. */
+  usage: 2,
+  /** @deprecated Use `IO` (docs/conventions.md, renamed names): kept for one minor version. */
   io: 3,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Codes the CLI raises itself, and the exit status each maps to. */
 const exitCodes: Record<string, ExitCodeValue> = {
-  TAPLINE_ERR_CLI_USAGE: ExitCode.usage,
-  TAPLINE_ERR_CLI_IO: ExitCode.io,
-  TAPLINE_ERR_CLI_NO_TERMINAL_STREAM: ExitCode.recording,
-  TAPLINE_ERR_SIGNATURE_MISSING: ExitCode.recording,
-  TAPLINE_ERR_SIGNATURE_INVALID: ExitCode.recording,
+  TAPLINE_ERR_CLI_USAGE: ExitCode.USAGE,
+  TAPLINE_ERR_CLI_IO: ExitCode.IO,
+  TAPLINE_ERR_CLI_NO_TERMINAL_STREAM: ExitCode.RECORDING,
+  TAPLINE_ERR_SIGNATURE_MISSING: ExitCode.RECORDING,
+  TAPLINE_ERR_SIGNATURE_INVALID: ExitCode.RECORDING,
 };
 
 export function usageError(message: string, cause?: unknown): TaplineError {
@@ -36,8 +45,8 @@ export function ioError(message: string, cause?: unknown): TaplineError {
  * else (ENOENT, EACCES, sockets) is I/O.
  */
 export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (isTaplineError(error)) return exitCodes[error.code] ?? ExitCode.recording;
-  return ExitCode.io;
+  if (isTaplineError(error)) return exitCodes[error.code] ?? ExitCode.RECORDING;
+  return ExitCode.IO;
 }
 
 /** One line for stderr: the code, the segment when known, the message and the causes behind it. */
