@@ -21,6 +21,7 @@ export { KubeErrorCode, type KubeErrorCodeName } from './errors.js';
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 export {
   createKubeProxy,
+  type KubeCloseOptions,
   type KubeCredentials,
   type KubeGrant,
   type KubeImpersonation,

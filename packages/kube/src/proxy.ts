@@ -70,7 +70,8 @@ export interface KubeRefusal {
   userAgent?: string;
   /**
    * "missing_credentials", "invalid_credentials", "session_ended",
-   * "spdy_unsupported", "authorize_failed", or one of the `limits`:
+   * "spdy_unsupported", "authorize_failed", "shutting_down" (a request on
+   * a kept-alive connection while `close()` drains: 503), or one of the `limits`:
    * "login_timeout", "too_many_connections", "too_many_failed_logins".
    */
   reason: string;
@@ -192,6 +193,15 @@ export interface KubeSessionInfo {
   active: number;
 }
 
+/** Options of `KubeProxy.close()`. */
+export interface KubeCloseOptions {
+  /** How long in-flight requests and streams may run on before they are ended. @default 0 */
+  drainMs?: number;
+}
+
+/** The close detail of a session ended by `close()`, and what exec/attach clients are told. */
+const shutdownMessage = 'the proxy is shutting down; the session is closed';
+
 export interface KubeProxy {
   readonly server: https.Server;
   /** Starts listening. @default port 0 on 127.0.0.1 */
@@ -202,8 +212,16 @@ export interface KubeProxy {
   sessions(): KubeSessionInfo[];
   /** @deprecated Use `sessions().length`. */
   readonly sessionCount: number;
-  /** Stops accepting, ends every session (`shutdown`), closes the upstream pool. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and requests. With `drainMs`, requests and
+   * exec/attach/port-forward/watch streams in flight get up to that long to
+   * finish; a session with nothing left in flight ends as it would when idle
+   * (`client_closed`). Then every remaining session ends (`shutdown`): an
+   * exec/attach client is told on its stderr (or tty), a watch's stream is
+   * ended. Resolves when every recording has ended (spooled) and the
+   * upstream pool is closed; `recorder.close()` then delivers the spool.
+   */
+  close(options?: KubeCloseOptions): Promise<void>;
 }
 
 const refusedChannel = diagnostics.channel('tapline:kube:refused');
@@ -316,6 +334,9 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const endedKeys = new Map<string, EndReasonName>();
   const sockets = new Set<Socket>();
   let closing = false;
+  let closePromise: Promise<void> | undefined;
+  /** Every `endSession` under way, so `close()` resolves after their recordings ended. */
+  const endings = new Set<Promise<void>>();
 
   /** Login deadlines of connections that have not sent a request yet, by "ip:port" (the TLS socket's address is the TCP one). */
   const awaitingFirstRequest = new Map<string, NodeJS.Timeout>();
@@ -454,6 +475,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     req: IncomingMessage,
     deny: (statusCode: number, reason: string, message: string) => void,
   ): Promise<LiveSession | undefined> {
+    if (closing) {
+      // Draining: what is in flight may finish, nothing new starts.
+      refuse(req, 'shutting_down', KubeErrorCode.SESSION_ENDED, 503);
+      deny(503, 'ServiceUnavailable', 'the proxy is shutting down');
+      return undefined;
+    }
     const { credentials, key } = credentialsOf(req);
     if (!key) {
       refuse(req, 'missing_credentials', KubeErrorCode.UNAUTHORIZED, 401);
@@ -561,8 +588,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     session.idleTimer.unref();
   }
 
-  async function endSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
-    if (session.ended) return;
+  function endSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
+    if (session.ended) return Promise.resolve();
+    const ending = finalizeSession(session, reason, detail);
+    endings.add(ending);
+    void ending.finally(() => endings.delete(ending));
+    return ending;
+  }
+
+  async function finalizeSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
     session.ended = true;
     if (session.idleTimer) clearTimeout(session.idleTimer);
     sessions.delete(session.key);
@@ -574,7 +608,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       } catch {}
     }
     session.active.clear();
-    for (const socket of session.sockets) socket.destroy();
+    // A stream told to close has ended its socket: let that flush (it is destroyed once flushed).
+    for (const socket of session.sockets) if (!socket.writableEnded) socket.destroy();
     session.sockets.clear();
     session.finalized = true;
     session.recorded.closeStream(session.apiStreamId, { detail });
@@ -661,11 +696,17 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     // Secrets are redacted from the parsed whole body, so keep up to 1 MiB to parse, record at most maxRecordedBody.
     const inspectLimit = Math.max(maxRecordedBody, 1024 * 1024);
 
+    /** A JSON watch whose last event was forwarded whole: it can be ended cleanly. */
+    let watchAtEventBoundary = false;
     const release = track(session, (error) => {
       abort.abort(error);
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
-      else res.destroy();
+      else if (watchAtEventBoundary && error.details?.reason === 'shutdown') {
+        // Shutdown ends a watch as the API server ends one at its timeout: the
+        // stream ends after a whole event and the client lists and watches again elsewhere.
+        res.end();
+      } else res.destroy();
       finish(statusCode);
     });
 
@@ -754,8 +795,13 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     res.writeHead(upstream.statusCode, headers);
     if (headers['content-length'] === undefined) res.flushHeaders();
     const responseBody = upstream.body;
+    // JSON watch events are one per line: a chunk ending in a newline ends an event.
+    const jsonWatch =
+      info.verb === 'watch' && /json/i.test(headerValue(upstream.headers['content-type']) ?? '');
+    watchAtEventBoundary = jsonWatch;
     responseBody.on('data', (chunk: Buffer) => {
       responseBytes += chunk.byteLength;
+      if (jsonWatch) watchAtEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
       if (!res.write(chunk)) responseBody.pause();
     });
     res.on('drain', () => responseBody.resume());
@@ -767,7 +813,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       if (!finished && !abort.signal.aborted) {
         reportError(kubeError(KubeErrorCode.UPSTREAM, 'the API server response failed', undefined, error));
       }
-      res.destroy();
+      // Not after a clean end (a watch ended by shutdown): the last bytes are still being flushed.
+      if (!res.writableEnded) res.destroy();
       finish(upstream.statusCode);
     });
   }
@@ -915,6 +962,25 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     upstreamRequest.end();
   }
 
+  /**
+   * Lets what is in flight finish until `deadline`: a session with nothing in
+   * flight ends as an idle one does (`client_closed`); sessions still starting
+   * (authorize, recorder) are waited for.
+   */
+  async function drain(deadline: number): Promise<void> {
+    for (;;) {
+      for (const session of [...liveSessions.values()]) {
+        if (session.active.size === 0) {
+          void endSession(session, 'client_closed', 'nothing in flight when the proxy closed');
+        }
+      }
+      server.closeIdleConnections();
+      const left = deadline - Date.now();
+      if (sessions.size === 0 || left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25, left)));
+    }
+  }
+
   let listenedUrl = '';
   return {
     server,
@@ -943,20 +1009,42 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         });
       });
     },
-    async close() {
+    close(closeOptions: KubeCloseOptions = {}) {
+      if (closePromise !== undefined) return closePromise;
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const live = await Promise.allSettled([...sessions.values()]);
-      await Promise.all(
-        live.map((result) =>
-          result.status === 'fulfilled' ? endSession(result.value, 'shutdown', 'proxy closed') : undefined,
-        ),
-      );
-      for (const socket of sockets) socket.destroy();
-      await closed;
-      await pool.close();
+      closePromise = (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Kept-alive connections with no request in flight go now; new requests on the others get 503.
+        server.closeIdleConnections();
+        const drainMs = closeOptions.drainMs ?? 0;
+        if (drainMs > 0) await drain(Date.now() + drainMs);
+        const live = await Promise.allSettled([...sessions.values()]);
+        for (const result of live) {
+          if (result.status === 'fulfilled') void endSession(result.value, 'shutdown', shutdownMessage);
+        }
+        await Promise.all([...endings]);
+        await socketsClosed(sockets, 1000);
+        await closed;
+        await pool.close();
+      })();
+      return closePromise;
     },
   };
+}
+
+/** Waits up to `graceMs` for the sockets to close (the last close frames flush), then destroys the rest. */
+async function socketsClosed(sockets: Set<Socket>, graceMs: number): Promise<void> {
+  const open = [...sockets].filter((socket) => !socket.destroyed);
+  if (open.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  for (const socket of sockets) socket.destroy();
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -992,7 +1080,13 @@ function sendStatus(res: ServerResponse, code: number, reason: string, message: 
     return;
   }
   const body = JSON.stringify(statusObject(code, reason, message));
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  };
+  // Shutting down: do not keep the connection for another request.
+  if (code === 503) headers.connection = 'close';
+  res.writeHead(code, headers);
   res.end(body);
 }
 
