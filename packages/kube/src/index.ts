@@ -17,6 +17,7 @@ export {
   remoteCommandProtocols,
   statusMessage,
 } from './channel.js';
+export type { KubeChannelMessages, KubeErrorMessage } from './diagnostics.js';
 export { KubeErrorCode, type KubeErrorCodeName } from './errors.js';
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 export {

@@ -20,12 +20,14 @@ import {
   type SourceRefusalReason,
   type StreamKindName,
   sourceKey,
+  type TaplineChannel,
   warnDeprecated,
 } from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
 import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
+import type { KubeErrorMessage } from './diagnostics.js';
 import { KubeErrorCode, kubeError } from './errors.js';
 import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
 import { relayWebSocket } from './streams.js';
@@ -224,8 +226,8 @@ export interface KubeProxy {
   close(options?: KubeCloseOptions): Promise<void>;
 }
 
-const refusedChannel = diagnostics.channel('tapline:kube:refused');
-const errorChannel = diagnostics.channel('tapline:kube:error');
+const refusedChannel = diagnostics.channel('tapline:kube:refused') as TaplineChannel<KubeRefusal>;
+const errorChannel = diagnostics.channel('tapline:kube:error') as TaplineChannel<KubeErrorMessage>;
 
 const hopByHop = new Set([
   'connection',

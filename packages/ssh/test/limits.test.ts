@@ -133,7 +133,9 @@ describe('limits on clients before login', () => {
     expect(refused.stdout.toString()).toBe('');
     expect(refused.code).toBe(255);
     expect(refusals(current, 'too_many_failed_logins').length).toBeGreaterThanOrEqual(2);
-    expect(refusals(current, 'too_many_failed_logins')[1]!.error.code).toBe(SshErrorCode.TOO_MANY_FAILED_LOGINS);
+    expect(refusals(current, 'too_many_failed_logins')[1]!.error.code).toBe(
+      SshErrorCode.TOO_MANY_FAILED_LOGINS,
+    );
     expect(current.recorder.sessions).toHaveLength(0);
 
     const elsewhere = await run('ssh', [...current.sshArgs(), 'echo from-127.0.0.1'], { timeoutMs: 20_000 });
