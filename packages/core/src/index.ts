@@ -1,5 +1,12 @@
 // The one error class, defined by @tapline/frames (the lowest layer), exported here too.
-export { isTaplineError, TaplineError, type TaplineErrorOptions } from '@tapline/frames';
+export {
+  FramesErrorCode,
+  type FramesErrorCodeName,
+  isTaplineError,
+  TaplineError,
+  type TaplineErrorOptions,
+} from '@tapline/frames';
+export { CoreErrorCode, type CoreErrorCodeName } from './codes.js';
 export { type ValidContext, validateContext } from './context.js';
 export type * from './contracts.js';
 export { type DeliveryFailure, isPermanent, type RetryOptions } from './delivery.js';
