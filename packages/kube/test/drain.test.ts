@@ -105,19 +105,18 @@ describe('proxy.close({ drainMs })', () => {
     expect(recorder.sessions.size).toBe(2);
 
     let resolved = false;
-    const closed = h.proxy.close({ drainMs: 6_000 }).then(() => {
+    const closed = h.proxy.close({ drainMs: 8_000 }).then(() => {
       resolved = true;
     });
-    // Nothing new gets in while draining.
+    // Alice's exec finishes during the drain, untouched; meanwhile nothing new gets in.
+    finishing.child.stdin.end('now\n');
     const refused = await kubectl(USER_TOKEN, ['get', 'pods', '--request-timeout=10s']);
     expect(await refused.exit).not.toBe(0);
-    expect(resolved).toBe(false);
-
-    // Alice's exec finishes during the drain, untouched.
-    finishing.child.stdin.end('now\n');
     expect(await finishing.exit).toBe(0);
     expect(finishing.stdout()).toBe('ready\nfinished now\n');
     expect(finishing.stderr()).toBe('');
+    // Bob's exec and watch still hold the drain open.
+    expect(resolved).toBe(false);
 
     await closed;
     // Bob's exec was ended at the deadline, with a message on its stderr; his watch's stream was ended.
