@@ -13,6 +13,7 @@ import {
   type MetadataEmitter,
   type Recorder,
   type RecoveryReport,
+  type TaplineLogger,
 } from '@tapline/core';
 import { createSshProxy, recoverTerminalCommands, type SshProxy, type SshTarget } from '@tapline/ssh';
 import { type DemoTarget, startDemoTarget } from './demo-target.js';
@@ -48,6 +49,11 @@ export interface ConnectorOptions {
   /** Grant length from login. @default 1 h */
   ttlMs?: number;
   onEvent?: (event: ConnectorEvent) => void;
+  /**
+   * A pino logger (any pino-compatible one): the recorder's and the proxy's
+   * events as JSON log lines, ids and codes only, never session content.
+   */
+  logger?: TaplineLogger;
 }
 
 export type ConnectorEvent =
@@ -182,6 +188,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       labels: { connector: 'tapline-example-ssh-connector' },
       // After a crash, the command that was running is derived from the recovered keystrokes.
       recoveryAnalyzers: [recoverTerminalCommands()],
+      logger: options.logger,
     });
     cleanup.push(() => recorder.close());
     // Recordings a crash left in the spool are finished and delivered first.
@@ -213,6 +220,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       // keys would each count as a failed attempt).
       authMethods: ['password', 'keyboard-interactive'],
       banner: 'This session is recorded by Tapline.\n',
+      logger: options.logger,
       authorize({ username, password }) {
         const context = grants.redeem(username, password);
         return context === null ? null : { context, target };

@@ -1,8 +1,9 @@
 // The example connector's command line. See README.md.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { type Connector, type ConnectorEvent, startConnector } from './connector.js';
 import { DEMO_STEPS, type DemoClientKind, DemoError, driveDemoSession } from './demo.js';
 import { commandsOf, inspectCommand, inspectFile, printInspect, shown } from './inspect.js';
@@ -22,6 +23,8 @@ options:
   --state-dir DIR      proxy host key, spool, known_hosts (default ./.tapline)
   --ttl DURATION       how long a grant lasts from login: 90s, 30m, 1h (default 1h)
   --metrics-port N     serve Prometheus metrics on http://HOST:N/metrics (default: off)
+  --log FILE           JSON log lines (pino) of the proxy and the recorder; - for stderr
+                       (default: <state-dir>/connector.log)
   --demo               run one scripted session (OpenSSH ssh in tmux, else ssh2's client),
                        print its timeline, exit 0 on success
   --demo-client KIND   auto (default), openssh or ssh2
@@ -219,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
         'state-dir': { type: 'string' },
         ttl: { type: 'string', default: '1h' },
         'metrics-port': { type: 'string' },
+        log: { type: 'string' },
         demo: { type: 'boolean', default: false },
         'demo-client': { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -264,10 +268,19 @@ async function main(argv: string[]): Promise<number> {
     // Before the recorder exists: its instruments bind to the provider registered now.
     metricsEndpoint = await serveMetrics(metricsPort, values.host);
   }
+  const stateDir = resolve(base, values['state-dir'] ?? '.tapline');
+  // pino writes one JSON object per line; synchronous, so the last lines are out before exit.
+  const logPath = values.log === '-' ? 2 : resolve(base, values.log ?? join(stateDir, 'connector.log'));
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 }); // before pino could create it with default modes
+  const logger = pino(
+    { name: 'tapline-example-ssh-connector' },
+    pino.destination({ dest: logPath, sync: true, mkdir: true, mode: 0o600 }),
+  );
   let connector: Connector | undefined;
   connector = await startConnector({
     recordingsDir,
-    stateDir: resolve(base, values['state-dir'] ?? '.tapline'),
+    stateDir,
+    logger,
     host: values.host,
     port: port ?? 2222,
     portFallback: port === undefined,
@@ -277,6 +290,7 @@ async function main(argv: string[]): Promise<number> {
   });
   await printBanner(connector, ttlMs);
   if (metricsEndpoint) out(`Metrics: ${metricsEndpoint.url}`);
+  out(`Log: ${logPath === 2 ? 'stderr' : shown(logPath)} (JSON lines, pino)`);
   await new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {

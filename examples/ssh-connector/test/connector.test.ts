@@ -221,6 +221,34 @@ describe('examples/ssh-connector with OpenSSH', () => {
     expect(sftpFrames.map((frame) => frame.fileOperation).filter(Boolean)).toContainEqual(
       expect.objectContaining({ kind: 'FILE_OPERATION_KIND_OPEN', path: upload }),
     );
+
+    // pino JSON log lines (default <state-dir>/connector.log): every line parses, the proxy's and the
+    // recorder's events of the exec session are there with pino's fields; no token is ever logged.
+    const logPath = join(directory, '.tapline', 'connector.log');
+    expect(statSync(logPath).mode & 0o777).toBe(0o600);
+    const logText = readFileSync(logPath, 'utf8');
+    const logged = logText
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Json);
+    const execSession = /([0-9a-f-]{36})\.tapline$/.exec(delivered[1]!)![1]!;
+    const of = (msg: string) => logged.find((line) => line.msg === msg && line.sessionId === execSession);
+    expect(of('ssh.session_started')).toMatchObject({
+      level: 30,
+      name: 'tapline-example-ssh-connector',
+      pid: connector.child.pid,
+      time: expect.any(Number),
+      username: 'demo',
+    });
+    expect(of('ssh.session_ended')).toMatchObject({ level: 30, reason: 'client_closed' });
+    expect(of('session.started')).toMatchObject({ level: 30 });
+    expect(of('recording.delivered')).toMatchObject({ level: 30, complete: true });
+    // The reused token was a failed login: a warning.
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 40, msg: 'ssh.auth_failed', username: 'demo' }),
+    );
+    expect(logText).not.toContain(token);
+    expect(logText).not.toContain(next);
   }, 60_000);
 
   it('--metrics-port serves Prometheus text that moves with a session (OpenTelemetry through @tapline/core)', async () => {

@@ -79,7 +79,7 @@ function withSourceOptions(command: Command): Command {
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
-  let exitCode: ExitCodeValue = ExitCode.ok;
+  let exitCode: ExitCodeValue = ExitCode.OK;
   const stdout = streamOutput(io.stdout);
   const warn = (line: string) => io.stderr.write(`tapline: ${line}\n`);
 
@@ -169,7 +169,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE') {
         warn(`${location}: segment ${error.segmentIndex}: ${error.code}: ${error.message}`);
         if (error.code === 'TAPLINE_ERR_KEY_REQUIRED') warn('the recording is encrypted: pass --key-file');
-        exitCode = ExitCode.recording;
+        exitCode = ExitCode.RECORDING;
       }
       return;
     }
@@ -179,12 +179,12 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
         const report = await inspectOne(source, false);
         reports.push(report);
         const error = report.recording.error;
-        if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE' && exitCode === ExitCode.ok) {
-          exitCode = ExitCode.recording;
+        if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE' && exitCode === ExitCode.OK) {
+          exitCode = ExitCode.RECORDING;
         }
       } catch (error) {
         warn(`${source.location}: ${describeError(error)}`);
-        exitCode = ExitCode.io;
+        exitCode = ExitCode.IO;
       }
     }
     reports.sort(
@@ -252,9 +252,9 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
             warn(`no recordings (*.tapline) in ${location}`);
           sources.push(...opened.sources);
         } catch (error) {
-          if (exitCodeFor(error) !== ExitCode.io) throw error;
+          if (exitCodeFor(error) !== ExitCode.IO) throw error;
           warn(`${location}: ${describeError(error)}`);
-          exitCode = ExitCode.io;
+          exitCode = ExitCode.IO;
         }
       }
       const results: VerifyResult[] = [];
@@ -273,13 +273,13 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
           });
         } catch (error) {
           warn(`${source.location}: ${describeError(error)}`);
-          exitCode = ExitCode.io;
+          exitCode = ExitCode.IO;
           continue;
         } finally {
           progress.done();
         }
         results.push(result);
-        if (!result.ok && exitCode === ExitCode.ok) exitCode = ExitCode.recording;
+        if (!result.ok && exitCode === ExitCode.OK) exitCode = ExitCode.RECORDING;
         if (!flags.json) await stdout.write(`${renderVerifyLine(result)}\n`);
       }
       if (flags.json) await stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -340,7 +340,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       const error = pass.state.error;
       if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE') {
         warn(`${location}: stopped at segment ${error.segmentIndex}: ${error.code}: ${error.message}`);
-        exitCode = ExitCode.recording;
+        exitCode = ExitCode.RECORDING;
       }
     },
   );
@@ -388,7 +388,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       const error = pass.state.error;
       if (error && error.code !== 'TAPLINE_ERR_INCOMPLETE') {
         warn(`${location}: stopped at segment ${error.segmentIndex}: ${error.code}: ${error.message}`);
-        exitCode = ExitCode.recording;
+        exitCode = ExitCode.RECORDING;
       }
     },
   );
@@ -398,7 +398,7 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
     await stdout.close();
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     if (error instanceof OutputClosed) return exitCode;
     warn(describeError(error));
     return exitCodeFor(error);

@@ -5,7 +5,7 @@ export {
   writeAsciicast,
 } from './asciicast.js';
 export { type CliIo, renderVerifyLine, run } from './cli.js';
-export { ExitCode, type ExitCodeValue } from './errors.js';
+export { CliErrorCode, type CliErrorCodeName, ExitCode, type ExitCodeValue } from './errors.js';
 export { type EventType, frameEvent, type TimelineEvent } from './events.js';
 export { formatOffset, parseTimeToNs } from './format.js';
 export {

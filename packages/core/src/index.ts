@@ -1,10 +1,35 @@
 // The one error class, defined by @tapline/frames (the lowest layer), exported here too.
-export { isTaplineError, TaplineError, type TaplineErrorOptions } from '@tapline/frames';
+export {
+  FramesErrorCode,
+  type FramesErrorCodeName,
+  isTaplineError,
+  TaplineError,
+  type TaplineErrorOptions,
+} from '@tapline/frames';
+export { CoreErrorCode, type CoreErrorCodeName } from './codes.js';
 export { type ValidContext, validateContext } from './context.js';
 export type * from './contracts.js';
 export { type DeliveryFailure, isPermanent, type RetryOptions } from './delivery.js';
 export { renamedOption, warnDeprecated } from './deprecation.js';
-export { channels } from './diagnostics.js';
+export {
+  type CoreChannelMessages,
+  type CoreChannels,
+  channels,
+  type MetadataFailureMessage,
+  type RecordingDeliveredMessage,
+  type SegmentDeliveredMessage,
+  type SegmentSpooledMessage,
+  type SessionEndMessage,
+  type SessionStartMessage,
+  type SinkFailureMessage,
+  type SpoolQuarantineMessage,
+  type SpoolRecoveryMessage,
+  subscribeTapline,
+  type TaplineChannel,
+  type TaplineChannelListener,
+  type TaplineChannelMessages,
+  type TaplineChannelName,
+} from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { statementTypeOf } from './frames-build.js';

@@ -1,4 +1,5 @@
 export { type CodecOptions, compress, decompress, defaultCodec } from './codec.js';
+export { FramesErrorCode, type FramesErrorCodeName } from './codes.js';
 export { describeSegment, type SegmentDescription } from './describe.js';
 export { createLocalKeyWrapper, type LocalKeyWrapperOptions } from './encryption.js';
 export { isTaplineError, TaplineError, type TaplineErrorOptions } from './errors.js';

@@ -18,6 +18,7 @@ export {
   remoteCommandProtocols,
   statusMessage,
 } from './channel.js';
+export type { KubeChannelMessages, KubeErrorMessage } from './diagnostics.js';
 export { KubeErrorCode, type KubeErrorCodeName } from './errors.js';
 export {
   decodeKubeProtobuf,
@@ -40,6 +41,7 @@ export {
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig.js';
 export {
   createKubeProxy,
+  type KubeCloseOptions,
   type KubeCredentials,
   type KubeGrant,
   type KubeImpersonation,

@@ -20,12 +20,14 @@ import {
   type SourceRefusalReason,
   type StreamKindName,
   sourceKey,
+  type TaplineChannel,
   warnDeprecated,
 } from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
 import { createCommandExtractor } from '@tapline/terminal';
 import { type Dispatcher, Pool } from 'undici';
 import { mutatingVerbs, recordRequestBody } from './body.js';
+import type { KubeErrorMessage } from './diagnostics.js';
 import { KubeErrorCode, kubeError } from './errors.js';
 import { encodeWatchErrorFrame, watchFrameTracker } from './k8s-protobuf.js';
 import { type KubeRequestInfo, parseRequestInfo } from './request-info.js';
@@ -71,7 +73,8 @@ export interface KubeRefusal {
   userAgent?: string;
   /**
    * "missing_credentials", "invalid_credentials", "session_ended", "grant_expired",
-   * "spdy_unsupported", "authorize_failed", or one of the `limits`:
+   * "spdy_unsupported", "authorize_failed", "shutting_down" (a request on
+   * a kept-alive connection while `close()` drains: 503), or one of the `limits`:
    * "login_timeout", "too_many_connections", "too_many_failed_logins".
    */
   reason: string;
@@ -193,6 +196,15 @@ export interface KubeSessionInfo {
   active: number;
 }
 
+/** Options of `KubeProxy.close()`. */
+export interface KubeCloseOptions {
+  /** How long in-flight requests and streams may run on before they are ended. @default 0 */
+  drainMs?: number;
+}
+
+/** The close detail of a session ended by `close()`, and what exec/attach clients are told. */
+const shutdownMessage = 'the proxy is shutting down; the session is closed';
+
 export interface KubeProxy {
   readonly server: https.Server;
   /** Starts listening. @default port 0 on 127.0.0.1 */
@@ -203,12 +215,20 @@ export interface KubeProxy {
   sessions(): KubeSessionInfo[];
   /** @deprecated Use `sessions().length`. */
   readonly sessionCount: number;
-  /** Stops accepting, ends every session (`shutdown`), closes the upstream pool. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and requests. With `drainMs`, requests and
+   * exec/attach/port-forward/watch streams in flight get up to that long to
+   * finish; a session with nothing left in flight ends as it would when idle
+   * (`client_closed`). Then every remaining session ends (`shutdown`): an
+   * exec/attach client is told on its stderr (or tty), a watch's stream is
+   * ended. Resolves when every recording has ended (spooled) and the
+   * upstream pool is closed; `recorder.close()` then delivers the spool.
+   */
+  close(options?: KubeCloseOptions): Promise<void>;
 }
 
-const refusedChannel = diagnostics.channel('tapline:kube:refused');
-const errorChannel = diagnostics.channel('tapline:kube:error');
+const refusedChannel = diagnostics.channel('tapline:kube:refused') as TaplineChannel<KubeRefusal>;
+const errorChannel = diagnostics.channel('tapline:kube:error') as TaplineChannel<KubeErrorMessage>;
 
 const hopByHop = new Set([
   'connection',
@@ -317,6 +337,9 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const endedKeys = new Map<string, EndReasonName>();
   const sockets = new Set<Socket>();
   let closing = false;
+  let closePromise: Promise<void> | undefined;
+  /** Every `endSession` under way, so `close()` resolves after their recordings ended. */
+  const endings = new Set<Promise<void>>();
 
   /** Login deadlines of connections that have not sent a request yet, by "ip:port" (the TLS socket's address is the TCP one). */
   const awaitingFirstRequest = new Map<string, NodeJS.Timeout>();
@@ -455,6 +478,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     req: IncomingMessage,
     deny: (statusCode: number, reason: string, message: string, warning?: string) => void,
   ): Promise<LiveSession | undefined> {
+    if (closing) {
+      // Draining: what is in flight may finish, nothing new starts.
+      refuse(req, 'shutting_down', KubeErrorCode.SESSION_ENDED, 503);
+      deny(503, 'ServiceUnavailable', 'the proxy is shutting down');
+      return undefined;
+    }
     const { credentials, key } = credentialsOf(req);
     if (!key) {
       refuse(req, 'missing_credentials', KubeErrorCode.UNAUTHORIZED, 401);
@@ -569,8 +598,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     session.idleTimer.unref();
   }
 
-  async function endSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
-    if (session.ended) return;
+  function endSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
+    if (session.ended) return Promise.resolve();
+    const ending = finalizeSession(session, reason, detail);
+    endings.add(ending);
+    void ending.finally(() => endings.delete(ending));
+    return ending;
+  }
+
+  async function finalizeSession(session: LiveSession, reason: EndReasonName, detail: string): Promise<void> {
     session.ended = true;
     if (session.idleTimer) clearTimeout(session.idleTimer);
     sessions.delete(session.key);
@@ -683,6 +719,15 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
       else if (
+        isWatch &&
+        res.statusCode === 200 &&
+        atEventBoundary &&
+        (error.details as { reason?: unknown } | undefined)?.reason === 'shutdown'
+      ) {
+        // Shutdown ends a watch as the API server ends one at its timeout: the
+        // stream ends after a whole event and the client lists and watches again elsewhere.
+        res.end();
+      } else if (
         isWatch &&
         res.statusCode === 200 &&
         atEventBoundary &&
@@ -810,7 +855,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       if (!finished && !abort.signal.aborted) {
         reportError(kubeError(KubeErrorCode.UPSTREAM, 'the API server response failed', undefined, error));
       }
-      res.destroy();
+      // Not after a clean end (a watch ended by shutdown): the last bytes are still being flushed.
+      if (!res.writableEnded) res.destroy();
       finish(upstream.statusCode);
     });
   }
@@ -958,6 +1004,25 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     upstreamRequest.end();
   }
 
+  /**
+   * Lets what is in flight finish until `deadline`: a session with nothing in
+   * flight ends as an idle one does (`client_closed`); sessions still starting
+   * (authorize, recorder) are waited for.
+   */
+  async function drain(deadline: number): Promise<void> {
+    for (;;) {
+      for (const session of [...liveSessions.values()]) {
+        if (session.active.size === 0) {
+          void endSession(session, 'client_closed', 'nothing in flight when the proxy closed');
+        }
+      }
+      server.closeIdleConnections();
+      const left = deadline - Date.now();
+      if (sessions.size === 0 || left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25, left)));
+    }
+  }
+
   let listenedUrl = '';
   return {
     server,
@@ -986,18 +1051,25 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         });
       });
     },
-    async close() {
+    close(closeOptions: KubeCloseOptions = {}) {
+      if (closePromise !== undefined) return closePromise;
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const live = await Promise.allSettled([...sessions.values()]);
-      await Promise.all(
-        live.map((result) =>
-          result.status === 'fulfilled' ? endSession(result.value, 'shutdown', 'proxy closed') : undefined,
-        ),
-      );
-      for (const socket of sockets) socket.destroy();
-      await closed;
-      await pool.close();
+      closePromise = (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Kept-alive connections with no request in flight go now; new requests on the others get 503.
+        server.closeIdleConnections();
+        const drainMs = closeOptions.drainMs ?? 0;
+        if (drainMs > 0) await drain(Date.now() + drainMs);
+        const live = await Promise.allSettled([...sessions.values()]);
+        for (const result of live) {
+          if (result.status === 'fulfilled') void endSession(result.value, 'shutdown', shutdownMessage);
+        }
+        await Promise.all([...endings]);
+        await socketsClosed(sockets, 1000);
+        await closed;
+        await pool.close();
+      })();
+      return closePromise;
     },
   };
 }
@@ -1017,6 +1089,21 @@ function sessionEndedMessage(reason: string, detail?: string): string {
           : `this access has ended (${reason})`;
   const extra = detail && !detail.startsWith('session ended') ? ` (${detail})` : '';
   return `Tapline: ${why}${extra}; request access again to continue`;
+}
+
+/** Waits up to `graceMs` for the sockets to close (the last close frames flush), then destroys the rest. */
+async function socketsClosed(sockets: Set<Socket>, graceMs: number): Promise<void> {
+  const open = [...sockets].filter((socket) => !socket.destroyed);
+  if (open.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  for (const socket of sockets) socket.destroy();
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -1067,6 +1154,8 @@ function sendStatus(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     ...(warning ? { warning: warningHeader(warning) } : {}),
+    // Shutting down: do not keep the connection for another request.
+    ...(code === 503 ? { connection: 'close' } : {}),
   });
   res.end(body);
 }

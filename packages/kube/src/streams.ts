@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { CommandEvent, Direction, RecordedSession } from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import {
+  encodeChannelMessage,
   PortForwardDecoder,
   RemoteCommandDecoder,
   type RemoteCommandMessage,
@@ -45,6 +46,8 @@ interface Inspector {
   /** Stream ids opened, for error annotations. */
   readonly streamId: number | undefined;
   finish(detail: string | undefined): void;
+  /** A message for the user's terminal, as the payload of one frame to the client, when the stream has a place to show it. */
+  notice?(text: string): Buffer | undefined;
 }
 
 export function relayWebSocket(options: RelayOptions): void {
@@ -80,7 +83,7 @@ export function relayWebSocket(options: RelayOptions): void {
     if (!session.finalized) inspector.finish(failureDetail);
   };
 
-  const stop = (error: TaplineError, closeCode: number): void => {
+  const stop = (error: TaplineError, closeCode: number, tell = false): void => {
     if (failed) return;
     failed = true;
     failureDetail = error.code;
@@ -93,6 +96,10 @@ export function relayWebSocket(options: RelayOptions): void {
       });
     }
     if (clientAtBoundary && !client.destroyed) {
+      // The session was ended (shutdown, revoke, expiry): say why where the user reads output.
+      const notice = tell ? inspector.notice?.(`tapline: ${error.message}`) : undefined;
+      if (notice !== undefined)
+        client.write(serializeFrame({ opcode: WebSocketOpcode.binary, payload: notice }));
       client.end(
         serializeFrame({
           opcode: WebSocketOpcode.close,
@@ -114,7 +121,10 @@ export function relayWebSocket(options: RelayOptions): void {
     finish();
   };
 
-  const release = options.track((error) => stop(error, 1008));
+  // 1001 "going away" when the proxy shuts down; 1008 when the session was ended by policy (revoke, expiry).
+  const release = options.track((error) =>
+    stop(error, error.details?.reason === 'shutdown' ? 1001 : 1008, true),
+  );
 
   const pump = (
     source: Socket,
@@ -273,6 +283,12 @@ function remoteCommandInspector(options: RelayOptions): Inspector {
       if (!isDataFrame(frame)) return;
       if (direction === 'client_to_target') fromClient.frame(frame, onClient);
       else fromUpstream.frame(frame, onUpstream);
+    },
+    notice(text) {
+      // stderr when the client asked for it; with a tty, stderr is merged into the terminal (stdout).
+      if (tty && truthy(query.get('stdout'))) return encodeChannelMessage(1, `\r\n${text}\r\n`);
+      if (!tty && truthy(query.get('stderr'))) return encodeChannelMessage(2, `${text}\n`);
+      return undefined;
     },
     finish(detail) {
       const close: { exitStatus?: number; detail?: string } = {};

@@ -11,14 +11,7 @@ import {
 } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 import { Agent, type Dispatcher, request } from 'undici';
-import {
-  METADATA_CLOSED,
-  METADATA_DELIVERY,
-  METADATA_INVALID,
-  METADATA_OUTBOX_FULL,
-  METADATA_OUTBOX_IO,
-  METADATA_REJECTED,
-} from './errors.js';
+import { MetadataHttpErrorCode } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { BATCH_SCHEMA } from './schema.js';
 import { type Secret, SIGNATURE_HEADER, signMetadataPayload } from './signature.js';
@@ -119,7 +112,7 @@ export interface HttpMetadataEmitter extends MetadataEmitter {
 const USER_AGENT = 'tapline-metadata-http/0.1';
 
 function invalid(message: string): TaplineError {
-  return new TaplineError(METADATA_INVALID, message, { component: 'metadata-http' });
+  return new TaplineError(MetadataHttpErrorCode.INVALID, message, { component: 'metadata-http' });
 }
 
 function serialize(event: MetadataEvent, includeContent: boolean): string {
@@ -149,10 +142,14 @@ function serialize(event: MetadataEvent, includeContent: boolean): string {
       data,
     });
   } catch (error) {
-    throw new TaplineError(METADATA_INVALID, `event is not JSON-serializable: ${(error as Error).message}`, {
-      component: 'metadata-http',
-      cause: error,
-    });
+    throw new TaplineError(
+      MetadataHttpErrorCode.INVALID,
+      `event is not JSON-serializable: ${(error as Error).message}`,
+      {
+        component: 'metadata-http',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -212,7 +209,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
       error:
         error instanceof TaplineError
           ? error
-          : new TaplineError(METADATA_OUTBOX_IO, String((error as Error)?.message ?? error), {
+          : new TaplineError(MetadataHttpErrorCode.OUTBOX_IO, String((error as Error)?.message ?? error), {
               component: 'metadata-http',
               cause: error,
             }),
@@ -230,10 +227,14 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
   const start = (): Promise<void> => {
     started ??= (async () => {
       await mkdir(directory, { recursive: true }).catch((cause: unknown) => {
-        throw new TaplineError(METADATA_OUTBOX_IO, `cannot create the outbox directory ${directory}`, {
-          component: 'metadata-http',
-          cause,
-        });
+        throw new TaplineError(
+          MetadataHttpErrorCode.OUTBOX_IO,
+          `cannot create the outbox directory ${directory}`,
+          {
+            component: 'metadata-http',
+            cause,
+          },
+        );
       });
       const opened = await Outbox.open(directory, {
         fsync,
@@ -280,7 +281,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
     for (const entry of entries) {
       report(
         new TaplineError(
-          METADATA_REJECTED,
+          MetadataHttpErrorCode.REJECTED,
           `the receiver refused event ${entry.id} (HTTP ${status}); kept in dead-letter.log`,
           {
             component: 'metadata-http',
@@ -418,7 +419,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
       }
       report(
         new TaplineError(
-          METADATA_DELIVERY,
+          MetadataHttpErrorCode.DELIVERY,
           `metadata delivery attempt ${attempt} failed (${failure}); retrying in ${Math.round(delay)} ms`,
           {
             component: 'metadata-http',
@@ -440,7 +441,9 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
     emit(event: MetadataEvent): Promise<void> {
       if (closing || closed) {
         return Promise.reject(
-          new TaplineError(METADATA_CLOSED, 'emit() after close()', { component: 'metadata-http' }),
+          new TaplineError(MetadataHttpErrorCode.CLOSED, 'emit() after close()', {
+            component: 'metadata-http',
+          }),
         );
       }
       let json: string;
@@ -454,7 +457,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
         .then(() => {
           if (pendingBytes + json.length > maxOutboxBytes) {
             throw new TaplineError(
-              METADATA_OUTBOX_FULL,
+              MetadataHttpErrorCode.OUTBOX_FULL,
               `the outbox holds ${pendingBytes} undelivered bytes (max ${maxOutboxBytes})`,
               { component: 'metadata-http' },
             );

@@ -13,6 +13,8 @@ export {
   METADATA_OUTBOX_LOCKED,
   METADATA_REJECTED,
   METADATA_SIGNATURE,
+  MetadataHttpErrorCode,
+  type MetadataHttpErrorCodeName,
 } from './errors.js';
 export {
   encodeRecord,

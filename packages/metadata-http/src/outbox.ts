@@ -2,7 +2,7 @@ import { type FileHandle, open, readdir, readFile, unlink, writeFile } from 'nod
 import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { TaplineError } from '@tapline/frames';
-import { METADATA_OUTBOX_IO, METADATA_OUTBOX_LOCKED } from './errors.js';
+import { MetadataHttpErrorCode } from './errors.js';
 
 // Outbox files are append-only logs of records:
 //   u32 BE payload length | u32 BE CRC-32 of payload | payload (UTF-8 JSON)
@@ -107,7 +107,7 @@ export function parseOutboxFile(bytes: Uint8Array): ParsedOutboxFile {
 const lockedHere = new Set<string>();
 
 function ioError(message: string, cause: unknown): TaplineError {
-  return new TaplineError(METADATA_OUTBOX_IO, message, { component: 'metadata-http', cause });
+  return new TaplineError(MetadataHttpErrorCode.OUTBOX_IO, message, { component: 'metadata-http', cause });
 }
 
 function isAlive(pid: number): boolean {
@@ -192,7 +192,7 @@ export class Outbox {
         if (parsed.problem) {
           options.onCorrupt?.(
             new TaplineError(
-              METADATA_OUTBOX_IO,
+              MetadataHttpErrorCode.OUTBOX_IO,
               `outbox file ${name}: ${parsed.problem} record at byte ${parsed.validBytes}; the rest of the file is skipped`,
               {
                 component: 'metadata-http',
@@ -324,9 +324,13 @@ export class Outbox {
 async function takeLock(directory: string): Promise<void> {
   const lock = join(directory, 'outbox.lock');
   if (lockedHere.has(directory)) {
-    throw new TaplineError(METADATA_OUTBOX_LOCKED, `outbox ${directory} is open in this process`, {
-      component: 'metadata-http',
-    });
+    throw new TaplineError(
+      MetadataHttpErrorCode.OUTBOX_LOCKED,
+      `outbox ${directory} is open in this process`,
+      {
+        component: 'metadata-http',
+      },
+    );
   }
   try {
     await writeFile(lock, String(process.pid), { flag: 'wx' });
@@ -334,10 +338,14 @@ async function takeLock(directory: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`cannot lock ${lock}`, error);
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new TaplineError(METADATA_OUTBOX_LOCKED, `outbox ${directory} is in use by process ${owner}`, {
-        component: 'metadata-http',
-        details: { pid: owner },
-      });
+      throw new TaplineError(
+        MetadataHttpErrorCode.OUTBOX_LOCKED,
+        `outbox ${directory} is in use by process ${owner}`,
+        {
+          component: 'metadata-http',
+          details: { pid: owner },
+        },
+      );
     }
     // Stale: its owner died (SIGKILL, crash).
     await writeFile(lock, String(process.pid));

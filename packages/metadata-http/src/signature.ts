@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TaplineError } from '@tapline/frames';
-import { METADATA_SIGNATURE } from './errors.js';
+import { MetadataHttpErrorCode } from './errors.js';
 
 /** The request header carrying the signature: `Tapline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
 export const SIGNATURE_HEADER = 'tapline-signature';
@@ -37,7 +37,10 @@ export interface VerifyMetadataSignatureOptions {
 }
 
 function reject(reason: 'missing' | 'malformed' | 'expired' | 'mismatch', message: string): never {
-  throw new TaplineError(METADATA_SIGNATURE, message, { component: 'metadata-http', details: { reason } });
+  throw new TaplineError(MetadataHttpErrorCode.SIGNATURE, message, {
+    component: 'metadata-http',
+    details: { reason },
+  });
 }
 
 /**

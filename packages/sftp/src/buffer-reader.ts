@@ -40,7 +40,7 @@ export class PacketReader {
 
   private need(count: number, what: string): void {
     if (this.end - this.offset < count) {
-      throw sftpError(SftpErrorCode.malformedPacket, `SFTP packet too short for its ${what}`, {
+      throw sftpError(SftpErrorCode.MALFORMED_PACKET, `SFTP packet too short for its ${what}`, {
         direction: this.direction,
         field: what,
       });
@@ -82,7 +82,7 @@ export class PacketReader {
     const length = this.stringLength(what);
     if (length > MAX_HANDLE_LENGTH) {
       throw sftpError(
-        SftpErrorCode.malformedPacket,
+        SftpErrorCode.MALFORMED_PACKET,
         `SFTP handle of ${length} bytes (max ${MAX_HANDLE_LENGTH})`,
         {
           direction: this.direction,
@@ -153,7 +153,7 @@ export class PacketReader {
       // (and must not drive a long loop).
       if (count * 8 > this.remaining) {
         throw sftpError(
-          SftpErrorCode.malformedPacket,
+          SftpErrorCode.MALFORMED_PACKET,
           `SFTP extended attribute count ${count} exceeds the packet`,
           {
             direction: this.direction,

@@ -1,4 +1,4 @@
-export { SftpErrorCode, type SftpErrorCodeValue } from './errors.js';
+export { SftpErrorCode, type SftpErrorCodeName, type SftpErrorCodeValue } from './errors.js';
 export {
   type AttrsPacket,
   type CopyDataPacket,

@@ -131,7 +131,7 @@ class Parser implements SftpParser {
     if (this.bufferedLength > 0 || this.skipRemaining > 0) {
       const missing = this.skipRemaining > 0 ? this.skipRemaining : undefined;
       this.failed = true;
-      this.failure = sftpError(SftpErrorCode.truncated, 'SFTP stream ended inside a packet', {
+      this.failure = sftpError(SftpErrorCode.TRUNCATED, 'SFTP stream ended inside a packet', {
         direction: this.direction,
         bufferedBytes: this.bufferedLength,
         missingPayloadBytes: missing,
@@ -215,19 +215,19 @@ class Parser implements SftpParser {
     const type = bytes[start + LENGTH_LENGTH]!;
     if (length > this.maxPacketLength) {
       throw sftpError(
-        SftpErrorCode.packetTooLarge,
+        SftpErrorCode.PACKET_TOO_LARGE,
         `SFTP packet of ${length} bytes exceeds the maximum of ${this.maxPacketLength}`,
         { direction: this.direction, type, length, maxPacketLength: this.maxPacketLength },
       );
     }
     if (length === 0) {
-      throw sftpError(SftpErrorCode.malformedPacket, 'SFTP packet of length 0 has no type', {
+      throw sftpError(SftpErrorCode.MALFORMED_PACKET, 'SFTP packet of length 0 has no type', {
         direction: this.direction,
       });
     }
     if (!this.knownType(type)) {
       throw sftpError(
-        SftpErrorCode.unknownPacketType,
+        SftpErrorCode.UNKNOWN_PACKET_TYPE,
         `SFTP packet type ${type} is not valid ${this.direction}`,
         {
           direction: this.direction,
@@ -242,7 +242,7 @@ class Parser implements SftpParser {
       const handleLength = bytes.readUInt32BE(start + WRITE_HANDLE_PREFIX_LENGTH - 4);
       if (handleLength > MAX_HANDLE_LENGTH) {
         throw sftpError(
-          SftpErrorCode.malformedPacket,
+          SftpErrorCode.MALFORMED_PACKET,
           `SFTP handle of ${handleLength} bytes (max ${MAX_HANDLE_LENGTH})`,
           {
             direction: this.direction,
@@ -289,7 +289,7 @@ class Parser implements SftpParser {
       reader.reset(bytes, start + HEADER_LENGTH, Math.min(packetEnd, end));
       const packet = this.fromClient ? this.parseWritePrefix(reader) : this.parseDataPrefix(reader);
       if (packet.dataLength > packetEnd - reader.offset) {
-        throw sftpError(SftpErrorCode.malformedPacket, 'SFTP data field is longer than its packet', {
+        throw sftpError(SftpErrorCode.MALFORMED_PACKET, 'SFTP data field is longer than its packet', {
           direction: this.direction,
           type,
         });
@@ -421,7 +421,7 @@ class Parser implements SftpParser {
       case PacketType.Extended:
         return this.parseExtendedRequest(id, reader);
       default:
-        throw sftpError(SftpErrorCode.unknownPacketType, `SFTP packet type ${type} is not a request`, {
+        throw sftpError(SftpErrorCode.UNKNOWN_PACKET_TYPE, `SFTP packet type ${type} is not a request`, {
           type,
         });
     }
@@ -521,7 +521,7 @@ class Parser implements SftpParser {
         //           ATTRS      attrs
         const count = reader.uint32('count');
         if (count * MIN_NAME_ENTRY_LENGTH > reader.remaining) {
-          throw sftpError(SftpErrorCode.malformedPacket, `SFTP NAME count ${count} exceeds the packet`, {
+          throw sftpError(SftpErrorCode.MALFORMED_PACKET, `SFTP NAME count ${count} exceeds the packet`, {
             count,
           });
         }
@@ -540,7 +540,7 @@ class Parser implements SftpParser {
         // SSH_FXP_EXTENDED_REPLY (draft-02 §8): uint32 id, any data
         return { name: 'extendedReply', id, data: reader.copyRest() };
       default:
-        throw sftpError(SftpErrorCode.unknownPacketType, `SFTP packet type ${type} is not a response`, {
+        throw sftpError(SftpErrorCode.UNKNOWN_PACKET_TYPE, `SFTP packet type ${type} is not a response`, {
           type,
         });
     }

@@ -239,7 +239,7 @@ class Tracker implements SftpTracker {
 
   private feed(parser: SftpParser, chunk: Uint8Array, onPacket: (packet: SftpPacket) => void): void {
     if (this.failed) throw this.failure;
-    if (this.ended) throw sftpError(SftpErrorCode.ended, 'SFTP tracker fed after end()');
+    if (this.ended) throw sftpError(SftpErrorCode.ENDED, 'SFTP tracker fed after end()');
     try {
       parser.parse(chunk, onPacket);
     } catch (error) {
@@ -255,10 +255,10 @@ class Tracker implements SftpTracker {
 
   private request(packet: SftpClientPacket): void {
     if (packet.name === 'init') {
-      if (this.sawInit) throw sftpError(SftpErrorCode.unexpectedPacket, 'SFTP INIT sent twice');
+      if (this.sawInit) throw sftpError(SftpErrorCode.UNEXPECTED_PACKET, 'SFTP INIT sent twice');
       if (packet.version < 3) {
         throw sftpError(
-          SftpErrorCode.unsupportedVersion,
+          SftpErrorCode.UNSUPPORTED_VERSION,
           `SFTP client offers version ${packet.version}; 3 is needed`,
           {
             version: packet.version,
@@ -269,10 +269,10 @@ class Tracker implements SftpTracker {
       return;
     }
     if (!this.sawInit)
-      throw sftpError(SftpErrorCode.unexpectedPacket, `SFTP ${packet.name} request before INIT`);
+      throw sftpError(SftpErrorCode.UNEXPECTED_PACKET, `SFTP ${packet.name} request before INIT`);
     if (this.requests.has(packet.id)) {
       throw sftpError(
-        SftpErrorCode.unexpectedPacket,
+        SftpErrorCode.UNEXPECTED_PACKET,
         `SFTP request id ${packet.id} reused while outstanding`,
         {
           id: packet.id,
@@ -281,7 +281,7 @@ class Tracker implements SftpTracker {
     }
     if (this.requests.size >= this.maxOutstandingRequests) {
       throw sftpError(
-        SftpErrorCode.tooManyRequests,
+        SftpErrorCode.TOO_MANY_REQUESTS,
         `more than ${this.maxOutstandingRequests} SFTP requests outstanding`,
         {
           maxOutstandingRequests: this.maxOutstandingRequests,
@@ -293,10 +293,10 @@ class Tracker implements SftpTracker {
 
   private reply(packet: SftpServerPacket): void {
     if (packet.name === 'version') {
-      if (this.sawVersion) throw sftpError(SftpErrorCode.unexpectedPacket, 'SFTP VERSION sent twice');
+      if (this.sawVersion) throw sftpError(SftpErrorCode.UNEXPECTED_PACKET, 'SFTP VERSION sent twice');
       if (packet.version !== 3) {
         throw sftpError(
-          SftpErrorCode.unsupportedVersion,
+          SftpErrorCode.UNSUPPORTED_VERSION,
           `SFTP server chose version ${packet.version}; only 3 is parsed`,
           {
             version: packet.version,
@@ -307,19 +307,23 @@ class Tracker implements SftpTracker {
       return;
     }
     if (!this.sawVersion)
-      throw sftpError(SftpErrorCode.unexpectedPacket, `SFTP ${packet.name} reply before VERSION`);
+      throw sftpError(SftpErrorCode.UNEXPECTED_PACKET, `SFTP ${packet.name} reply before VERSION`);
     const request = this.requests.get(packet.id);
     if (request === undefined) {
-      throw sftpError(SftpErrorCode.unexpectedPacket, `SFTP ${packet.name} reply to no outstanding request`, {
-        id: packet.id,
-      });
+      throw sftpError(
+        SftpErrorCode.UNEXPECTED_PACKET,
+        `SFTP ${packet.name} reply to no outstanding request`,
+        {
+          id: packet.id,
+        },
+      );
     }
     this.requests.delete(packet.id);
     if (packet.name !== 'status') {
       const expected = replyTypes[request.name];
       if (expected !== '*' && expected !== packet.name) {
         throw sftpError(
-          SftpErrorCode.unexpectedPacket,
+          SftpErrorCode.UNEXPECTED_PACKET,
           `SFTP ${packet.name} reply to a ${request.name} request`,
           {
             id: packet.id,
@@ -509,7 +513,7 @@ class Tracker implements SftpTracker {
       this.handles.delete(key);
       if (!previous.directory) this.emitClose(previous, UNCLOSED, undefined);
     } else if (this.handles.size >= this.maxOpenHandles) {
-      throw sftpError(SftpErrorCode.tooManyHandles, `more than ${this.maxOpenHandles} SFTP handles open`, {
+      throw sftpError(SftpErrorCode.TOO_MANY_HANDLES, `more than ${this.maxOpenHandles} SFTP handles open`, {
         maxOpenHandles: this.maxOpenHandles,
       });
     }

@@ -236,7 +236,7 @@ describe('SFTP tracker on a real OpenSSH session (sftp -D through a relay to sft
     } catch (error) {
       if (isTaplineError(error)) code = error.code;
     }
-    expect(code).toBe(SftpErrorCode.truncated);
+    expect(code).toBe(SftpErrorCode.TRUNCATED);
     const close = ops.at(-1)!;
     expect(close).toMatchObject({ kind: 'close', path: R('remote/up.bin'), status: 'unclosed' });
     expect(close.bytesWritten!).toBeGreaterThan(0);

@@ -274,7 +274,7 @@ describe('SFTP parser: bad input gives coded errors', () => {
       if (cut === boundary) {
         expect(() => parser.end()).not.toThrow();
       } else {
-        expect(codeOf(() => parser.end())).toBe(SftpErrorCode.truncated);
+        expect(codeOf(() => parser.end())).toBe(SftpErrorCode.TRUNCATED);
       }
     }
   });
@@ -284,15 +284,15 @@ describe('SFTP parser: bad input gives coded errors', () => {
     header.writeUInt32BE(DEFAULT_MAX_PACKET_LENGTH + 1);
     header[4] = FXP.write;
     const parser = createSftpParser({ direction: 'clientToServer' });
-    expect(codeOf(() => parser.parse(header, () => {}))).toBe(SftpErrorCode.packetTooLarge);
+    expect(codeOf(() => parser.parse(header, () => {}))).toBe(SftpErrorCode.PACKET_TOO_LARGE);
     // exactly the maximum is accepted
     const atMax = client.write(1, H1, 0, 1000);
     expect(parseAll('clientToServer', [atMax], atMax.length - 4)).toHaveLength(1);
     expect(codeOf(() => parseAll('clientToServer', [atMax], atMax.length - 5))).toBe(
-      SftpErrorCode.packetTooLarge,
+      SftpErrorCode.PACKET_TOO_LARGE,
     );
     expect(codeOf(() => parseAll('serverToClient', [server.status(1, 0)], 8))).toBe(
-      SftpErrorCode.packetTooLarge,
+      SftpErrorCode.PACKET_TOO_LARGE,
     );
   });
 
@@ -304,101 +304,101 @@ describe('SFTP parser: bad input gives coded errors', () => {
     } catch (error) {
       first = error;
     }
-    expect(isTaplineError(first, SftpErrorCode.malformedPacket)).toBe(true);
+    expect(isTaplineError(first, SftpErrorCode.MALFORMED_PACKET)).toBe(true);
     expect(() => parser.parse(server.status(1, 0), () => {})).toThrow(first as Error);
     expect(() => parser.end()).toThrow(first as Error);
   });
 
   const garbage: Array<[string, SftpDirection, Buffer, string]> = [
-    ['length 0', 'clientToServer', Buffer.from([0, 0, 0, 0, 1]), SftpErrorCode.malformedPacket],
-    ['unknown type', 'clientToServer', new Fields().u32(1).packet(99), SftpErrorCode.unknownPacketType],
-    ['a reply sent by the client', 'clientToServer', server.status(1, 0), SftpErrorCode.unknownPacketType],
+    ['length 0', 'clientToServer', Buffer.from([0, 0, 0, 0, 1]), SftpErrorCode.MALFORMED_PACKET],
+    ['unknown type', 'clientToServer', new Fields().u32(1).packet(99), SftpErrorCode.UNKNOWN_PACKET_TYPE],
+    ['a reply sent by the client', 'clientToServer', server.status(1, 0), SftpErrorCode.UNKNOWN_PACKET_TYPE],
     [
       'a request sent by the server',
       'serverToClient',
       client.remove(1, '/a'),
-      SftpErrorCode.unknownPacketType,
+      SftpErrorCode.UNKNOWN_PACKET_TYPE,
     ],
-    ['VERSION from the client', 'clientToServer', server.version(3), SftpErrorCode.unknownPacketType],
-    ['INIT from the server', 'serverToClient', client.init(3), SftpErrorCode.unknownPacketType],
-    ['ASCII text', 'clientToServer', Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'), SftpErrorCode.packetTooLarge],
+    ['VERSION from the client', 'clientToServer', server.version(3), SftpErrorCode.UNKNOWN_PACKET_TYPE],
+    ['INIT from the server', 'serverToClient', client.init(3), SftpErrorCode.UNKNOWN_PACKET_TYPE],
+    ['ASCII text', 'clientToServer', Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'), SftpErrorCode.PACKET_TOO_LARGE],
     [
       'a request without its id',
       'clientToServer',
       Buffer.from([0, 0, 0, 3, FXP.remove, 0, 0]),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a path longer than its packet',
       'clientToServer',
       new Fields().u32(1).u32(100).raw(Buffer.from('/a')).packet(FXP.remove),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a handle over 256 bytes',
       'clientToServer',
       new Fields().u32(1).string(Buffer.alloc(257)).packet(FXP.close),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a WRITE handle over 256 bytes',
       'clientToServer',
       new Fields().u32(1).string(Buffer.alloc(300)).u64(0).string('x').packet(FXP.write),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a WRITE whose data overruns the packet',
       'clientToServer',
       new Fields().u32(1).string(H1).u64(0).u32(50).raw(Buffer.alloc(10)).packet(FXP.write),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a WRITE cut before its data length',
       'clientToServer',
       new Fields().u32(1).string(H1).u32(0).packet(FXP.write),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a DATA whose data overruns the packet',
       'serverToClient',
       new Fields().u32(1).u32(4000).raw(Buffer.alloc(10)).packet(FXP.data),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a DATA of 5 bytes',
       'serverToClient',
       new Fields().u32(1).packet(FXP.data),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'a NAME count that cannot fit',
       'serverToClient',
       new Fields().u32(1).u32(0xffffffff).packet(FXP.name),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'an extended attribute count that cannot fit',
       'serverToClient',
       new Fields().u32(1).u32(0x80000000).u32(0x10000000).packet(FXP.attrs),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'attributes cut short',
       'clientToServer',
       new Fields().u32(1).string('/a').u32(0xf).u64(1).packet(FXP.setstat),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'an extension pair cut short',
       'serverToClient',
       new Fields().u32(3).string('name-without-data').packet(FXP.version),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
     [
       'copy-data cut short',
       'clientToServer',
       client.extended(1, 'copy-data', new Fields().string(H1).u64(0)),
-      SftpErrorCode.malformedPacket,
+      SftpErrorCode.MALFORMED_PACKET,
     ],
   ];
 

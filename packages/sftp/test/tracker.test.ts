@@ -303,7 +303,7 @@ describe('SFTP tracker: end()', () => {
     ]);
     tracker.end();
     expect(ops.length).toBe(before + 5);
-    expect(codeOf(() => tracker.clientToServer(client.remove(11, '/x')))).toBe(SftpErrorCode.ended);
+    expect(codeOf(() => tracker.clientToServer(client.remove(11, '/x')))).toBe(SftpErrorCode.ENDED);
   });
 
   it('flushes, then throws TRUNCATED when a direction stopped inside a packet', () => {
@@ -313,7 +313,7 @@ describe('SFTP tracker: end()', () => {
     tracker.clientToServer(client.open(1, '/up', FXF.write));
     tracker.serverToClient(server.handle(1, H1));
     tracker.clientToServer(client.write(2, H1, 0, 32768).subarray(0, 1000));
-    expect(codeOf(() => tracker.end())).toBe(SftpErrorCode.truncated);
+    expect(codeOf(() => tracker.end())).toBe(SftpErrorCode.TRUNCATED);
     expect(ops.at(-1)).toEqual({
       kind: 'close',
       path: '/up',
@@ -326,46 +326,46 @@ describe('SFTP tracker: end()', () => {
 
 describe('SFTP tracker: bad sessions give coded errors', () => {
   const cases: Array<[string, Step[], string, Partial<SftpTrackerOptions>?]> = [
-    ['server version 4', [[client.init(3), server.version(4)]], SftpErrorCode.unsupportedVersion],
-    ['server version 2', [[client.init(3), server.version(2)]], SftpErrorCode.unsupportedVersion],
-    ['client version 2', [[client.init(2)]], SftpErrorCode.unsupportedVersion],
-    ['a request before INIT', [[client.remove(1, '/x')]], SftpErrorCode.unexpectedPacket],
-    ['INIT twice', [handshake, [client.init(3)]], SftpErrorCode.unexpectedPacket],
+    ['server version 4', [[client.init(3), server.version(4)]], SftpErrorCode.UNSUPPORTED_VERSION],
+    ['server version 2', [[client.init(3), server.version(2)]], SftpErrorCode.UNSUPPORTED_VERSION],
+    ['client version 2', [[client.init(2)]], SftpErrorCode.UNSUPPORTED_VERSION],
+    ['a request before INIT', [[client.remove(1, '/x')]], SftpErrorCode.UNEXPECTED_PACKET],
+    ['INIT twice', [handshake, [client.init(3)]], SftpErrorCode.UNEXPECTED_PACKET],
     [
       'VERSION twice',
       [handshake, [client.remove(1, '/x'), server.version(3)]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
-    ['a reply before VERSION', [[client.init(3), server.status(1, 0)]], SftpErrorCode.unexpectedPacket],
+    ['a reply before VERSION', [[client.init(3), server.status(1, 0)]], SftpErrorCode.UNEXPECTED_PACKET],
     [
       'a reply to no request',
       [handshake, [client.remove(1, '/x'), server.status(2, 0)]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
     [
       'a request id reused',
       [handshake, [client.remove(1, '/x')], [client.remove(1, '/y')]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
     [
       'a HANDLE for a REMOVE',
       [handshake, [client.remove(1, '/x'), server.handle(1, H1)]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
     [
       'a DATA for a WRITE',
       [handshake, [client.write(1, H1, 0, 10), server.data(1, 10)]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
     [
       'a NAME for an OPEN',
       [handshake, [client.open(1, '/x', 1), server.name(1, [])]],
-      SftpErrorCode.unexpectedPacket,
+      SftpErrorCode.UNEXPECTED_PACKET,
     ],
     [
       'too many outstanding requests',
       [handshake, [client.remove(1, '/a')], [client.remove(2, '/b')], [client.remove(3, '/c')]],
-      SftpErrorCode.tooManyRequests,
+      SftpErrorCode.TOO_MANY_REQUESTS,
       { maxOutstandingRequests: 2 },
     ],
     [
@@ -375,13 +375,13 @@ describe('SFTP tracker: bad sessions give coded errors', () => {
         [client.opendir(1, '/a'), server.handle(1, H1)],
         [client.open(2, '/b', 1), server.handle(2, H2)],
       ],
-      SftpErrorCode.tooManyHandles,
+      SftpErrorCode.TOO_MANY_HANDLES,
       { maxOpenHandles: 1 },
     ],
     [
       'an oversized packet',
       [handshake, [client.write(1, H1, 0, 5000)]],
-      SftpErrorCode.packetTooLarge,
+      SftpErrorCode.PACKET_TOO_LARGE,
       { maxPacketLength: 4096 },
     ],
   ];
@@ -404,7 +404,7 @@ describe('SFTP tracker: bad sessions give coded errors', () => {
     } catch (error) {
       failure = error;
     }
-    expect(isTaplineError(failure, SftpErrorCode.unexpectedPacket)).toBe(true);
+    expect(isTaplineError(failure, SftpErrorCode.UNEXPECTED_PACKET)).toBe(true);
     expect(() => tracker.clientToServer(client.remove(2, '/x'))).toThrow(failure as Error);
     expect(() => tracker.serverToClient(server.status(1, 0))).toThrow(failure as Error);
     expect(() => tracker.end()).not.toThrow();

@@ -2,24 +2,45 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { renamedOption } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 
-/** Storage refused for a reason retrying cannot fix (AccessDenied, NoSuchBucket, KMS key disabled, ...). */
+/** Stable codes of the errors the S3 sink and the KMS key wrapper raise. */
+export const S3SinkErrorCode = {
+  /** Transient S3 failures (no answer, timeouts, 5xx, SlowDown) outlasted the sink's retries; reopen later from the last checkpoint. */
+  SINK_TRANSIENT: 'TAPLINE_ERR_SINK_TRANSIENT',
+  /** A resume checkpoint the S3 sink did not issue (wrong bucket, corrupt state), or one that does not fit the replayed segment. */
+  SINK_CHECKPOINT: 'TAPLINE_ERR_SINK_CHECKPOINT',
+  /** An S3 sink option out of range (part size, queue size, SSE-KMS key without SSE-KMS, more than 10000 parts). */
+  SINK_CONFIG: 'TAPLINE_ERR_SINK_CONFIG',
+  /** KMS Encrypt failed (`details.kmsCode`), or the data key is not 32 bytes. */
+  KEY_WRAP: 'TAPLINE_ERR_KEY_WRAP',
+  /** KMS Decrypt failed: another key, another encryption context, a corrupt blob (`details.kmsCode`). */
+  KEY_UNWRAP: 'TAPLINE_ERR_KEY_UNWRAP',
+  /** Storage refused for a reason retrying cannot fix (AccessDenied, NoSuchBucket, KMS key disabled, ...). */
+  SINK_PERMANENT: 'TAPLINE_ERR_SINK_PERMANENT',
+  /** A segment arrived out of order (its index is not the next one expected). */
+  SINK_ORDER: 'TAPLINE_ERR_SINK_ORDER',
+  /** `write()` or `close()` after `close()` or `abort()`. */
+  SINK_CLOSED: 'TAPLINE_ERR_SINK_CLOSED',
+} as const;
+
+/** One of the codes in `S3SinkErrorCode`. */
+export type S3SinkErrorCodeName = (typeof S3SinkErrorCode)[keyof typeof S3SinkErrorCode];
+
+// The single constants exported before docs/conventions.md: the same codes, kept for one minor version.
+/** @deprecated Use `S3SinkErrorCode.SINK_PERMANENT` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_PERMANENT = 'TAPLINE_ERR_SINK_PERMANENT';
-/**
- * Storage kept failing with transient errors until the sink's retries ran out
- * (an outage); reopen later from the last checkpoint.
- */
+/** @deprecated Use `S3SinkErrorCode.SINK_TRANSIENT` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_TRANSIENT = 'TAPLINE_ERR_SINK_TRANSIENT';
-/** The checkpoint handed to open() is not one this sink issued (or is corrupt). */
+/** @deprecated Use `S3SinkErrorCode.SINK_CHECKPOINT` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_CHECKPOINT = 'TAPLINE_ERR_SINK_CHECKPOINT';
-/** A segment arrived out of order (its index is not the next one expected). */
+/** @deprecated Use `S3SinkErrorCode.SINK_ORDER` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_ORDER = 'TAPLINE_ERR_SINK_ORDER';
-/** write() or close() after close() or abort(). */
+/** @deprecated Use `S3SinkErrorCode.SINK_CLOSED` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_CLOSED = 'TAPLINE_ERR_SINK_CLOSED';
-/** A sink option is invalid (part size, queue size, SSE settings). */
+/** @deprecated Use `S3SinkErrorCode.SINK_CONFIG` (docs/conventions.md, renamed names): kept for one minor version. */
 export const SINK_CONFIG = 'TAPLINE_ERR_SINK_CONFIG';
-/** The KMS key wrapper could not wrap a data key. */
+/** @deprecated Use `S3SinkErrorCode.KEY_WRAP` (docs/conventions.md, renamed names): kept for one minor version. */
 export const KEY_WRAP = 'TAPLINE_ERR_KEY_WRAP';
-/** The KMS key wrapper could not unwrap a data key (wrong key, wrong context, corrupt blob, KMS refused). */
+/** @deprecated Use `S3SinkErrorCode.KEY_UNWRAP` (docs/conventions.md, renamed names): kept for one minor version. */
 export const KEY_UNWRAP = 'TAPLINE_ERR_KEY_UNWRAP';
 
 interface AwsLikeError {
@@ -123,7 +144,7 @@ export function toSinkError(
   const httpStatus = httpStatusOf(error);
   const transient = isTransient(error);
   return new TaplineError(
-    transient ? SINK_TRANSIENT : SINK_PERMANENT,
+    transient ? S3SinkErrorCode.SINK_TRANSIENT : S3SinkErrorCode.SINK_PERMANENT,
     `S3 ${operation} failed${s3Code ? ` (${s3Code})` : ''}: ${(error as Error)?.message ?? String(error)}`,
     {
       component: 's3',
@@ -164,7 +185,7 @@ export async function withRetry<T>(
 }
 
 export function abortedError(reason: unknown, operation: string): TaplineError {
-  return new TaplineError(SINK_CLOSED, `S3 ${operation} stopped: the recording was aborted`, {
+  return new TaplineError(S3SinkErrorCode.SINK_CLOSED, `S3 ${operation} stopped: the recording was aborted`, {
     component: 's3',
     cause: reason,
   });

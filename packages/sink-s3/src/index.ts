@@ -4,6 +4,8 @@ export {
   KEY_UNWRAP,
   KEY_WRAP,
   type RetryOptions,
+  S3SinkErrorCode,
+  type S3SinkErrorCodeName,
   SINK_CHECKPOINT,
   SINK_CLOSED,
   SINK_CONFIG,

@@ -1,6 +1,6 @@
 import { DecryptCommand, EncryptCommand, KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { type KeyWrapper, TaplineError, type WrappedKey } from '@tapline/frames';
-import { awsErrorCode, KEY_UNWRAP, KEY_WRAP } from './errors.js';
+import { awsErrorCode, S3SinkErrorCode } from './errors.js';
 
 export interface KmsKeyWrapperOptions {
   client?: KMSClient;
@@ -30,7 +30,7 @@ export function createKmsKeyWrapper(
     client,
     async wrap(dataKey: Uint8Array): Promise<WrappedKey> {
       if (dataKey.length !== 32) {
-        throw new TaplineError(KEY_WRAP, `data keys are 32 bytes, got ${dataKey.length}`, {
+        throw new TaplineError(S3SinkErrorCode.KEY_WRAP, `data keys are 32 bytes, got ${dataKey.length}`, {
           component: 'kms',
         });
       }
@@ -45,7 +45,7 @@ export function createKmsKeyWrapper(
         if (!result.CiphertextBlob) throw new Error('Encrypt returned no CiphertextBlob');
         return { keyId: result.KeyId ?? options.keyId, wrappedKey: result.CiphertextBlob };
       } catch (error) {
-        throw new TaplineError(KEY_WRAP, `KMS Encrypt failed: ${(error as Error).message}`, {
+        throw new TaplineError(S3SinkErrorCode.KEY_WRAP, `KMS Encrypt failed: ${(error as Error).message}`, {
           component: 'kms',
           cause: error,
           details: { kmsCode: awsErrorCode(error) },
@@ -54,7 +54,9 @@ export function createKmsKeyWrapper(
     },
     async unwrap(wrapped: WrappedKey): Promise<Uint8Array> {
       if (!wrapped.keyId)
-        throw new TaplineError(KEY_UNWRAP, 'the wrapped key names no KMS key', { component: 'kms' });
+        throw new TaplineError(S3SinkErrorCode.KEY_UNWRAP, 'the wrapped key names no KMS key', {
+          component: 'kms',
+        });
       try {
         const result = await client.send(
           new DecryptCommand({
@@ -67,11 +69,15 @@ export function createKmsKeyWrapper(
         if (result.Plaintext?.length !== 32) throw new Error('Decrypt returned no 32-byte key');
         return result.Plaintext;
       } catch (error) {
-        throw new TaplineError(KEY_UNWRAP, `KMS Decrypt failed: ${(error as Error).message}`, {
-          component: 'kms',
-          cause: error,
-          details: { kmsCode: awsErrorCode(error), keyId: wrapped.keyId },
-        });
+        throw new TaplineError(
+          S3SinkErrorCode.KEY_UNWRAP,
+          `KMS Decrypt failed: ${(error as Error).message}`,
+          {
+            component: 'kms',
+            cause: error,
+            details: { kmsCode: awsErrorCode(error), keyId: wrapped.keyId },
+          },
+        );
       }
     },
   };

@@ -29,10 +29,7 @@ import {
   awsErrorCode,
   type RetryOptions,
   retryOptions,
-  SINK_CHECKPOINT,
-  SINK_CLOSED,
-  SINK_CONFIG,
-  SINK_ORDER,
+  S3SinkErrorCode,
   toSinkError,
   withRetry,
 } from './errors.js';
@@ -171,7 +168,9 @@ function resolveLabels(
 function validateState(state: unknown, resume: SinkCheckpoint, bucket: string): S3CheckpointState {
   const s = state as Partial<S3CheckpointState> | undefined;
   const fail = (why: string): never => {
-    throw new TaplineError(SINK_CHECKPOINT, `S3 sink checkpoint rejected: ${why}`, { component: 's3' });
+    throw new TaplineError(S3SinkErrorCode.SINK_CHECKPOINT, `S3 sink checkpoint rejected: ${why}`, {
+      component: 's3',
+    });
   };
   if (!s || typeof s !== 'object' || s.v !== 1) return fail('unknown state version');
   if (s.bucket !== bucket) fail(`it belongs to bucket ${String(s.bucket)}, not ${bucket}`);
@@ -201,7 +200,7 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
   const queueSize = options.queueSize ?? 4;
   if (!(Number.isInteger(partSize) && partSize >= MIN_PART_SIZE && partSize <= MAX_PART_SIZE)) {
     throw new TaplineError(
-      SINK_CONFIG,
+      S3SinkErrorCode.SINK_CONFIG,
       `partSize must be an integer between 5 MiB and 5 GiB, got ${partSize}`,
       {
         component: 's3',
@@ -209,13 +208,17 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
     );
   }
   if (!(Number.isInteger(queueSize) && queueSize >= 1)) {
-    throw new TaplineError(SINK_CONFIG, `queueSize must be a positive integer, got ${queueSize}`, {
-      component: 's3',
-    });
+    throw new TaplineError(
+      S3SinkErrorCode.SINK_CONFIG,
+      `queueSize must be a positive integer, got ${queueSize}`,
+      {
+        component: 's3',
+      },
+    );
   }
   if (options.sseKmsKeyId && !options.serverSideEncryption?.startsWith('aws:kms')) {
     throw new TaplineError(
-      SINK_CONFIG,
+      S3SinkErrorCode.SINK_CONFIG,
       'sseKmsKeyId needs serverSideEncryption "aws:kms" or "aws:kms:dsse"',
       {
         component: 's3',
@@ -277,9 +280,13 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
         delivered = { bytes: head.ContentLength ?? 0 };
     } else {
       if (resume && resume.segments !== 0) {
-        throw new TaplineError(SINK_CHECKPOINT, 'S3 sink checkpoint has segments but no upload state', {
-          component: 's3',
-        });
+        throw new TaplineError(
+          S3SinkErrorCode.SINK_CHECKPOINT,
+          'S3 sink checkpoint has segments but no upload state',
+          {
+            component: 's3',
+          },
+        );
       }
       const key = options.keyLayout
         ? options.keyLayout(recording)
@@ -384,16 +391,20 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
       this.#assertOpen('write');
       if (this.#failure) throw this.#failure;
       if (info.segmentIndex !== this.#expected) {
-        throw new TaplineError(SINK_ORDER, `expected segment ${this.#expected}, got ${info.segmentIndex}`, {
-          component: 's3',
-          segmentIndex: info.segmentIndex,
-        });
+        throw new TaplineError(
+          S3SinkErrorCode.SINK_ORDER,
+          `expected segment ${this.#expected}, got ${info.segmentIndex}`,
+          {
+            component: 's3',
+            segmentIndex: info.segmentIndex,
+          },
+        );
       }
       let data = segment;
       if (this.#skipFirst > 0) {
         if (this.#skipFirst >= segment.length) {
           throw new TaplineError(
-            SINK_CHECKPOINT,
+            S3SinkErrorCode.SINK_CHECKPOINT,
             `checkpoint says ${this.#skipFirst} bytes of segment ${info.segmentIndex} are stored, but it has ${segment.length}`,
             { component: 's3', segmentIndex: info.segmentIndex },
           );
@@ -460,9 +471,13 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
 
     #assertOpen(operation: string): void {
       if (this.#status !== 'open') {
-        throw new TaplineError(SINK_CLOSED, `${operation}() on a recording that is ${this.#status}`, {
-          component: 's3',
-        });
+        throw new TaplineError(
+          S3SinkErrorCode.SINK_CLOSED,
+          `${operation}() on a recording that is ${this.#status}`,
+          {
+            component: 's3',
+          },
+        );
       }
     }
 
@@ -485,7 +500,7 @@ export function createS3Sink(options: S3SinkOptions): S3Sink {
       this.#fill = 0;
       if (partNumber > MAX_PARTS) {
         this.#failure = new TaplineError(
-          SINK_CONFIG,
+          S3SinkErrorCode.SINK_CONFIG,
           `recording exceeds ${MAX_PARTS} parts of ${this.#partSize} bytes; raise partSize`,
           { component: 's3', details: this.#details },
         );

@@ -96,7 +96,7 @@ export class ProxyConnection implements ChannelScope {
   unavailable(): TaplineError | undefined {
     if (this.phase === 'live') return undefined;
     if (this.failure !== undefined) return this.failure;
-    return sshError(SshErrorCode.shutdown, 'the session is closing');
+    return sshError(SshErrorCode.SHUTDOWN, 'the session is closing');
   }
 
   addBridge(bridge: ChannelBridge): void {
@@ -108,7 +108,7 @@ export class ProxyConnection implements ChannelScope {
   }
 
   refuse(request: string, message: string, details: Record<string, string> = {}): void {
-    const error = sshError(SshErrorCode.requestRefused, message, undefined, { request, ...details });
+    const error = sshError(SshErrorCode.REQUEST_REFUSED, message, undefined, { request, ...details });
     this.annotate({ kind: 'refused', code: error.code, message, details: { request, ...details } });
     this.options.emit({ type: 'refused', sessionId: this.session?.sessionId ?? '', request, error });
   }
@@ -260,7 +260,11 @@ export class ProxyConnection implements ChannelScope {
     try {
       grant = await this.options.authorize(request);
     } catch (cause) {
-      const error = sshError(SshErrorCode.authorizeFailed, 'authorize() failed; the user was refused', cause);
+      const error = sshError(
+        SshErrorCode.AUTHORIZE_FAILED,
+        'authorize() failed; the user was refused',
+        cause,
+      );
       this.options.emit({
         type: 'auth_failed',
         clientAddress: this.clientAddress,
@@ -314,7 +318,7 @@ export class ProxyConnection implements ChannelScope {
               cause,
               ...(cause.details ? { details: cause.details } : {}),
             })
-          : sshError(SshErrorCode.recordingUnavailable, message, cause),
+          : sshError(SshErrorCode.RECORDING_UNAVAILABLE, message, cause),
         'error',
       );
       return;
@@ -342,7 +346,7 @@ export class ProxyConnection implements ChannelScope {
       const error = isTaplineError(cause)
         ? cause
         : sshError(
-            SshErrorCode.targetHandshakeFailed,
+            SshErrorCode.TARGET_HANDSHAKE_FAILED,
             `the connection to the target ${this.targetLabel} failed`,
             cause,
           );
@@ -510,7 +514,7 @@ export class ProxyConnection implements ChannelScope {
           if (error !== undefined || targetChannel === undefined) {
             this.channelError(
               sshError(
-                SshErrorCode.channelRefused,
+                SshErrorCode.CHANNEL_REFUSED,
                 `the target could not open the forward to ${destination}${error ? ` (${error.message})` : ''}`,
                 error,
                 details,
@@ -530,7 +534,7 @@ export class ProxyConnection implements ChannelScope {
       );
     } catch (error) {
       this.channelError(
-        sshError(SshErrorCode.channelRefused, `cannot open the forward to ${destination}`, error, details),
+        sshError(SshErrorCode.CHANNEL_REFUSED, `cannot open the forward to ${destination}`, error, details),
       );
       reject();
     }
@@ -582,7 +586,7 @@ export class ProxyConnection implements ChannelScope {
         if (error !== undefined) {
           this.channelError(
             sshError(
-              SshErrorCode.channelRefused,
+              SshErrorCode.CHANNEL_REFUSED,
               `the target could not listen on ${bind} (${error.message})`,
               error,
               { bind },
@@ -600,7 +604,7 @@ export class ProxyConnection implements ChannelScope {
       });
     } catch (error) {
       this.channelError(
-        sshError(SshErrorCode.channelRefused, `cannot ask the target to listen on ${bind}`, error),
+        sshError(SshErrorCode.CHANNEL_REFUSED, `cannot ask the target to listen on ${bind}`, error),
       );
       reject?.();
     }
@@ -634,7 +638,7 @@ export class ProxyConnection implements ChannelScope {
           if (error !== undefined) {
             this.channelError(
               sshError(
-                SshErrorCode.channelRefused,
+                SshErrorCode.CHANNEL_REFUSED,
                 `the client refused the forwarded connection (${error.message})`,
                 error,
                 details,
@@ -695,7 +699,7 @@ export class ProxyConnection implements ChannelScope {
       typeof candidate === 'string' && END_REASONS.has(candidate) ? candidate : 'error'
     ) as EndReasonName;
     const message = ABORT_MESSAGES[endReason] ?? 'the session was ended by the access policy';
-    void this.finish(endReason, sshError(SshErrorCode.sessionAborted, message, reason, { endReason }));
+    void this.finish(endReason, sshError(SshErrorCode.SESSION_ABORTED, message, reason, { endReason }));
   }
 
   private onTargetGone(): void {
@@ -705,7 +709,7 @@ export class ProxyConnection implements ChannelScope {
     void this.finish(
       'target_closed',
       sshError(
-        SshErrorCode.targetClosed,
+        SshErrorCode.TARGET_CLOSED,
         `the target ${this.targetLabel} closed the connection${why}`,
         cause,
       ),
@@ -717,7 +721,7 @@ export class ProxyConnection implements ChannelScope {
     if (this.session !== undefined) {
       this.annotate({
         kind: 'error',
-        code: SshErrorCode.clientError,
+        code: SshErrorCode.CLIENT_ERROR,
         message: `client connection: ${error.message}`,
       });
     }

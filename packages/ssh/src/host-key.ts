@@ -47,7 +47,7 @@ function blobKeyType(blob: Uint8Array): string | undefined {
 export function createHostKeyVerifier(pins: HostKeyPin | readonly HostKeyPin[]): HostKeyVerifier {
   const list: readonly HostKeyPin[] = Array.isArray(pins) ? pins : [pins as HostKeyPin];
   if (list.length === 0) {
-    throw sshError(SshErrorCode.invalidHostKey, 'The target has no pinned host key: set target.hostKey');
+    throw sshError(SshErrorCode.INVALID_HOST_KEY, 'The target has no pinned host key: set target.hostKey');
   }
   const fingerprints = new Set<string>();
   const keyTypes = new Set<string>();
@@ -64,7 +64,7 @@ export function createHostKeyVerifier(pins: HostKeyPin | readonly HostKeyPin[]):
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (key instanceof Error || key === undefined) {
         throw sshError(
-          SshErrorCode.invalidHostKey,
+          SshErrorCode.INVALID_HOST_KEY,
           'A target host key pin is neither an OpenSSH public key nor a SHA256 fingerprint',
           key,
         );
@@ -75,7 +75,7 @@ export function createHostKeyVerifier(pins: HostKeyPin | readonly HostKeyPin[]):
     }
     const type = blobKeyType(blob);
     if (type === undefined) {
-      throw sshError(SshErrorCode.invalidHostKey, 'A target host key pin is not an SSH public key blob');
+      throw sshError(SshErrorCode.INVALID_HOST_KEY, 'A target host key pin is not an SSH public key blob');
     }
     keyTypes.add(type);
     fingerprints.add(fingerprintOf(blob));

@@ -21,6 +21,7 @@ export type {
   SftpAnalyzerFactory,
   SshAuthMethod,
   SshAuthRequest,
+  SshChannelMessages,
   SshClientPublicKey,
   SshForwardRequest,
   SshGrant,

@@ -60,26 +60,26 @@ function analyzer<T>(configured: T | false | undefined, byDefault: () => T): T |
 
 function resolveOptions(options: SshProxyOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw sshError(SshErrorCode.invalidOptions, 'createSshProxy() needs an options object');
+    throw sshError(SshErrorCode.INVALID_OPTIONS, 'createSshProxy() needs an options object');
   }
   if (!Array.isArray(options.hostKeys) || options.hostKeys.length === 0) {
-    throw sshError(SshErrorCode.invalidOptions, 'options.hostKeys must list at least one private host key');
+    throw sshError(SshErrorCode.INVALID_OPTIONS, 'options.hostKeys must list at least one private host key');
   }
   if (typeof options.authorize !== 'function') {
-    throw sshError(SshErrorCode.invalidOptions, 'options.authorize must be a function');
+    throw sshError(SshErrorCode.INVALID_OPTIONS, 'options.authorize must be a function');
   }
   if (typeof options.recorder?.start !== 'function') {
-    throw sshError(SshErrorCode.invalidOptions, 'options.recorder must have a start(context) method');
+    throw sshError(SshErrorCode.INVALID_OPTIONS, 'options.recorder must have a start(context) method');
   }
   const authMethods = options.authMethods ?? ALL_METHODS;
   if (authMethods.length === 0 || authMethods.some((method) => !ALL_METHODS.includes(method))) {
     throw sshError(
-      SshErrorCode.invalidOptions,
+      SshErrorCode.INVALID_OPTIONS,
       `options.authMethods must be a non-empty subset of ${ALL_METHODS.join(', ')}`,
     );
   }
   const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: options.loginGraceMs ?? 120_000 });
-  if (typeof limits === 'string') throw sshError(SshErrorCode.invalidOptions, `options.${limits}`);
+  if (typeof limits === 'string') throw sshError(SshErrorCode.INVALID_OPTIONS, `options.${limits}`);
   const onEvent = options.onEvent;
   return {
     authorize: options.authorize,
@@ -156,7 +156,7 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
     });
   } catch (error) {
     throw sshError(
-      SshErrorCode.invalidOptions,
+      SshErrorCode.INVALID_OPTIONS,
       `cannot use options.hostKeys: ${(error as Error).message}`,
       error,
     );
@@ -253,7 +253,7 @@ export function createSshProxy(options: SshProxyOptions): SshProxy {
             ending.push(
               connection.finish(
                 'shutdown',
-                sshError(SshErrorCode.shutdown, 'the proxy is shutting down; the session is closed'),
+                sshError(SshErrorCode.SHUTDOWN, 'the proxy is shutting down; the session is closed'),
               ),
             );
           } else {
@@ -292,9 +292,9 @@ class Admission {
 }
 
 const refusalErrors: Record<SourceRefusalReason, [SshErrorCodeName, string]> = {
-  login_timeout: [SshErrorCode.loginTimeout, 'the client did not authenticate in time after connecting'],
-  too_many_connections: [SshErrorCode.tooManyConnections, 'too many connections from this address'],
-  too_many_failed_logins: [SshErrorCode.tooManyFailedLogins, 'too many failed logins from this address'],
+  login_timeout: [SshErrorCode.LOGIN_TIMEOUT, 'the client did not authenticate in time after connecting'],
+  too_many_connections: [SshErrorCode.TOO_MANY_CONNECTIONS, 'too many connections from this address'],
+  too_many_failed_logins: [SshErrorCode.TOO_MANY_FAILED_LOGINS, 'too many failed logins from this address'],
 };
 
 function refuseConnection(

@@ -71,7 +71,7 @@ function guarded(scope: ChannelScope, streamId: number, name: string): (fn: () =
     failed = true;
     scope.channelError(
       sshError(
-        isTaplineError(error) ? (error.code as SshErrorCodeName) : SshErrorCode.analyzerFailed,
+        isTaplineError(error) ? (error.code as SshErrorCodeName) : SshErrorCode.ANALYZER_FAILED,
         `the ${name} analyzer failed and was switched off: ${(error as Error)?.message ?? String(error)}`,
         error,
       ),
@@ -278,7 +278,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
       if (error !== undefined || targetChannel === undefined) {
         const what = kind === 'subsystem' ? `"${argument}" subsystem` : kind;
         const refused: TaplineError = sshError(
-          SshErrorCode.channelRefused,
+          SshErrorCode.CHANNEL_REFUSED,
           `the target refused the ${what} request${error ? ` (${error.message})` : ''}`,
           error,
         );

@@ -61,7 +61,7 @@ export function connectTarget(target: SshTarget, options: ConnectTargetOptions):
     const classify = (error: Ssh2Error | undefined): TaplineError => {
       if (mismatch) {
         return sshError(
-          SshErrorCode.targetHostKeyMismatch,
+          SshErrorCode.TARGET_HOST_KEY_MISMATCH,
           `the host key of the target ${where} (${presented}) does not match the pinned key (${verifier.expected.join(
             ', ',
           )}); the connection was refused because the target may have been replaced or intercepted`,
@@ -70,24 +70,24 @@ export function connectTarget(target: SshTarget, options: ConnectTargetOptions):
         );
       }
       if (error?.level === 'client-timeout' || error?.message === 'Timed out while waiting for handshake') {
-        return sshError(SshErrorCode.targetTimeout, `the target ${where} did not answer in time`, error);
+        return sshError(SshErrorCode.TARGET_TIMEOUT, `the target ${where} did not answer in time`, error);
       }
       if (error?.level === 'client-socket') {
         return sshError(
-          SshErrorCode.targetUnreachable,
+          SshErrorCode.TARGET_UNREACHABLE,
           `cannot reach the target ${where} (${error.code ?? error.message})`,
           error,
         );
       }
       if (error?.level === 'client-authentication') {
         return sshError(
-          SshErrorCode.targetAuthFailed,
+          SshErrorCode.TARGET_AUTH_FAILED,
           `the target ${where} refused the credentials for account "${target.username}"`,
           error,
         );
       }
       return sshError(
-        SshErrorCode.targetHandshakeFailed,
+        SshErrorCode.TARGET_HANDSHAKE_FAILED,
         `the connection to the target ${where} failed${error ? ` (${error.message})` : ''}`,
         error,
       );
@@ -104,7 +104,7 @@ export function connectTarget(target: SshTarget, options: ConnectTargetOptions):
         ),
       );
     const onAbort = (): void =>
-      fail(sshError(SshErrorCode.targetHandshakeFailed, `the connection to ${where} was abandoned`));
+      fail(sshError(SshErrorCode.TARGET_HANDSHAKE_FAILED, `the connection to ${where} was abandoned`));
     const onReady = (): void => {
       if (settled) return;
       settled = true;
@@ -162,7 +162,7 @@ export function connectTarget(target: SshTarget, options: ConnectTargetOptions):
     } catch (error) {
       fail(
         sshError(
-          SshErrorCode.targetHandshakeFailed,
+          SshErrorCode.TARGET_HANDSHAKE_FAILED,
           `cannot connect to the target ${where}: ${(error as Error).message}`,
           error,
         ),

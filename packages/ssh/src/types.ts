@@ -158,6 +158,19 @@ export type SshProxyEvent =
   | { type: 'session_ended'; sessionId: string; reason: EndReasonName; summary?: SessionSummary }
   | { type: 'error'; sessionId?: string; clientAddress?: string; error: Error };
 
+/**
+ * The payload of each diagnostics channel `tapline:ssh:<type>`: the event of
+ * that type. Importing `@tapline/ssh` adds these to `@tapline/core`'s
+ * `TaplineChannelMessages`, so `subscribeTapline('tapline:ssh:session_started', …)` is typed.
+ */
+export type SshChannelMessages = {
+  [T in SshProxyEvent['type'] as `tapline:ssh:${T}`]: Extract<SshProxyEvent, { type: T }>;
+};
+
+declare module '@tapline/core' {
+  interface TaplineChannelMessages extends SshChannelMessages {}
+}
+
 /** A live session, as `proxy.sessions()` reports it. */
 export interface SshSessionInfo {
   sessionId: string;

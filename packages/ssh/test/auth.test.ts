@@ -95,7 +95,7 @@ describe('authentication to the proxy', () => {
     const result = await run('ssh', [...current.sshArgs(), 'true'], { timeoutMs: 20_000 });
     expect(result.stderr.toString()).toMatch(/Permission denied/);
     const failure = current.events.find((event) => event.type === 'auth_failed');
-    expect(failure?.type === 'auth_failed' && failure.error?.code).toBe(SshErrorCode.authorizeFailed);
+    expect(failure?.type === 'auth_failed' && failure.error?.code).toBe(SshErrorCode.AUTHORIZE_FAILED);
     expect(current.recorder.sessions).toHaveLength(0);
   }, 30_000);
 
@@ -104,13 +104,13 @@ describe('authentication to the proxy', () => {
     const { createMemoryRecorder } = await import('./helpers/memory-recorder.js');
     const base = { hostKeys: ['not a key'], recorder: createMemoryRecorder(), authorize: () => null };
     expect(() => createSshProxy(base)).toThrowError(
-      expect.objectContaining({ code: SshErrorCode.invalidOptions }),
+      expect.objectContaining({ code: SshErrorCode.INVALID_OPTIONS }),
     );
     expect(() => createSshProxy({ ...base, hostKeys: [] })).toThrowError(
-      expect.objectContaining({ code: SshErrorCode.invalidOptions }),
+      expect.objectContaining({ code: SshErrorCode.INVALID_OPTIONS }),
     );
     expect(() => createSshProxy({ ...base, authMethods: ['hostbased' as never] })).toThrowError(
-      expect.objectContaining({ code: SshErrorCode.invalidOptions }),
+      expect.objectContaining({ code: SshErrorCode.INVALID_OPTIONS }),
     );
   });
 });

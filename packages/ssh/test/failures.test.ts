@@ -77,7 +77,7 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     expect(result.code).toBe(255);
     const session = await fixture.recorder.waitFor((s) => s.context.user.id === 'user-badkey');
     expect(await session.ended).toBe('error');
-    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.targetHostKeyMismatch);
+    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.TARGET_HOST_KEY_MISMATCH);
     expect(session.streams.size).toBe(0);
   }, 30_000);
 
@@ -89,7 +89,7 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     expect(result.code).toBe(255);
     const session = await fixture.recorder.waitFor((s) => s.context.user.id === 'user-down');
     expect(await session.ended).toBe('error');
-    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.targetUnreachable);
+    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.TARGET_UNREACHABLE);
   }, 30_000);
 
   it('a recorder that cannot record refuses the session', async () => {
@@ -164,7 +164,7 @@ describe('failures: each gives the user a clear message, ends only its own sessi
     expect(result.code).toBe(255);
     const session = await fixture.recorder.waitFor((s) => s.context.user.id === 'user-fragile');
     expect(await session.ended).toBe('target_closed');
-    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.targetClosed);
+    expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.TARGET_CLOSED);
     await expectBystanderFine(other);
   }, 60_000);
 
@@ -187,7 +187,7 @@ describe('failures: each gives the user a clear message, ends only its own sessi
       expect(result.stderr).toMatch(message);
       expect(result.code).toBe(255);
       expect(await session.ended).toBe(reason);
-      expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.sessionAborted);
+      expect(session.annotations.map((a) => a.code)).toContain(SshErrorCode.SESSION_ABORTED);
       expect(session.streamsOf('ssh_exec')[0]?.closed).toBeDefined();
       await expectBystanderFine(other);
     },

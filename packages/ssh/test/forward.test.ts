@@ -129,7 +129,7 @@ describe('port forwarding through the proxy', () => {
       s.annotations.some((a) => a.kind === 'refused' && a.details?.destinationPort === String(deniedPort)),
     );
     expect(session.annotations.find((a) => a.kind === 'refused')).toMatchObject({
-      code: SshErrorCode.requestRefused,
+      code: SshErrorCode.REQUEST_REFUSED,
       details: { request: 'direct-tcpip' },
     });
   }, 30_000);
@@ -192,7 +192,7 @@ describe('port forwarding through the proxy', () => {
       s.annotations.some((a) => a.details?.request === 'tcpip-forward'),
     );
     const refused = session.annotations.find((a) => a.details?.request === 'tcpip-forward');
-    expect(refused).toMatchObject({ kind: 'refused', code: SshErrorCode.requestRefused });
+    expect(refused).toMatchObject({ kind: 'refused', code: SshErrorCode.REQUEST_REFUSED });
     expect(refused?.message).toMatch(/remote port forwarding/);
   }, 30_000);
 

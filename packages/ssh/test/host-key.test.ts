@@ -55,7 +55,7 @@ describe('target host key pins', () => {
       } catch (error) {
         caught = error;
       }
-      expect(isTaplineError(caught, SshErrorCode.invalidHostKey)).toBe(true);
+      expect(isTaplineError(caught, SshErrorCode.INVALID_HOST_KEY)).toBe(true);
     }
   });
 

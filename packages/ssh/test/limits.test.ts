@@ -73,7 +73,7 @@ describe('limits on clients before login', () => {
     await Promise.all(clients.map((client) => client.closed));
     expect(clients.every((client) => client.socket.destroyed)).toBe(true);
     await until(() => refusals(current, 'login_timeout').length === 10);
-    expect(refusals(current, 'login_timeout')[0]!.error.code).toBe(SshErrorCode.loginTimeout);
+    expect(refusals(current, 'login_timeout')[0]!.error.code).toBe(SshErrorCode.LOGIN_TIMEOUT);
     // The proxy still serves.
     const result = await run('ssh', [...current.sshArgs(), 'echo still-up'], { timeoutMs: 20_000 });
     expect(result.stdout.toString()).toBe('still-up\n');
@@ -96,7 +96,7 @@ describe('limits on clients before login', () => {
     const over = rawClient(current.port);
     await over.closed;
     expect(refusals(current, 'too_many_connections')).toHaveLength(1);
-    expect(refusals(current, 'too_many_connections')[0]!.error.code).toBe(SshErrorCode.tooManyConnections);
+    expect(refusals(current, 'too_many_connections')[0]!.error.code).toBe(SshErrorCode.TOO_MANY_CONNECTIONS);
     expect(refusals(current, 'too_many_connections')[0]!.clientAddress).toMatch(/^127\.0\.0\.1:/);
 
     const other = await run('ssh', ['-b', '127.0.0.2', ...current.sshArgs(), 'echo from-127.0.0.2'], {
@@ -133,7 +133,9 @@ describe('limits on clients before login', () => {
     expect(refused.stdout.toString()).toBe('');
     expect(refused.code).toBe(255);
     expect(refusals(current, 'too_many_failed_logins').length).toBeGreaterThanOrEqual(2);
-    expect(refusals(current, 'too_many_failed_logins')[1]!.error.code).toBe(SshErrorCode.tooManyFailedLogins);
+    expect(refusals(current, 'too_many_failed_logins')[1]!.error.code).toBe(
+      SshErrorCode.TOO_MANY_FAILED_LOGINS,
+    );
     expect(current.recorder.sessions).toHaveLength(0);
 
     const elsewhere = await run('ssh', [...current.sshArgs(), 'echo from-127.0.0.1'], { timeoutMs: 20_000 });
@@ -174,7 +176,7 @@ describe('limits on clients before login', () => {
     // The same options without the bad limit are fine.
     expect(() => createSshProxy(base)).not.toThrow();
     expect(() => createSshProxy({ ...base, limits: { maxConnectionsPerSource: 0 } })).toThrowError(
-      expect.objectContaining({ code: SshErrorCode.invalidOptions }),
+      expect.objectContaining({ code: SshErrorCode.INVALID_OPTIONS }),
     );
   });
 });

@@ -235,7 +235,7 @@ describe('recordings made with the real recorder', () => {
     expect(result.code).toBe(255);
     const { frames } = await lastRecording();
     expect(bodies(frames, 'sessionEnd')[0]).toMatchObject({ reason: 'END_REASON_GRANT_EXPIRED' });
-    expect(bodies(frames, 'annotation').map((a) => a.code)).toContain(SshErrorCode.sessionAborted);
+    expect(bodies(frames, 'annotation').map((a) => a.code)).toContain(SshErrorCode.SESSION_ABORTED);
   }, 30_000);
 
   it('ends the session on recorder.revoke(accessRequestId), telling the user', async () => {

@@ -1,3 +1,4 @@
+export { TerminalErrorCode, type TerminalErrorCodeName } from './codes.js';
 export { createCommandExtractor } from './extractor.js';
 export { type ParsedCommand, type ParsedText, parseShellText, programOf, programsOf } from './grammar.js';
 export { type ExtractCommandsOptions, extractCommands } from './offline.js';
