@@ -6,8 +6,11 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import {
+  type CodecName,
+  compress,
   createLocalKeyWrapper,
   createRecordingWriter,
+  decompress,
   type Frame,
   type KeyWrapper,
   readFrames,
@@ -35,14 +38,20 @@ function framesOf(text: Buffer, payloadBytes: number): Frame[] {
   return frames;
 }
 
-async function writeAndRead(frames: Frame[], keyWrapper?: KeyWrapper): Promise<number> {
+async function writeAndRead(
+  frames: Frame[],
+  keyWrapper?: KeyWrapper,
+  codec: CodecName = 'gzip',
+  stored?: { bytes: number },
+): Promise<number> {
   const writer = createRecordingWriter({
     sessionId: SESSION_ID,
-    codec: 'gzip',
+    codec,
     level: 1,
     segmentBytes: SEGMENT_BYTES,
     ...(keyWrapper ? { keyWrapper } : {}),
   });
+  if (stored) writer.on('data', (segment: Buffer) => (stored.bytes += segment.length));
   const reading = (async () => {
     let count = 0;
     for await (const _ of readFrames(writer, keyWrapper ? { keyWrapper } : {})) count++;
@@ -62,6 +71,19 @@ async function rawGzipRoundTrip(text: Buffer): Promise<void> {
   const blocks: Promise<Buffer>[] = [];
   for (let offset = 0; offset < text.length; offset += SEGMENT_BYTES) {
     blocks.push(gzip(text.subarray(offset, offset + SEGMENT_BYTES), { level: 1 }).then((z) => gunzip(z)));
+    if (blocks.length >= 2) await blocks.shift();
+  }
+  await Promise.all(blocks);
+}
+
+async function rawZstdRoundTrip(text: Buffer): Promise<void> {
+  // Two blocks in flight on the same worker pool the writer uses.
+  const blocks: Promise<unknown>[] = [];
+  for (let offset = 0; offset < text.length; offset += SEGMENT_BYTES) {
+    const block = text.subarray(offset, offset + SEGMENT_BYTES);
+    blocks.push(
+      compress(block, { codec: 'zstd', level: 1 }).then((z) => decompress(z, 'zstd', block.length, 0)),
+    );
     if (blocks.length >= 2) await blocks.shift();
   }
   await Promise.all(blocks);
@@ -92,6 +114,56 @@ export async function containerBench(report: Report, options: { quick: boolean }
         name: 'container write+read frames/s',
         value: frames.length / pair.subject.seconds / 1e6,
         unit: 'M frames/s',
+      });
+    }
+  }
+
+  // zstd, the default codec since issue 16: the container against raw zstd-1
+  // through the same worker pool, and the bytes each codec stores.
+  for (const payload of [64, 32 * 1024]) {
+    const group = `container ${size(payload)} frames, zstd (corpus output)`;
+    const frames = framesOf(text, payload);
+    const bytes = frames.length * payload;
+    const pair = await comparePair(
+      () => rawZstdRoundTrip(text.subarray(0, bytes)),
+      () => writeAndRead(frames, undefined, 'zstd'),
+      runs,
+    );
+    report.add({
+      group,
+      name: 'raw zstd-1 compress+decompress',
+      value: bytes / MB / pair.baseline.seconds,
+      unit: 'MB/s',
+    });
+    report.add({
+      group,
+      name: 'container write+read (zstd-1)',
+      value: bytes / MB / pair.subject.seconds,
+      unit: 'MB/s',
+      baseline: 'raw zstd-1 compress+decompress',
+      ratio: pair.ratio,
+      goal: payload === 64 ? undefined : '≥ 0.90×',
+    });
+    if (payload === 64) {
+      report.add({
+        group,
+        name: 'container write+read frames/s (zstd-1)',
+        value: frames.length / pair.subject.seconds / 1e6,
+        unit: 'M frames/s',
+        goal: '≥ 2 M frames/s',
+      });
+    } else {
+      const zstdStored = { bytes: 0 };
+      const gzipStored = { bytes: 0 };
+      await writeAndRead(frames, undefined, 'zstd', zstdStored);
+      await writeAndRead(frames, undefined, 'gzip', gzipStored);
+      report.add({ group, name: 'stored / raw bytes (gzip-1)', value: gzipStored.bytes / bytes, unit: '×' });
+      report.add({
+        group,
+        name: 'stored / raw bytes (zstd-1)',
+        value: zstdStored.bytes / bytes,
+        unit: '×',
+        goal: '≤ 0.25×',
       });
     }
   }
