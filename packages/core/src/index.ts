@@ -9,6 +9,15 @@ export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { statementTypeOf } from './frames-build.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
+export type {
+  AlertInfo,
+  AlertSeverity,
+  LiveAction,
+  LiveActionListener,
+  LiveActionType,
+  LiveStats,
+  LiveSubscribeOptions,
+} from './live.js';
 export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {
   createRecorder,

@@ -24,6 +24,13 @@ import { renamedOption } from './deprecation.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
+import {
+  ActionHub,
+  type LiveAction,
+  type LiveActionListener,
+  type LiveStats,
+  type LiveSubscribeOptions,
+} from './live.js';
 import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
@@ -126,6 +133,8 @@ export interface RecorderStats {
   metadataFailures: number;
   /** Per emitter that reports it (`stats()`): events accepted, not yet delivered. */
   metadataPending: Record<string, number>;
+  /** The live action stream: subscribers, actions published, delivered and dropped (full queues). */
+  live: LiveStats;
 }
 
 export interface Recorder {
@@ -145,6 +154,25 @@ export interface Recorder {
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** What the recorder holds right now (cheap: no I/O). Also exported as OpenTelemetry metrics. */
   stats(): RecorderStats;
+  /**
+   * Subscribes to the live action stream: every session's commands, queries,
+   * API calls, file operations, annotations, stream open/close, session
+   * start/end and alerts, after redaction, as they happen. The listener runs
+   * on a later turn of the event loop, never in the relay's path; each
+   * listener has a bounded queue (`maxQueue`, default 1024) and what does not
+   * fit is dropped and counted (`action.dropped`, `stats().live.dropped`). A
+   * listener that returns a promise gets the next action once it settles; one
+   * that throws is counted (`stats().live.listenerErrors`) and kept.
+   */
+  on(event: 'action', listener: LiveActionListener, options?: LiveSubscribeOptions): this;
+  /** Removes a listener added with `on('action', …)`. */
+  off(event: 'action', listener: LiveActionListener): this;
+  /**
+   * The same stream as an async iterator (bounded like a listener: a reader
+   * that falls behind loses actions, counted in `dropped`). `break`, `return()`
+   * or `signal` ends it; `close()` ends every one.
+   */
+  actions(options?: LiveSubscribeOptions & { signal?: AbortSignal }): AsyncIterableIterator<LiveAction>;
 }
 
 /** Creates a recorder. See {@link RecorderOptions}. */
@@ -174,6 +202,7 @@ class RecorderImpl implements Recorder {
   readonly #endedBytes = new Map<string, number>();
   #metadataFailures = 0;
   readonly #retry: RetryOptions | undefined;
+  readonly #live: ActionHub;
 
   constructor(options: RecorderOptions) {
     this.#retry = renamedOption(options.retry, options.delivery, 'createRecorder({ delivery })', 'retry');
@@ -193,6 +222,9 @@ class RecorderImpl implements Recorder {
     this.#sinks = options.sinks;
     this.#emitters = options.metadata === undefined ? [] : [options.metadata].flat();
     this.#maxLag = options.strict?.maxLagSegments ?? 64;
+    this.#live = new ActionHub((error) =>
+      logTo(options.logger, 'warn', { code: errorCode(error) }, 'live.listener_failed'),
+    );
     const segment = options.segment ?? {};
     this.#host = {
       mode: options.mode ?? 'best_effort',
@@ -206,6 +238,7 @@ class RecorderImpl implements Recorder {
         ...(options.encryption ? { keyWrapper: options.encryption.keyWrapper } : {}),
       },
       redact: options.redact,
+      live: this.#live,
       labels: options.labels ?? {},
       sign: options.signing ? createSigner(options.signing) : undefined,
       chainHeads: chainHeadsOf(options),
@@ -231,6 +264,25 @@ class RecorderImpl implements Recorder {
 
   get sessions(): ReadonlyMap<string, RecordedSession> {
     return this.#sessions;
+  }
+
+  on(event: 'action', listener: LiveActionListener, options?: LiveSubscribeOptions): this {
+    if (event !== 'action' || typeof listener !== 'function') {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', "on('action', listener) takes a function", {
+        component: 'recorder',
+      });
+    }
+    this.#live.subscribe(listener, options);
+    return this;
+  }
+
+  off(event: 'action', listener: LiveActionListener): this {
+    if (event === 'action') this.#live.unsubscribe(listener);
+    return this;
+  }
+
+  actions(options?: LiveSubscribeOptions & { signal?: AbortSignal }): AsyncIterableIterator<LiveAction> {
+    return this.#live.iterate(options);
   }
 
   stats(): RecorderStats {
@@ -266,6 +318,7 @@ class RecorderImpl implements Recorder {
       metadataPending: Object.fromEntries(
         this.#emitters.flatMap((emitter) => (emitter.stats ? [[emitter.name, emitter.stats().pending]] : [])),
       ),
+      live: this.#live.stats(),
     };
   }
 
@@ -326,6 +379,7 @@ class RecorderImpl implements Recorder {
         protocol: context.protocol,
         userId: context.user.id,
       });
+      session.publishStarted();
       this.#startDeliveries(recording, session);
       return session;
     } catch (cause) {
@@ -470,6 +524,7 @@ class RecorderImpl implements Recorder {
     await Promise.all([...this.#settling, this.#recovering]);
     for (const delivery of deliveries) await delivery.recording.close();
     await Promise.all(this.#emitters.map((emitter) => emitter.close().catch(() => {})));
+    this.#live.close();
   }
 
   // ---- deliveries ---------------------------------------------------------

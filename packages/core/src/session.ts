@@ -34,6 +34,7 @@ import {
   queryBody,
   streamKinds,
 } from './frames-build.js';
+import type { ActionHub, PublishedAction } from './live.js';
 import type { ClaimSigner } from './signing.js';
 import type { SpoolEnd, SpoolRecording } from './spool.js';
 
@@ -68,6 +69,8 @@ export interface SessionHost {
   /** Spool trouble (best-effort mode) is reported as a failed delivery of the spool. */
   spoolFailed(recording: SpoolRecording, error: unknown): void;
   sessionEnded(session: Session): void;
+  /** The live action stream (issue 17): every semantic event, after redaction. */
+  live?: ActionHub;
 }
 
 interface StreamState {
@@ -221,6 +224,13 @@ export class Session implements RecordedSession {
       },
       0,
     );
+    this.#publish(() => ({
+      type: 'stream.opened',
+      ...this.#actionBase(),
+      streamId,
+      kind,
+      details: options.details ?? {},
+    }));
     return streamId;
   }
 
@@ -241,6 +251,16 @@ export class Session implements RecordedSession {
       },
       0,
     );
+    this.#publish(() => ({
+      type: 'stream.closed',
+      ...this.#actionBase(),
+      streamId,
+      kind: stream.kind,
+      ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
+      ...(options.exitSignal ? { exitSignal: options.exitSignal } : {}),
+      bytesClientToTarget: stream.clientToTarget,
+      bytesTargetToClient: stream.targetToClient,
+    }));
   }
 
   data(streamId: number, direction: Direction, bytes: Uint8Array, channel = 0): void {
@@ -321,6 +341,7 @@ export class Session implements RecordedSession {
       },
       text.length,
     );
+    this.#publish(() => ({ type: 'command', ...this.#actionBase(), command: { ...event, text } }));
   }
 
   query(event: QueryEvent): void {
@@ -333,6 +354,7 @@ export class Session implements RecordedSession {
       },
       redacted.text.length,
     );
+    this.#publish(() => ({ type: 'query', ...this.#actionBase(), query: redacted }));
   }
 
   apiCall(event: ApiCallEvent): void {
@@ -340,6 +362,7 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.apiCall?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'api_call');
     this.#enqueueFrame({ apiCall: { ...redacted } }, redacted.requestBody?.byteLength ?? 0);
+    this.#publish(() => ({ type: 'api_call', ...this.#actionBase(), apiCall: redacted }));
   }
 
   fileOperation(event: FileOperationEvent): void {
@@ -347,10 +370,29 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.fileOperation?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'file_operation');
     this.#enqueueFrame({ fileOperation: { ...redacted, kind: fileOperationKinds[redacted.kind] ?? 0 } }, 0);
+    this.#publish(() => ({ type: 'file_operation', ...this.#actionBase(), fileOperation: redacted }));
   }
 
   annotation(event: AnnotationEvent): void {
     this.#enqueueFrame({ annotation: { ...event, kind: annotationKinds[event.kind] ?? 0 } }, 0);
+    this.#publish(() => ({ type: 'annotation', ...this.#actionBase(), annotation: event }));
+  }
+
+  /** The fields every live action of this session carries. */
+  #actionBase(): { sessionId: string; context: Readonly<ValidContext>; offsetNs: number; time: number } {
+    return { sessionId: this.sessionId, context: this.context, offsetNs: this.now(), time: Date.now() };
+  }
+
+  /** Hands an action to the live stream; builds it only when someone listens. */
+  #publish(build: () => PublishedAction): void {
+    const live = this.#host.live;
+    if (live === undefined || !live.active || this.#closing) return;
+    live.publish(build());
+  }
+
+  /** Publishes `session.started` (the recorder calls it once the session is registered). */
+  publishStarted(): void {
+    this.#publish(() => ({ type: 'session.started', ...this.#actionBase() }));
   }
 
   /** Ends the session from the recorder's side: the proxy is told through `signal`. */
@@ -442,6 +484,8 @@ export class Session implements RecordedSession {
       frames: summary.frames,
     });
     this.#host.sessionEnded(this);
+    const live = this.#host.live;
+    if (live?.active) live.publish({ type: 'session.ended', ...this.#actionBase(), reason, summary });
     return summary;
   }
 
