@@ -1,5 +1,6 @@
 // The one error class, defined by @tapline/frames (the lowest layer), exported here too.
 export { isTaplineError, TaplineError, type TaplineErrorOptions } from '@tapline/frames';
+export { contentForEmitter, DEFAULT_MAX_CONTENT_BYTES } from './action-metadata.js';
 export { type ValidContext, validateContext } from './context.js';
 export type * from './contracts.js';
 export { type DeliveryFailure, isPermanent, type RetryOptions } from './delivery.js';

@@ -8,6 +8,7 @@ import {
   TaplineError,
   tapline,
 } from '@tapline/frames';
+import { actionEventData } from './action-metadata.js';
 import { type ValidContext, validateContext } from './context.js';
 import type {
   CommandEvent,
@@ -30,6 +31,7 @@ import {
   type LiveActionListener,
   type LiveStats,
   type LiveSubscribeOptions,
+  type PublishedAction,
 } from './live.js';
 import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
@@ -239,6 +241,12 @@ class RecorderImpl implements Recorder {
       },
       redact: options.redact,
       live: this.#live,
+      ...(this.#emitters.some((emitter) => emitter.includeContent === true)
+        ? {
+            observeAction: (recording: SpoolRecording, action: PublishedAction) =>
+              this.#observe(recording, action),
+          }
+        : {}),
       labels: options.labels ?? {},
       sign: options.signing ? createSigner(options.signing) : undefined,
       chainHeads: chainHeadsOf(options),
@@ -756,18 +764,34 @@ class RecorderImpl implements Recorder {
       });
   }
 
-  #emit(recording: SpoolRecording, type: MetadataEventType, data: Record<string, unknown>): void {
+  /** Every action of every session, synchronously (after redaction): content metadata. */
+  #observe(recording: SpoolRecording, action: PublishedAction): void {
+    const data = actionEventData(action);
+    // Only to emitters that opted into content, and not saved per action:
+    // the sequence reaches recording.json with the next lifecycle event.
+    if (data) this.#emit(recording, 'session.action', data, { contentOnly: true, save: false });
+  }
+
+  #emit(
+    recording: SpoolRecording,
+    type: MetadataEventType,
+    data: Record<string, unknown>,
+    how: { contentOnly?: boolean; save?: boolean } = {},
+  ): void {
     const sequence = recording.nextMetadataSequence();
-    void recording.saveRecordingFile().catch(() => {});
-    this.#send({
-      version: 1,
-      id: randomUUID(),
-      type,
-      time: new Date().toISOString(),
-      sessionId: recording.sessionId,
-      sequence,
-      data,
-    });
+    if (how.save !== false) void recording.saveRecordingFile().catch(() => {});
+    this.#send(
+      {
+        version: 1,
+        id: randomUUID(),
+        type,
+        time: new Date().toISOString(),
+        sessionId: recording.sessionId,
+        sequence,
+        data,
+      },
+      how.contentOnly === true,
+    );
   }
 
   #emitRaw(sessionId: string, type: MetadataEventType, data: Record<string, unknown>): void {
@@ -782,16 +806,23 @@ class RecorderImpl implements Recorder {
     });
   }
 
-  #send(event: Parameters<MetadataEmitter['emit']>[0]): void {
+  #send(event: Parameters<MetadataEmitter['emit']>[0], contentOnly = false): void {
     const { content: _content, ...fields } = event.data as Record<string, unknown>;
-    logTo(
-      this.#options.logger,
-      event.type === 'recording.failed' ? 'warn' : 'info',
-      { sessionId: event.sessionId, ...fields },
-      event.type,
-    );
+    // Actions are not logged one by one: the logger gets lifecycle events only.
+    if (!contentOnly) {
+      logTo(
+        this.#options.logger,
+        event.type === 'recording.failed' ? 'warn' : 'info',
+        { sessionId: event.sessionId, ...fields },
+        event.type,
+      );
+    }
+    const withoutContent = 'content' in event.data ? { ...event, data: fields } : event;
     for (const emitter of this.#emitters) {
-      emitter.emit(event).catch((error: unknown) => {
+      const content = emitter.includeContent === true;
+      if (contentOnly && !content) continue;
+      // Content leaves only through emitters that opted in, whatever the emitter does with it.
+      emitter.emit(content ? event : withoutContent).catch((error: unknown) => {
         this.#metadataFailures++;
         logTo(
           this.#options.logger,

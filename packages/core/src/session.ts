@@ -32,6 +32,7 @@ import {
   endReasons,
   fileOperationKinds,
   queryBody,
+  statementTypeOf,
   streamKinds,
 } from './frames-build.js';
 import type { ActionHub, PublishedAction } from './live.js';
@@ -71,6 +72,8 @@ export interface SessionHost {
   sessionEnded(session: Session): void;
   /** The live action stream (issue 17): every semantic event, after redaction. */
   live?: ActionHub;
+  /** Sees every action synchronously, before subscribers (content metadata, alert rules). */
+  observeAction?(recording: SpoolRecording, action: PublishedAction): void;
 }
 
 interface StreamState {
@@ -354,7 +357,14 @@ export class Session implements RecordedSession {
       },
       redacted.text.length,
     );
-    this.#publish(() => ({ type: 'query', ...this.#actionBase(), query: redacted }));
+    this.#publish(() => ({
+      type: 'query',
+      ...this.#actionBase(),
+      // The statement type as the recording states it (derived when the proxy gave none).
+      query: redacted.statementType
+        ? redacted
+        : { ...redacted, statementType: statementTypeOf(redacted.text) },
+    }));
   }
 
   apiCall(event: ApiCallEvent): void {
@@ -384,10 +394,19 @@ export class Session implements RecordedSession {
   }
 
   /** Hands an action to the live stream; builds it only when someone listens. */
-  #publish(build: () => PublishedAction): void {
-    const live = this.#host.live;
-    if (live === undefined || !live.active || this.#closing) return;
-    live.publish(build());
+  #publish(build: () => PublishedAction, evenWhenClosing = false): void {
+    const host = this.#host;
+    const listening = host.live?.active === true;
+    if ((!listening && host.observeAction === undefined) || (this.#closing && !evenWhenClosing)) return;
+    const action = build();
+    if (host.observeAction) {
+      try {
+        host.observeAction(this.recording, action);
+      } catch {
+        // Metadata and alerts must never break the session.
+      }
+    }
+    if (listening) host.live!.publish(action);
   }
 
   /** Publishes `session.started` (the recorder calls it once the session is registered). */
@@ -484,8 +503,7 @@ export class Session implements RecordedSession {
       frames: summary.frames,
     });
     this.#host.sessionEnded(this);
-    const live = this.#host.live;
-    if (live?.active) live.publish({ type: 'session.ended', ...this.#actionBase(), reason, summary });
+    this.#publish(() => ({ type: 'session.ended', ...this.#actionBase(), reason, summary }), true);
     return summary;
   }
 
