@@ -1,0 +1,60 @@
+// The shared metadata emitter suite (@tapline/testing), with a Node TCP
+// receiver that reads octet-counted frames with this package's parser and,
+// like rsyslog, closes a connection once it has read to its end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MetadataEvent } from '@tapline/core';
+import { testMetadataEmitter } from '@tapline/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { createSyslogMetadataEmitter, OctetFrameParser, parseSyslogMessage } from '../src/index.js';
+
+let server: Server;
+let port = 0;
+let received: MetadataEvent[] = [];
+const directories: string[] = [];
+
+beforeAll(async () => {
+  server = createServer({ allowHalfOpen: true }, (socket) => {
+    const parser = new OctetFrameParser();
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        parser.parse(chunk, (frame) => {
+          received.push(JSON.parse(parseSyslogMessage(frame).message!) as MetadataEvent);
+        });
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on('end', () => socket.end());
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+testMetadataEmitter({
+  name: 'syslog (RFC 5424, octet counting over TCP)',
+  factory: () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tapline-syslog-suite-'));
+    directories.push(directory);
+    return createSyslogMetadataEmitter({
+      host: '127.0.0.1',
+      port,
+      directory,
+      batch: { maxDelayMs: 5 },
+      // The suite's arbitrary events can be large: keep the JSON body whole.
+      maxMessageBytes: 1024 * 1024,
+    });
+  },
+  readBack: async () => {
+    const out = received;
+    received = [];
+    return out;
+  },
+});
