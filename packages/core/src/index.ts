@@ -27,6 +27,13 @@ export {
   type RecorderStats,
   type RecoveryReport,
 } from './recorder.js';
+export {
+  type AlertActionType,
+  type AlertRule,
+  type AlertRuleSet,
+  compileAlertRules,
+  type TextMatcher,
+} from './rules.js';
 export type { RedactionHooks } from './session.js';
 export {
   type ClaimSigner,

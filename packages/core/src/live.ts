@@ -48,8 +48,8 @@ export interface AlertInfo {
   ruleName?: string;
   severity: AlertSeverity;
   message?: string;
-  /** The action that matched. */
-  action: Exclude<LiveAction, { type: 'alert' }>;
+  /** The action that matched (as published: without a subscriber's `dropped`). */
+  action: Exclude<PublishedAction, { type: 'alert' }>;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -107,6 +107,8 @@ export interface LiveStats {
   dropped: number;
   /** Listener calls that threw or rejected (the recorder carried on). */
   listenerErrors: number;
+  /** Alerts raised by the recorder's alert rules. */
+  alerts?: number;
 }
 
 const DEFAULT_MAX_QUEUE = 1024;

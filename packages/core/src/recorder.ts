@@ -35,6 +35,7 @@ import {
 } from './live.js';
 import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
+import { type AlertRule, type AlertRuleSet, compileAlertRules } from './rules.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
@@ -102,6 +103,14 @@ export interface RecorderOptions {
    * A throwing analyzer is skipped. @default []
    */
   recoveryAnalyzers?: RecoveryAnalyzer[];
+  /**
+   * Alert rules evaluated on every action as it happens (after redaction):
+   * each rule an action matches raises one `alert` — on the live stream
+   * (`recorder.on('action')`, type `alert`) and as an `alert` metadata event
+   * to every emitter (content only to those with `includeContent`).
+   * Invalid rules throw TAPLINE_ERR_INVALID_RULE here.
+   */
+  alerts?: { rules: AlertRule[] };
   /**
    * A pino-compatible logger: every metadata event (session started/ended,
    * recording delivered/failed, chain heads) at info, failures and quarantines
@@ -203,8 +212,11 @@ class RecorderImpl implements Recorder {
   /** Content bytes of ended sessions per protocol (live ones are read from their counts). */
   readonly #endedBytes = new Map<string, number>();
   #metadataFailures = 0;
+  #alertsRaised = 0;
   readonly #retry: RetryOptions | undefined;
   readonly #live: ActionHub;
+  readonly #alerts: AlertRuleSet | undefined;
+  readonly #contentMetadata: boolean;
 
   constructor(options: RecorderOptions) {
     this.#retry = renamedOption(options.retry, options.delivery, 'createRecorder({ delivery })', 'retry');
@@ -224,6 +236,8 @@ class RecorderImpl implements Recorder {
     this.#sinks = options.sinks;
     this.#emitters = options.metadata === undefined ? [] : [options.metadata].flat();
     this.#maxLag = options.strict?.maxLagSegments ?? 64;
+    this.#alerts = options.alerts === undefined ? undefined : compileAlertRules(options.alerts.rules);
+    this.#contentMetadata = this.#emitters.some((emitter) => emitter.includeContent === true);
     this.#live = new ActionHub((error) =>
       logTo(options.logger, 'warn', { code: errorCode(error) }, 'live.listener_failed'),
     );
@@ -241,7 +255,7 @@ class RecorderImpl implements Recorder {
       },
       redact: options.redact,
       live: this.#live,
-      ...(this.#emitters.some((emitter) => emitter.includeContent === true)
+      ...(this.#contentMetadata || this.#alerts !== undefined
         ? {
             observeAction: (recording: SpoolRecording, action: PublishedAction) =>
               this.#observe(recording, action),
@@ -326,7 +340,7 @@ class RecorderImpl implements Recorder {
       metadataPending: Object.fromEntries(
         this.#emitters.flatMap((emitter) => (emitter.stats ? [[emitter.name, emitter.stats().pending]] : [])),
       ),
-      live: this.#live.stats(),
+      live: { ...this.#live.stats(), alerts: this.#alertsRaised },
     };
   }
 
@@ -766,10 +780,34 @@ class RecorderImpl implements Recorder {
 
   /** Every action of every session, synchronously (after redaction): content metadata. */
   #observe(recording: SpoolRecording, action: PublishedAction): void {
+    if (action.type === 'alert') return;
     const data = actionEventData(action);
+    if (data === undefined) return;
     // Only to emitters that opted into content, and not saved per action:
     // the sequence reaches recording.json with the next lifecycle event.
-    if (data) this.#emit(recording, 'session.action', data, { contentOnly: true, save: false });
+    if (this.#contentMetadata)
+      this.#emit(recording, 'session.action', data, { contentOnly: true, save: false });
+    if (this.#alerts === undefined) return;
+    for (const rule of this.#alerts.match(action)) {
+      const alert = {
+        ruleId: rule.id,
+        ...(rule.name === undefined ? {} : { ruleName: rule.name }),
+        severity: rule.severity ?? 'warning',
+        ...(rule.message === undefined ? {} : { message: rule.message }),
+      };
+      this.#alertsRaised++;
+      if (this.#live.active) {
+        this.#live.publish({
+          type: 'alert',
+          sessionId: action.sessionId,
+          context: action.context,
+          offsetNs: action.offsetNs,
+          time: Date.now(),
+          alert: { ...alert, action },
+        });
+      }
+      this.#emit(recording, 'alert', { ...alert, ...data });
+    }
   }
 
   #emit(

@@ -399,6 +399,8 @@ export class Session implements RecordedSession {
     const listening = host.live?.active === true;
     if ((!listening && host.observeAction === undefined) || (this.#closing && !evenWhenClosing)) return;
     const action = build();
+    if (listening) host.live!.publish(action);
+    // After the subscribers got the action: an alert it raises follows it on the stream.
     if (host.observeAction) {
       try {
         host.observeAction(this.recording, action);
@@ -406,7 +408,6 @@ export class Session implements RecordedSession {
         // Metadata and alerts must never break the session.
       }
     }
-    if (listening) host.live!.publish(action);
   }
 
   /** Publishes `session.started` (the recorder calls it once the session is registered). */

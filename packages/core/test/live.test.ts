@@ -231,6 +231,7 @@ describe('live action stream', () => {
       delivered: 0,
       dropped: 0,
       listenerErrors: 0,
+      alerts: 0,
     });
     await session.end('client_closed');
     await recorder.close();

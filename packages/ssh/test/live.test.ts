@@ -2,16 +2,25 @@
 // interactive shell through the proxy. Every command typed arrives on the
 // stream; the delay from the target output that completes it (the chunk the
 // terminal analyzer turned into the command) to the subscriber is measured.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileSink, createRecorder, type LiveAction, type Recorder } from '@tapline/core';
+import { promisify } from 'node:util';
+import {
+  createFileSink,
+  createJsonlMetadataEmitter,
+  createRecorder,
+  type LiveAction,
+  type Recorder,
+} from '@tapline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, startFixture } from './helpers/fixture.js';
 import { until } from './helpers/processes.js';
 import { startTmux, type Tmux } from './helpers/tmux.js';
 
 const COMMANDS = 40;
+const execFileAsync = promisify(execFile);
 
 describe('live action stream through the proxy (real ssh in tmux)', () => {
   let fixture: Fixture;
@@ -119,4 +128,101 @@ describe('live action stream through the proxy (real ssh in tmux)', () => {
     expect(echo.p99).toBeLessThan(1000);
     expect(recorder.stats().live.dropped).toBe(0);
   }, 180_000);
+});
+
+describe('alert rules on the live stream (real ssh exec through the proxy)', () => {
+  let fixture: Fixture;
+  let recorder: Recorder;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tapline-alerts-'));
+    recorder = createRecorder({
+      spool: { directory: join(root, 'spool') },
+      sinks: [createFileSink({ directory: join(root, 'recordings') })],
+      metadata: createJsonlMetadataEmitter({ path: join(root, 'events.jsonl'), fsync: 'none' }),
+      alerts: {
+        rules: [
+          {
+            id: 'recursive-delete',
+            severity: 'critical',
+            message: 'rm -rf on a server',
+            session: { protocol: 'ssh', accessFlow: 'ssh-prod' },
+            action: { type: 'command', command: { regex: '^rm\\s+-rf\\s' } },
+          },
+        ],
+      },
+    });
+    fixture = await startFixture({ recorder });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    await recorder?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a matching command raises one alert, on the stream and in the emitter, within 1 s; others none', async () => {
+    const commandSeenAt = new Map<string, bigint>();
+    const streamAlerts: Array<{ text: string; delayMs: number }> = [];
+    recorder.on('action', (action) => {
+      if (action.type === 'command') commandSeenAt.set(action.command.text, process.hrtime.bigint());
+      if (action.type === 'alert' && action.alert.action.type === 'command') {
+        const text = action.alert.action.command.text;
+        streamAlerts.push({
+          text,
+          delayMs: Number(process.hrtime.bigint() - commandSeenAt.get(text)!) / 1e6,
+        });
+      }
+    });
+    const eventsPath = join(root, 'events.jsonl');
+    const alertLines = () =>
+      (existsSync(eventsPath) ? readFileSync(eventsPath, 'utf8') : '')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+        .filter((event) => event.type === 'alert');
+    const metadataDelays: number[] = [];
+    // Paths that do not exist (rm -rf succeeds), under the world-writable temp dir.
+    const scratch = join(tmpdir(), `tapline-alert-${process.pid}-${Date.now()}`);
+    const commands = [
+      'echo safe-1',
+      `rm -rf ${scratch}-1`,
+      'ls / > /dev/null',
+      `rm -rf ${scratch}-2`,
+      `rm -rf ${scratch}-3`,
+    ];
+    for (const command of commands) {
+      const before = alertLines().length;
+      const run = execFileAsync('ssh', [...fixture.sshArgs(), command]);
+      if (!command.startsWith('rm')) {
+        await run;
+        continue;
+      }
+      // The alert in the emitter's file, timed from when the subscriber saw the command.
+      await until(() => alertLines().length > before, 5_000, `the alert for ${command}`);
+      const seen = commandSeenAt.get(command);
+      if (seen !== undefined) metadataDelays.push(Number(process.hrtime.bigint() - seen) / 1e6);
+      await run;
+    }
+    await until(() => streamAlerts.length >= 3, 5_000, 'three alerts on the stream');
+    // Once per matching action, none for the others.
+    expect(streamAlerts.map(({ text }) => text)).toEqual(commands.filter((c) => c.startsWith('rm')));
+    const lines = alertLines();
+    expect(lines).toHaveLength(3);
+    expect(lines[0]!.data).toMatchObject({
+      ruleId: 'recursive-delete',
+      severity: 'critical',
+      action: 'command',
+      protocol: 'ssh',
+      userId: 'user-tapline',
+    });
+    // The emitter did not opt into content: the command text stays out of metadata.
+    expect(JSON.stringify(lines)).not.toContain(scratch);
+    const streamMax = Math.max(...streamAlerts.map(({ delayMs }) => delayMs));
+    const metadataMax = Math.max(...metadataDelays);
+    console.log(
+      `alerts: ${streamAlerts.length} raised for ${commands.length} commands; action -> alert on the stream max ${streamMax.toFixed(3)} ms; action seen -> alert line in the JSONL emitter's file max ${metadataMax.toFixed(1)} ms (polled every 25 ms)`,
+    );
+    expect(streamMax).toBeLessThan(1000);
+    expect(metadataMax).toBeLessThan(1000);
+  }, 120_000);
 });
