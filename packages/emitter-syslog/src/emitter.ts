@@ -46,6 +46,15 @@ export interface SyslogMetadataEmitterOptions {
     /** How long the first event of a batch waits for company. @default 100 */
     maxDelayMs?: number;
   };
+  /**
+   * When a batch counts as delivered. `close`: once the receiver, having read
+   * to the end the emitter marked, closes its side (rsyslog does; nothing is
+   * lost across a receiver restart). `write`: once the bytes are handed to the
+   * kernel, for a receiver that keeps connections open after the client's
+   * end (a receiver dying then can lose the batch).
+   * @default 'close'
+   */
+  acknowledge?: 'close' | 'write';
   /** One batch's whole exchange: connect, send, and the receiver's close. @default 10000 */
   timeoutMs?: number;
   /** How long close() keeps delivering before it leaves the rest in the outbox. @default 10000 */
@@ -128,6 +137,8 @@ export function createSyslogMetadataEmitter(options: SyslogMetadataEmitterOption
   const includeContent = options.includeContent === true;
   const maxContentBytes = options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   const tlsOptions = options.tls === true ? {} : options.tls || undefined;
+  const acknowledge = options.acknowledge ?? 'close';
+  if (acknowledge !== 'close' && acknowledge !== 'write') throw invalid("acknowledge: 'close' or 'write'");
 
   const tell = (event: SyslogMetadataEmitterEvent) => {
     try {
@@ -206,7 +217,9 @@ export function createSyslogMetadataEmitter(options: SyslogMetadataEmitterOption
         socket.setNoDelay(true);
         for (const frame of frames) socket.write(frame);
         // Our end of the stream: the receiver reads up to it, then closes its side.
-        socket.end();
+        socket.end(() => {
+          if (acknowledge === 'write') finish();
+        });
       };
       if (tlsOptions) {
         socket = tlsConnect(

@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetadataEvent } from '@tapline/core';
-import { testMetadataEmitter } from '@tapline/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { makeMetadataEvent, testMetadataEmitter } from '@tapline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyslogMetadataEmitter, OctetFrameParser, parseSyslogMessage } from '../src/index.js';
 
 let server: Server;
@@ -57,4 +57,48 @@ testMetadataEmitter({
     received = [];
     return out;
   },
+});
+
+describe("acknowledge: 'write' for a receiver that never closes", () => {
+  it('delivers without waiting for the receiver to close; the default waits and retries', async () => {
+    const got: string[] = [];
+    const open = new Set<import('node:net').Socket>();
+    const stubborn = createServer({ allowHalfOpen: true }, (socket) => {
+      open.add(socket);
+      const parser = new OctetFrameParser();
+      socket.on('data', (chunk: Buffer) => parser.parse(chunk, (frame) => got.push(frame.toString())));
+      socket.on('error', () => {});
+      // Never ends its side.
+    });
+    await new Promise<void>((resolve) => stubborn.listen(0, '127.0.0.1', resolve));
+    const stubbornPort = (stubborn.address() as { port: number }).port;
+    const make = (acknowledge: 'close' | 'write') => {
+      const directory = mkdtempSync(join(tmpdir(), 'tapline-syslog-ack-'));
+      directories.push(directory);
+      return createSyslogMetadataEmitter({
+        host: '127.0.0.1',
+        port: stubbornPort,
+        directory,
+        acknowledge,
+        batch: { maxDelayMs: 5 },
+        timeoutMs: 200,
+        closeTimeoutMs: 600,
+        retry: { initialDelayMs: 10, maxDelayMs: 20 },
+      });
+    };
+    const writing = make('write');
+    await writing.emit(makeMetadataEvent(crypto.randomUUID(), 0));
+    await writing.flush();
+    expect(writing.stats()).toMatchObject({ pending: 0, delivered: 1 });
+    await writing.close();
+    const closing = make('close');
+    await closing.emit(makeMetadataEvent(crypto.randomUUID(), 0));
+    await closing.close();
+    // Sent (more than once), never acknowledged: it stays in the outbox.
+    expect(closing.stats().pending).toBe(1);
+    expect(closing.stats().failedAttempts).toBeGreaterThan(0);
+    expect(got.length).toBeGreaterThanOrEqual(2);
+    for (const socket of open) socket.destroy();
+    await new Promise((resolve) => stubborn.close(resolve));
+  }, 30_000);
 });
