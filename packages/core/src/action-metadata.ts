@@ -6,7 +6,9 @@ import type { LiveAction, PublishedAction } from './live.js';
 
 /** What counts as raw session content goes under `data.content`; the rest is metadata. */
 export function actionEventData(action: PublishedAction | LiveAction): Record<string, unknown> | undefined {
-  const base = {
+  // Built by assignment, not object spread: this runs for every action when
+  // content metadata or alert rules are on.
+  const data: Record<string, unknown> = {
     action: action.type,
     protocol: action.context.protocol,
     userId: action.context.user.id,
@@ -15,89 +17,79 @@ export function actionEventData(action: PublishedAction | LiveAction): Record<st
     offsetNs: action.offsetNs,
     at: new Date(action.time).toISOString(),
   };
+  const content: Record<string, unknown> = {};
   switch (action.type) {
     case 'command': {
       const command = action.command;
-      return {
-        ...base,
-        streamId: command.streamId,
-        source: command.source,
-        ...(command.exitCode === undefined ? {} : { exitCode: command.exitCode }),
-        content: {
-          text: command.text,
-          ...(command.program ? { program: command.program } : {}),
-          ...(command.programs?.length ? { programs: command.programs } : {}),
-        },
-      };
+      data.streamId = command.streamId;
+      data.source = command.source;
+      if (command.exitCode !== undefined) data.exitCode = command.exitCode;
+      content.text = command.text;
+      if (command.program) content.program = command.program;
+      if (command.programs?.length) content.programs = command.programs;
+      break;
     }
     case 'query': {
       const query = action.query;
-      return {
-        ...base,
-        streamId: query.streamId,
-        ...pick(query, [
-          'statementType',
-          'commandTag',
-          'rows',
-          'errorCode',
-          'durationNs',
-          'database',
-          'kind',
-        ]),
-        content: {
-          text: query.text,
-          ...(query.parameters?.length
-            ? {
-                parameters: query.parameters.map((parameter) =>
-                  parameter.isNull ? null : (parameter.value ?? null),
-                ),
-              }
-            : {}),
-          ...(query.errorMessage ? { errorMessage: query.errorMessage } : {}),
-        },
-      };
+      data.streamId = query.streamId;
+      copy(data, query, [
+        'statementType',
+        'commandTag',
+        'rows',
+        'errorCode',
+        'durationNs',
+        'database',
+        'kind',
+      ]);
+      content.text = query.text;
+      if (query.parameters?.length) {
+        content.parameters = query.parameters.map((parameter) =>
+          parameter.isNull ? null : (parameter.value ?? null),
+        );
+      }
+      if (query.errorMessage) content.errorMessage = query.errorMessage;
+      break;
     }
     case 'api_call': {
       const call = action.apiCall;
-      return {
-        ...base,
-        streamId: call.streamId,
-        ...pick(call, [
-          'verb',
-          'method',
-          'apiGroup',
-          'apiVersion',
-          'resource',
-          'subresource',
-          'namespace',
-          'statusCode',
-          'durationNs',
-        ]),
-        content: { path: call.path, ...(call.name ? { name: call.name } : {}) },
-      };
+      data.streamId = call.streamId;
+      copy(data, call, [
+        'verb',
+        'method',
+        'apiGroup',
+        'apiVersion',
+        'resource',
+        'subresource',
+        'namespace',
+        'statusCode',
+        'durationNs',
+      ]);
+      content.path = call.path;
+      if (call.name) content.name = call.name;
+      break;
     }
     case 'file_operation': {
       const operation = action.fileOperation;
-      return {
-        ...base,
-        streamId: operation.streamId,
-        kind: operation.kind,
-        ...pick(operation, ['status', 'bytesRead', 'bytesWritten']),
-        content: {
-          path: operation.path,
-          ...(operation.targetPath ? { targetPath: operation.targetPath } : {}),
-        },
-      };
+      data.streamId = operation.streamId;
+      data.kind = operation.kind;
+      copy(data, operation, ['status', 'bytesRead', 'bytesWritten']);
+      content.path = operation.path;
+      if (operation.targetPath) content.targetPath = operation.targetPath;
+      break;
     }
     default:
       return undefined;
   }
+  data.content = content;
+  return data;
 }
 
-function pick<T extends object>(value: T, keys: Array<keyof T>): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of keys) if (value[key] !== undefined && value[key] !== '') out[key] = value[key];
-  return out;
+function copy<T extends object>(
+  into: Record<string, unknown>,
+  value: T,
+  keys: Array<keyof T & string>,
+): void {
+  for (const key of keys) if (value[key] !== undefined && value[key] !== '') into[key] = value[key];
 }
 
 /** The default cap on each string of `data.content`, in UTF-8 bytes. */

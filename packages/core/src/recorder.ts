@@ -781,14 +781,16 @@ class RecorderImpl implements Recorder {
   /** Every action of every session, synchronously (after redaction): content metadata. */
   #observe(recording: SpoolRecording, action: PublishedAction): void {
     if (action.type === 'alert') return;
+    const matched = this.#alerts?.match(action) ?? [];
+    // The common case, rules on and none matching, builds nothing.
+    if (!this.#contentMetadata && matched.length === 0) return;
     const data = actionEventData(action);
     if (data === undefined) return;
     // Only to emitters that opted into content, and not saved per action:
     // the sequence reaches recording.json with the next lifecycle event.
     if (this.#contentMetadata)
       this.#emit(recording, 'session.action', data, { contentOnly: true, save: false });
-    if (this.#alerts === undefined) return;
-    for (const rule of this.#alerts.match(action)) {
+    for (const rule of matched) {
       const alert = {
         ruleId: rule.id,
         ...(rule.name === undefined ? {} : { ruleName: rule.name }),
@@ -806,7 +808,9 @@ class RecorderImpl implements Recorder {
           alert: { ...alert, action },
         });
       }
-      this.#emit(recording, 'alert', { ...alert, ...data });
+      // Not saved per alert either (a rule may match every command): the
+      // sequence reaches recording.json with the next lifecycle event.
+      this.#emit(recording, 'alert', { ...alert, ...data }, { save: false });
     }
   }
 

@@ -229,7 +229,10 @@ export class Session implements RecordedSession {
     );
     this.#publish(() => ({
       type: 'stream.opened',
-      ...this.#actionBase(),
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
       streamId,
       kind,
       details: options.details ?? {},
@@ -256,7 +259,10 @@ export class Session implements RecordedSession {
     );
     this.#publish(() => ({
       type: 'stream.closed',
-      ...this.#actionBase(),
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
       streamId,
       kind: stream.kind,
       ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
@@ -344,7 +350,14 @@ export class Session implements RecordedSession {
       },
       text.length,
     );
-    this.#publish(() => ({ type: 'command', ...this.#actionBase(), command: { ...event, text } }));
+    this.#publish(() => ({
+      type: 'command',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      command: { ...event, text },
+    }));
   }
 
   query(event: QueryEvent): void {
@@ -359,7 +372,10 @@ export class Session implements RecordedSession {
     );
     this.#publish(() => ({
       type: 'query',
-      ...this.#actionBase(),
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
       // The statement type as the recording states it (derived when the proxy gave none).
       query: redacted.statementType
         ? redacted
@@ -372,7 +388,14 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.apiCall?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'api_call');
     this.#enqueueFrame({ apiCall: { ...redacted } }, redacted.requestBody?.byteLength ?? 0);
-    this.#publish(() => ({ type: 'api_call', ...this.#actionBase(), apiCall: redacted }));
+    this.#publish(() => ({
+      type: 'api_call',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      apiCall: redacted,
+    }));
   }
 
   fileOperation(event: FileOperationEvent): void {
@@ -380,17 +403,26 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.fileOperation?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'file_operation');
     this.#enqueueFrame({ fileOperation: { ...redacted, kind: fileOperationKinds[redacted.kind] ?? 0 } }, 0);
-    this.#publish(() => ({ type: 'file_operation', ...this.#actionBase(), fileOperation: redacted }));
+    this.#publish(() => ({
+      type: 'file_operation',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      fileOperation: redacted,
+    }));
   }
 
   annotation(event: AnnotationEvent): void {
     this.#enqueueFrame({ annotation: { ...event, kind: annotationKinds[event.kind] ?? 0 } }, 0);
-    this.#publish(() => ({ type: 'annotation', ...this.#actionBase(), annotation: event }));
-  }
-
-  /** The fields every live action of this session carries. */
-  #actionBase(): { sessionId: string; context: Readonly<ValidContext>; offsetNs: number; time: number } {
-    return { sessionId: this.sessionId, context: this.context, offsetNs: this.now(), time: Date.now() };
+    this.#publish(() => ({
+      type: 'annotation',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      annotation: event,
+    }));
   }
 
   /** Hands an action to the live stream; builds it only when someone listens. */
@@ -412,7 +444,13 @@ export class Session implements RecordedSession {
 
   /** Publishes `session.started` (the recorder calls it once the session is registered). */
   publishStarted(): void {
-    this.#publish(() => ({ type: 'session.started', ...this.#actionBase() }));
+    this.#publish(() => ({
+      type: 'session.started',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+    }));
   }
 
   /** Ends the session from the recorder's side: the proxy is told through `signal`. */
@@ -504,7 +542,18 @@ export class Session implements RecordedSession {
       frames: summary.frames,
     });
     this.#host.sessionEnded(this);
-    this.#publish(() => ({ type: 'session.ended', ...this.#actionBase(), reason, summary }), true);
+    this.#publish(
+      () => ({
+        type: 'session.ended',
+        sessionId: this.sessionId,
+        context: this.context,
+        offsetNs: this.now(),
+        time: Date.now(),
+        reason,
+        summary,
+      }),
+      true,
+    );
     return summary;
   }
 
