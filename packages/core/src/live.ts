@@ -165,7 +165,10 @@ class Subscriber {
   #stamp(action: Omit<LiveAction, 'dropped'>): LiveAction {
     const dropped = this.#droppedSinceLast;
     this.#droppedSinceLast = 0;
-    return { ...action, dropped } as LiveAction;
+    // Object.assign, not a spread: this runs per action and subscriber.
+    const stamped = Object.assign({}, action) as LiveAction;
+    stamped.dropped = dropped;
+    return stamped;
   }
 
   #take(): LiveAction | undefined {
