@@ -4,7 +4,7 @@
 # tests). Idempotent: installs only what is missing, so a machine that has
 # them does not touch the network.
 set -euo pipefail
-packages=(openssh-client openssh-sftp-server tmux sudo less zsh busybox asciinema postgresql-15 postgresql-client-15 mariadb-server mariadb-client sysbench)
+packages=(openssh-client openssh-sftp-server tmux sudo less zsh busybox asciinema postgresql-15 postgresql-client-15 mariadb-server mariadb-client sysbench rsyslog rsyslog-gnutls)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -57,6 +57,8 @@ export const CoreErrorCode = {
   SINK_PERMANENT: 'TAPLINE_ERR_SINK_PERMANENT',
   /** The JSONL emitter could not append an event. */
   METADATA_WRITE: 'TAPLINE_ERR_METADATA_WRITE',
+  /** `createRecorder({ alerts })` / `compileAlertRules()`: an alert rule is invalid; `details.problems` lists every problem. */
+  INVALID_RULE: 'TAPLINE_ERR_INVALID_RULE',
   /** `claimMessage()` was given a claim that is not one (a session id that is not a UUID, a hash that is not 64 hex digits, a count below 1, an unknown state). */
   INVALID_CLAIM: 'TAPLINE_ERR_INVALID_CLAIM',
   /** Stands in, in metadata, for an error that had no code. */

@@ -185,7 +185,11 @@ export type MetadataEventType =
   | 'recording.delivered'
   | 'recording.failed'
   /** A signed chain head published while the session is live (`recorder.chainHeads`). */
-  | 'recording.chain_head';
+  | 'recording.chain_head'
+  /** A command, query, API call or file operation; only to emitters with `includeContent` (docs/format.md). */
+  | 'session.action'
+  /** An alert rule matched an action (`createRecorder({ alerts })`); to every emitter. */
+  | 'alert';
 
 /** One metadata event. Never carries raw session content unless configured. */
 export interface MetadataEvent {
@@ -204,6 +208,13 @@ export interface MetadataEvent {
 
 export interface MetadataEmitter {
   readonly name: string;
+  /**
+   * True when the integrator opted this emitter into session content: it then
+   * gets `session.action` events and `data.content` (command lines, queries,
+   * API paths...), redacted by the recorder's hooks; the emitter caps its size.
+   * Any other emitter gets neither. @default false
+   */
+  readonly includeContent?: boolean;
   /** Resolves once the event is durably accepted (written or queued on disk). */
   emit(event: MetadataEvent): Promise<void>;
   /** Flushes and releases resources. */

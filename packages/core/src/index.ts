@@ -6,6 +6,7 @@ export {
   TaplineError,
   type TaplineErrorOptions,
 } from '@tapline/frames';
+export { contentForEmitter, DEFAULT_MAX_CONTENT_BYTES } from './action-metadata.js';
 export { CoreErrorCode, type CoreErrorCodeName } from './codes.js';
 export { type ValidContext, validateContext } from './context.js';
 export type * from './contracts.js';
@@ -34,6 +35,15 @@ export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
 export { statementTypeOf } from './frames-build.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
+export type {
+  AlertInfo,
+  AlertSeverity,
+  LiveAction,
+  LiveActionListener,
+  LiveActionType,
+  LiveStats,
+  LiveSubscribeOptions,
+} from './live.js';
 export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {
   createRecorder,
@@ -42,6 +52,13 @@ export {
   type RecorderStats,
   type RecoveryReport,
 } from './recorder.js';
+export {
+  type AlertActionType,
+  type AlertRule,
+  type AlertRuleSet,
+  compileAlertRules,
+  type TextMatcher,
+} from './rules.js';
 export type { RedactionHooks } from './session.js';
 export {
   type ClaimSigner,

@@ -1,5 +1,6 @@
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { contentForEmitter, DEFAULT_MAX_CONTENT_BYTES } from './action-metadata.js';
 import type { MetadataEmitter, MetadataEvent } from './contracts.js';
 import { warnDeprecated } from './deprecation.js';
 import { coreError } from './errors.js';
@@ -19,6 +20,16 @@ export interface JsonlMetadataEmitterOptions {
   fileMode?: number;
   /** @default 'jsonl' */
   name?: string;
+  /**
+   * Write session content: `session.action` events (one per command, query,
+   * API call, file operation) and `data.content` (command text, query text,
+   * API path...), after the recorder's redaction hooks. Off by default: the
+   * file then holds ids, counts and outcomes only.
+   * @default false
+   */
+  includeContent?: boolean;
+  /** Each string under `data.content` is cut to this many UTF-8 bytes (`data.contentTruncated`). @default 4096 */
+  maxContentBytes?: number;
 }
 
 /** The embedded default emitter: appends each event as a JSON line to a file. */
@@ -35,15 +46,18 @@ export function createJsonlMetadataEmitter(options: JsonlMetadataEmitterOptions)
     );
     return handle;
   };
+  const includeContent = options.includeContent === true;
+  const maxContentBytes = options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   return {
     name: options.name ?? 'jsonl',
+    includeContent,
     emit(event: MetadataEvent): Promise<void> {
       if (closed) {
         return Promise.reject(
           coreError('TAPLINE_ERR_METADATA_CLOSED', 'emit() after close()', undefined, 'jsonl-emitter'),
         );
       }
-      const line = `${JSON.stringify(event)}\n`;
+      const line = `${JSON.stringify(contentForEmitter(event, includeContent, maxContentBytes))}\n`;
       const done = tail.then(async () => {
         try {
           const file = await getHandle();

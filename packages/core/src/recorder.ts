@@ -9,6 +9,7 @@ import {
   TaplineError,
   tapline,
 } from '@tapline/frames';
+import { actionEventData } from './action-metadata.js';
 import { type ValidContext, validateContext } from './context.js';
 import type {
   CommandEvent,
@@ -25,8 +26,17 @@ import { renamedOption } from './deprecation.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
 import { isNoSpace } from './fs-util.js';
+import {
+  ActionHub,
+  type LiveAction,
+  type LiveActionListener,
+  type LiveStats,
+  type LiveSubscribeOptions,
+  type PublishedAction,
+} from './live.js';
 import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
+import { type AlertRule, type AlertRuleSet, compileAlertRules } from './rules.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { type QuarantineEntry, Spool, type SpoolOptions, type SpoolRecording } from './spool.js';
@@ -97,6 +107,14 @@ export interface RecorderOptions {
    */
   recoveryAnalyzers?: RecoveryAnalyzer[];
   /**
+   * Alert rules evaluated on every action as it happens (after redaction):
+   * each rule an action matches raises one `alert` — on the live stream
+   * (`recorder.on('action')`, type `alert`) and as an `alert` metadata event
+   * to every emitter (content only to those with `includeContent`).
+   * Invalid rules throw TAPLINE_ERR_INVALID_RULE here.
+   */
+  alerts?: { rules: AlertRule[] };
+  /**
    * A pino-compatible logger: every metadata event (session started/ended,
    * recording delivered/failed, chain heads) at info, failures and quarantines
    * at warn. Fields carry ids, counts and codes, never session content.
@@ -129,6 +147,8 @@ export interface RecorderStats {
   metadataFailures: number;
   /** Per emitter that reports it (`stats()`): events accepted, not yet delivered. */
   metadataPending: Record<string, number>;
+  /** The live action stream: subscribers, actions published, delivered and dropped (full queues). */
+  live: LiveStats;
 }
 
 export interface Recorder {
@@ -148,6 +168,25 @@ export interface Recorder {
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** What the recorder holds right now (cheap: no I/O). Also exported as OpenTelemetry metrics. */
   stats(): RecorderStats;
+  /**
+   * Subscribes to the live action stream: every session's commands, queries,
+   * API calls, file operations, annotations, stream open/close, session
+   * start/end and alerts, after redaction, as they happen. The listener runs
+   * on a later turn of the event loop, never in the relay's path; each
+   * listener has a bounded queue (`maxQueue`, default 1024) and what does not
+   * fit is dropped and counted (`action.dropped`, `stats().live.dropped`). A
+   * listener that returns a promise gets the next action once it settles; one
+   * that throws is counted (`stats().live.listenerErrors`) and kept.
+   */
+  on(event: 'action', listener: LiveActionListener, options?: LiveSubscribeOptions): this;
+  /** Removes a listener added with `on('action', …)`. */
+  off(event: 'action', listener: LiveActionListener): this;
+  /**
+   * The same stream as an async iterator (bounded like a listener: a reader
+   * that falls behind loses actions, counted in `dropped`). `break`, `return()`
+   * or `signal` ends it; `close()` ends every one.
+   */
+  actions(options?: LiveSubscribeOptions & { signal?: AbortSignal }): AsyncIterableIterator<LiveAction>;
 }
 
 /** Creates a recorder. See {@link RecorderOptions}. */
@@ -176,7 +215,11 @@ class RecorderImpl implements Recorder {
   /** Content bytes of ended sessions per protocol (live ones are read from their counts). */
   readonly #endedBytes = new Map<string, number>();
   #metadataFailures = 0;
+  #alertsRaised = 0;
   readonly #retry: RetryOptions | undefined;
+  readonly #live: ActionHub;
+  readonly #alerts: AlertRuleSet | undefined;
+  readonly #contentMetadata: boolean;
 
   constructor(options: RecorderOptions) {
     this.#retry = renamedOption(options.retry, options.delivery, 'createRecorder({ delivery })', 'retry');
@@ -196,6 +239,11 @@ class RecorderImpl implements Recorder {
     this.#sinks = options.sinks;
     this.#emitters = options.metadata === undefined ? [] : [options.metadata].flat();
     this.#maxLag = options.strict?.maxLagSegments ?? 64;
+    this.#alerts = options.alerts === undefined ? undefined : compileAlertRules(options.alerts.rules);
+    this.#contentMetadata = this.#emitters.some((emitter) => emitter.includeContent === true);
+    this.#live = new ActionHub((error) =>
+      logTo(options.logger, 'warn', { code: errorCode(error) }, 'live.listener_failed'),
+    );
     const segment = options.segment ?? {};
     this.#host = {
       mode: options.mode ?? 'best_effort',
@@ -210,6 +258,13 @@ class RecorderImpl implements Recorder {
         ...(options.encryption ? { keyWrapper: options.encryption.keyWrapper } : {}),
       },
       redact: options.redact,
+      live: this.#live,
+      ...(this.#contentMetadata || this.#alerts !== undefined
+        ? {
+            observeAction: (recording: SpoolRecording, action: PublishedAction) =>
+              this.#observe(recording, action),
+          }
+        : {}),
       labels: options.labels ?? {},
       sign: options.signing ? createSigner(options.signing) : undefined,
       chainHeads: chainHeadsOf(options),
@@ -235,6 +290,25 @@ class RecorderImpl implements Recorder {
 
   get sessions(): ReadonlyMap<string, RecordedSession> {
     return this.#sessions;
+  }
+
+  on(event: 'action', listener: LiveActionListener, options?: LiveSubscribeOptions): this {
+    if (event !== 'action' || typeof listener !== 'function') {
+      throw new TaplineError('TAPLINE_ERR_INVALID_OPTION', "on('action', listener) takes a function", {
+        component: 'recorder',
+      });
+    }
+    this.#live.subscribe(listener, options);
+    return this;
+  }
+
+  off(event: 'action', listener: LiveActionListener): this {
+    if (event === 'action') this.#live.unsubscribe(listener);
+    return this;
+  }
+
+  actions(options?: LiveSubscribeOptions & { signal?: AbortSignal }): AsyncIterableIterator<LiveAction> {
+    return this.#live.iterate(options);
   }
 
   stats(): RecorderStats {
@@ -270,6 +344,7 @@ class RecorderImpl implements Recorder {
       metadataPending: Object.fromEntries(
         this.#emitters.flatMap((emitter) => (emitter.stats ? [[emitter.name, emitter.stats().pending]] : [])),
       ),
+      live: { ...this.#live.stats(), alerts: this.#alertsRaised },
     };
   }
 
@@ -330,6 +405,7 @@ class RecorderImpl implements Recorder {
         protocol: context.protocol,
         userId: context.user.id,
       });
+      session.publishStarted();
       this.#startDeliveries(recording, session);
       return session;
     } catch (cause) {
@@ -474,6 +550,7 @@ class RecorderImpl implements Recorder {
     await Promise.all([...this.#settling, this.#recovering]);
     for (const delivery of deliveries) await delivery.recording.close();
     await Promise.all(this.#emitters.map((emitter) => emitter.close().catch(() => {})));
+    this.#live.close();
   }
 
   // ---- deliveries ---------------------------------------------------------
@@ -705,18 +782,62 @@ class RecorderImpl implements Recorder {
       });
   }
 
-  #emit(recording: SpoolRecording, type: MetadataEventType, data: Record<string, unknown>): void {
+  /** Every action of every session, synchronously (after redaction): content metadata. */
+  #observe(recording: SpoolRecording, action: PublishedAction): void {
+    if (action.type === 'alert') return;
+    const matched = this.#alerts?.match(action) ?? [];
+    // The common case, rules on and none matching, builds nothing.
+    if (!this.#contentMetadata && matched.length === 0) return;
+    const data = actionEventData(action);
+    if (data === undefined) return;
+    // Only to emitters that opted into content, and not saved per action:
+    // the sequence reaches recording.json with the next lifecycle event.
+    if (this.#contentMetadata)
+      this.#emit(recording, 'session.action', data, { contentOnly: true, save: false });
+    for (const rule of matched) {
+      const alert = {
+        ruleId: rule.id,
+        ...(rule.name === undefined ? {} : { ruleName: rule.name }),
+        severity: rule.severity ?? 'warning',
+        ...(rule.message === undefined ? {} : { message: rule.message }),
+      };
+      this.#alertsRaised++;
+      if (this.#live.active) {
+        this.#live.publish({
+          type: 'alert',
+          sessionId: action.sessionId,
+          context: action.context,
+          offsetNs: action.offsetNs,
+          time: Date.now(),
+          alert: { ...alert, action },
+        });
+      }
+      // Not saved per alert either (a rule may match every command): the
+      // sequence reaches recording.json with the next lifecycle event.
+      this.#emit(recording, 'alert', { ...alert, ...data }, { save: false });
+    }
+  }
+
+  #emit(
+    recording: SpoolRecording,
+    type: MetadataEventType,
+    data: Record<string, unknown>,
+    how: { contentOnly?: boolean; save?: boolean } = {},
+  ): void {
     const sequence = recording.nextMetadataSequence();
-    void recording.saveRecordingFile().catch(() => {});
-    this.#send({
-      version: 1,
-      id: randomUUID(),
-      type,
-      time: new Date().toISOString(),
-      sessionId: recording.sessionId,
-      sequence,
-      data,
-    });
+    if (how.save !== false) void recording.saveRecordingFile().catch(() => {});
+    this.#send(
+      {
+        version: 1,
+        id: randomUUID(),
+        type,
+        time: new Date().toISOString(),
+        sessionId: recording.sessionId,
+        sequence,
+        data,
+      },
+      how.contentOnly === true,
+    );
   }
 
   #emitRaw(sessionId: string, type: MetadataEventType, data: Record<string, unknown>): void {
@@ -731,16 +852,23 @@ class RecorderImpl implements Recorder {
     });
   }
 
-  #send(event: Parameters<MetadataEmitter['emit']>[0]): void {
+  #send(event: Parameters<MetadataEmitter['emit']>[0], contentOnly = false): void {
     const { content: _content, ...fields } = event.data as Record<string, unknown>;
-    logTo(
-      this.#options.logger,
-      event.type === 'recording.failed' ? 'warn' : 'info',
-      { sessionId: event.sessionId, ...fields },
-      event.type,
-    );
+    // Actions are not logged one by one: the logger gets lifecycle events only.
+    if (!contentOnly) {
+      logTo(
+        this.#options.logger,
+        event.type === 'recording.failed' ? 'warn' : 'info',
+        { sessionId: event.sessionId, ...fields },
+        event.type,
+      );
+    }
+    const withoutContent = 'content' in event.data ? { ...event, data: fields } : event;
     for (const emitter of this.#emitters) {
-      emitter.emit(event).catch((error: unknown) => {
+      const content = emitter.includeContent === true;
+      if (contentOnly && !content) continue;
+      // Content leaves only through emitters that opted in, whatever the emitter does with it.
+      emitter.emit(content ? event : withoutContent).catch((error: unknown) => {
         this.#metadataFailures++;
         logTo(
           this.#options.logger,

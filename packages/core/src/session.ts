@@ -32,8 +32,10 @@ import {
   endReasons,
   fileOperationKinds,
   queryBody,
+  statementTypeOf,
   streamKinds,
 } from './frames-build.js';
+import type { ActionHub, PublishedAction } from './live.js';
 import type { ClaimSigner } from './signing.js';
 import { type SpoolEnd, type SpoolRecording, tailHeadroom } from './spool.js';
 
@@ -68,6 +70,10 @@ export interface SessionHost {
   /** Spool trouble (best-effort mode) is reported as a failed delivery of the spool. */
   spoolFailed(recording: SpoolRecording, error: unknown): void;
   sessionEnded(session: Session): void;
+  /** The live action stream (issue 17): every semantic event, after redaction. */
+  live?: ActionHub;
+  /** Sees every action synchronously, before subscribers (content metadata, alert rules). */
+  observeAction?(recording: SpoolRecording, action: PublishedAction): void;
 }
 
 interface StreamState {
@@ -221,6 +227,16 @@ export class Session implements RecordedSession {
       },
       0,
     );
+    this.#publish(() => ({
+      type: 'stream.opened',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      streamId,
+      kind,
+      details: options.details ?? {},
+    }));
     return streamId;
   }
 
@@ -241,6 +257,19 @@ export class Session implements RecordedSession {
       },
       0,
     );
+    this.#publish(() => ({
+      type: 'stream.closed',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      streamId,
+      kind: stream.kind,
+      ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
+      ...(options.exitSignal ? { exitSignal: options.exitSignal } : {}),
+      bytesClientToTarget: stream.clientToTarget,
+      bytesTargetToClient: stream.targetToClient,
+    }));
   }
 
   data(streamId: number, direction: Direction, bytes: Uint8Array, channel = 0): void {
@@ -321,6 +350,14 @@ export class Session implements RecordedSession {
       },
       text.length,
     );
+    this.#publish(() => ({
+      type: 'command',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      command: { ...event, text },
+    }));
   }
 
   query(event: QueryEvent): void {
@@ -333,6 +370,17 @@ export class Session implements RecordedSession {
       },
       redacted.text.length,
     );
+    this.#publish(() => ({
+      type: 'query',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      // The statement type as the recording states it (derived when the proxy gave none).
+      query: redacted.statementType
+        ? redacted
+        : { ...redacted, statementType: statementTypeOf(redacted.text) },
+    }));
   }
 
   apiCall(event: ApiCallEvent): void {
@@ -340,6 +388,14 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.apiCall?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'api_call');
     this.#enqueueFrame({ apiCall: { ...redacted } }, redacted.requestBody?.byteLength ?? 0);
+    this.#publish(() => ({
+      type: 'api_call',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      apiCall: redacted,
+    }));
   }
 
   fileOperation(event: FileOperationEvent): void {
@@ -347,10 +403,54 @@ export class Session implements RecordedSession {
     const redacted = this.#host.redact?.fileOperation?.(event) ?? event;
     if (redacted !== event) this.#noteRedaction(event.streamId, 'file_operation');
     this.#enqueueFrame({ fileOperation: { ...redacted, kind: fileOperationKinds[redacted.kind] ?? 0 } }, 0);
+    this.#publish(() => ({
+      type: 'file_operation',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      fileOperation: redacted,
+    }));
   }
 
   annotation(event: AnnotationEvent): void {
     this.#enqueueFrame({ annotation: { ...event, kind: annotationKinds[event.kind] ?? 0 } }, 0);
+    this.#publish(() => ({
+      type: 'annotation',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+      annotation: event,
+    }));
+  }
+
+  /** Hands an action to the live stream; builds it only when someone listens. */
+  #publish(build: () => PublishedAction, evenWhenClosing = false): void {
+    const host = this.#host;
+    const listening = host.live?.active === true;
+    if ((!listening && host.observeAction === undefined) || (this.#closing && !evenWhenClosing)) return;
+    const action = build();
+    if (listening) host.live!.publish(action);
+    // After the subscribers got the action: an alert it raises follows it on the stream.
+    if (host.observeAction) {
+      try {
+        host.observeAction(this.recording, action);
+      } catch {
+        // Metadata and alerts must never break the session.
+      }
+    }
+  }
+
+  /** Publishes `session.started` (the recorder calls it once the session is registered). */
+  publishStarted(): void {
+    this.#publish(() => ({
+      type: 'session.started',
+      sessionId: this.sessionId,
+      context: this.context,
+      offsetNs: this.now(),
+      time: Date.now(),
+    }));
   }
 
   /** Ends the session from the recorder's side: the proxy is told through `signal`. */
@@ -442,6 +542,18 @@ export class Session implements RecordedSession {
       frames: summary.frames,
     });
     this.#host.sessionEnded(this);
+    this.#publish(
+      () => ({
+        type: 'session.ended',
+        sessionId: this.sessionId,
+        context: this.context,
+        offsetNs: this.now(),
+        time: Date.now(),
+        reason,
+        summary,
+      }),
+      true,
+    );
     return summary;
   }
 

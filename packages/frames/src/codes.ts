@@ -37,6 +37,10 @@ export const FramesErrorCode = {
   FRAME_ENCODE: 'TAPLINE_ERR_FRAME_ENCODE',
   /** A segment body does not decompress, or inflates to more or fewer bytes than its trailer's raw length (stopped the moment it passes it). */
   DECOMPRESS: 'TAPLINE_ERR_DECOMPRESS',
+  /** zstd compression of a segment failed on its worker (or the worker stopped). */
+  COMPRESS: 'TAPLINE_ERR_COMPRESS',
+  /** The zstd codec was asked for where its prebuilt binding does not load; use gzip. */
+  CODEC_UNAVAILABLE: 'TAPLINE_ERR_CODEC_UNAVAILABLE',
   /** Authenticated decryption of a segment body failed. */
   DECRYPT: 'TAPLINE_ERR_DECRYPT',
   /** The recording is encrypted and no key wrapper was given. */

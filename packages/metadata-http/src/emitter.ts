@@ -3,6 +3,8 @@ import { appendFile, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  contentForEmitter,
+  DEFAULT_MAX_CONTENT_BYTES,
   eventFsync,
   type MetadataEmitter,
   type MetadataEvent,
@@ -48,12 +50,16 @@ export interface HttpMetadataEmitterOptions {
   /** How long close() keeps delivering before it leaves the rest in the outbox. @default 10000 */
   closeTimeoutMs?: number;
   /**
-   * Send `data.content` (command lines, queries, ... when the recorder puts
-   * them there). Off by default: that key is dropped before the event touches
-   * the disk or the wire.
+   * Send session content: the recorder then sends this emitter `session.action`
+   * events (one per command, query, API call, file operation) and fills
+   * `data.content` (command text, query text, API path...) after its redaction
+   * hooks. Off by default: `data.content` is dropped before the event touches
+   * the disk or the wire, and no `session.action` event is sent.
    * @default false
    */
   includeContent?: boolean;
+  /** Each string under `data.content` is cut to this many UTF-8 bytes (`data.contentTruncated`). @default 4096 */
+  maxContentBytes?: number;
   /** Extra request headers (an API key, a tenant id). */
   headers?: Record<string, string>;
   /** undici dispatcher to use instead of the emitter's own Agent. */
@@ -115,7 +121,7 @@ function invalid(message: string): TaplineError {
   return new TaplineError(MetadataHttpErrorCode.INVALID, message, { component: 'metadata-http' });
 }
 
-function serialize(event: MetadataEvent, includeContent: boolean): string {
+function serialize(event: MetadataEvent, includeContent: boolean, maxContentBytes: number): string {
   if (!event || typeof event !== 'object') throw invalid('an event must be an object');
   if (event.version !== 1) throw invalid(`unsupported event version ${String(event.version)}`);
   if (typeof event.id !== 'string' || event.id.length === 0)
@@ -128,9 +134,8 @@ function serialize(event: MetadataEvent, includeContent: boolean): string {
     throw invalid('event.type and event.time must be strings');
   if (!event.data || typeof event.data !== 'object' || Array.isArray(event.data))
     throw invalid('event.data must be an object');
-  // A copy without content; the caller's object is never touched.
-  const data = !includeContent && 'content' in event.data ? { ...event.data } : event.data;
-  if (data !== event.data) delete (data as Record<string, unknown>).content;
+  // A copy without content (or with it capped); the caller's object is never touched.
+  const data = contentForEmitter(event, includeContent, maxContentBytes).data;
   try {
     return JSON.stringify({
       version: event.version,
@@ -193,7 +198,8 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
   const timeoutMs = options.timeoutMs ?? 10_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const maxOutboxBytes = options.maxOutboxBytes ?? 64 * 1024 * 1024;
-  const includeContent = options.includeContent ?? false;
+  const includeContent = options.includeContent === true;
+  const maxContentBytes = options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   if (options.onError) warnDeprecated('createHttpMetadataEmitter({ onError })', "onEvent (type 'error')");
   const tell = (event: HttpMetadataEmitterEvent) => {
     try {
@@ -437,6 +443,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
 
   const emitter: HttpMetadataEmitter = {
     name: options.name ?? 'http',
+    includeContent,
     start,
     emit(event: MetadataEvent): Promise<void> {
       if (closing || closed) {
@@ -448,7 +455,7 @@ export function createHttpMetadataEmitter(options: HttpMetadataEmitterOptions): 
       }
       let json: string;
       try {
-        json = serialize(event, includeContent);
+        json = serialize(event, includeContent, maxContentBytes);
       } catch (error) {
         return Promise.reject(error);
       }

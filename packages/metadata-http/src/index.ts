@@ -20,6 +20,9 @@ export {
   encodeRecord,
   eventPayload,
   MAX_RECORD_BYTES,
+  Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
   type ParsedOutboxFile,
   parseOutboxFile,
 } from './outbox.js';
