@@ -26,4 +26,15 @@ export {
   ServerStatus,
   type SslRequest,
 } from './protocol.js';
+export { createMySqlProxy } from './proxy.js';
 export { type ResponseOutcome, type ResponseShape, ResponseTracker, type ResultOutcome } from './response.js';
+export type {
+  MySqlAuthRequest,
+  MySqlGrant,
+  MySqlProxy,
+  MySqlProxyEvent,
+  MySqlProxyOptions,
+  MySqlSessionInfo,
+  MySqlTarget,
+  SessionRecorder,
+} from './types.js';

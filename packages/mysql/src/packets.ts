@@ -46,7 +46,12 @@ export class PacketParser {
     return this.#pendingLength + this.#partsLength;
   }
 
-  parse(chunk: Uint8Array, onPacket: (packet: Packet) => void): void {
+  /**
+   * Feeds bytes; `onPacket` runs for each whole packet. When it returns
+   * `false` parsing stops there and the rest stays buffered (see `takeBuffered()`):
+   * after an SSLRequest the next bytes are TLS, not packets.
+   */
+  parse(chunk: Uint8Array, onPacket: (packet: Packet) => boolean | undefined | void): void {
     let data: Buffer;
     let end: number;
     if (this.#pendingLength === 0) {
@@ -91,9 +96,9 @@ export class PacketParser {
         const first = this.#firstSequenceId;
         this.#parts = [];
         this.#partsLength = 0;
-        onPacket({ sequenceId: first, lastSequenceId: sequenceId, payload: joined });
-      } else {
-        onPacket({ sequenceId, lastSequenceId: sequenceId, payload });
+        if (onPacket({ sequenceId: first, lastSequenceId: sequenceId, payload: joined }) === false) break;
+      } else if (onPacket({ sequenceId, lastSequenceId: sequenceId, payload }) === false) {
+        break;
       }
     }
     const rest = end - offset;
@@ -107,6 +112,13 @@ export class PacketParser {
       data.copy(this.#pending, 0, offset, end);
       this.#pendingLength = rest;
     }
+  }
+
+  /** Takes the bytes buffered after the last packet (a stopped parse, or a partial packet). */
+  takeBuffered(): Buffer {
+    const rest = Buffer.from(this.#pending.subarray(0, this.#pendingLength));
+    this.#pendingLength = 0;
+    return rest;
   }
 
   #reset(): void {
