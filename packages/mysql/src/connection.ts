@@ -1022,7 +1022,14 @@ export class MySqlConnection {
       const destroyLater = setTimeout(() => client.destroy(), 2000);
       destroyLater.unref();
       client.once('close', () => clearTimeout(destroyLater));
-      this.#target?.socket.destroy();
+      const target = this.#target?.socket;
+      if (target !== undefined) {
+        // end(), not destroy(): the last commands (COM_STMT_CLOSE, COM_QUIT) are still being written.
+        target.end();
+        const destroyTarget = setTimeout(() => target.destroy(), 2000);
+        destroyTarget.unref();
+        target.once('close', () => clearTimeout(destroyTarget));
+      }
       const session = this.#session;
       if (session === undefined) return;
       // Statements without an answer: recorded with what is known.

@@ -51,7 +51,7 @@ export class PacketParser {
    * `false` parsing stops there and the rest stays buffered (see `takeBuffered()`):
    * after an SSLRequest the next bytes are TLS, not packets.
    */
-  parse(chunk: Uint8Array, onPacket: (packet: Packet) => boolean | undefined | void): void {
+  parse(chunk: Uint8Array, onPacket: (packet: Packet) => unknown): void {
     let data: Buffer;
     let end: number;
     if (this.#pendingLength === 0) {

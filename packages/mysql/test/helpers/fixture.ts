@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type Recorder, type SessionContext } from '@tapline/core';
@@ -15,6 +15,18 @@ import {
 import { type Certificates, makeCertificates } from './mariadb.js';
 
 export const TOKEN = 'tok-one-time-7f3a';
+
+/**
+ * A directory sysbench can run in with --mysql-ssl=on: it loads cacert.pem,
+ * client-cert.pem and client-key.pem from its working directory.
+ */
+export function sysbenchTlsDirectory(ca: string, certificates: Certificates): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tapline-sysbench-'));
+  writeFileSync(join(dir, 'cacert.pem'), ca);
+  writeFileSync(join(dir, 'client-cert.pem'), certificates.cert);
+  writeFileSync(join(dir, 'client-key.pem'), certificates.key);
+  return dir;
+}
 
 export interface ProxyFixture {
   proxy: MySqlProxy;
@@ -145,11 +157,16 @@ export function mariadbClient(
   });
 }
 
-export function run(command: string, args: string[], input?: string): Promise<ClientResult> {
+export function run(command: string, args: string[], input?: string, cwd?: string): Promise<ClientResult> {
   return new Promise((resolve) => {
-    const child = execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      command,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, ...(cwd ? { cwd } : {}) },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }
