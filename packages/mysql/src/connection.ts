@@ -100,8 +100,9 @@ const ER = {
   NO_SUCH_THREAD: { code: 1094, sqlState: 'HY000' },
   CONNECTION_KILLED: { code: 1927, sqlState: '70100' },
   INSECURE_TRANSPORT: { code: 3159, sqlState: 'HY000' },
-  TARGET: { code: 2003, sqlState: 'HY000' },
-  TARGET_LOST: { code: 2013, sqlState: 'HY000' },
+  // ER_UNKNOWN_ERROR: libmariadb reports codes of its own client range (2000+) from a server as a malformed packet.
+  TARGET: { code: 1105, sqlState: 'HY000' },
+  TARGET_LOST: { code: 1105, sqlState: '08S01' },
 } as const;
 
 interface PreparedStatement {
@@ -657,6 +658,8 @@ export class MySqlConnection {
     };
     const forward = (pending: PendingCommand | undefined, rewritten?: Buffer): void => {
       if (pending !== undefined && pending.shape !== 'none') {
+        // An ERR the proxy adds before the target answers continues this command's sequence.
+        if (this.#pending.length === 0) this.#lastTargetSequenceId = packet.lastSequenceId;
         this.#pending.push(pending);
         if (this.#pending.length === 1) this.#tracker!.begin(pending.shape);
       }

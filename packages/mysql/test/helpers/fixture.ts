@@ -88,8 +88,9 @@ export async function startProxy(
     recordings,
     async recordingsJson() {
       await recorder.idle();
-      const { readdirSync } = await import('node:fs');
+      const { existsSync, readdirSync } = await import('node:fs');
       const out = [];
+      if (!existsSync(recordings)) return [];
       for (const file of readdirSync(recordings).filter((name) => name.endsWith('.tapline'))) {
         const bytes = readFileSync(join(recordings, file));
         const report = await verifyRecording(bytes);
