@@ -39,7 +39,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
   const recorder = createRecorder({
     spool: { directory: join(state, 'spool') },
     sinks: [createFileSink({ directory: recordingsDirectory })],
-    emitters: [createJsonlMetadataEmitter({ path: join(recordingsDirectory, 'events.jsonl') })],
+    metadata: createJsonlMetadataEmitter({ path: join(recordingsDirectory, 'events.jsonl') }),
   });
   await recorder.recover();
   const token = randomBytes(12).toString('base64url');

@@ -59,6 +59,7 @@ it('records a mariadb session through the connector, and the recording verifies'
     const json = frameToJson(frame) as { query?: { text: string } };
     if (json.query) queries.push(json.query.text);
   }
+  expect(readFileSync(join(connector.recordingsDirectory, 'events.jsonl'), 'utf8')).toContain('session');
   expect(queries).toEqual([
     'CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)',
     "INSERT INTO notes VALUES (1, 'hello')",
