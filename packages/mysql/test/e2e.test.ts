@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -225,6 +228,57 @@ describe('real clients through the proxy', () => {
     // The client sent KILL QUERY on a second connection; the sleep returned early.
     expect(`${stdout}${stderr}`).toMatch(/slept\n1|Query execution was interrupted|Ctrl-C/);
     expect(code).not.toBeNull();
+  });
+
+  it('interactive mariadb in tmux: Ctrl-C cancels SELECT SLEEP(30) and the session goes on', async () => {
+    const socketPath = join(mkdtempSync(join(tmpdir(), 'tapline-tmux-')), 'tmux.sock');
+    const tmux = (...args: string[]): string =>
+      execFileSync('tmux', ['-S', socketPath, ...args], { encoding: 'utf8' });
+    const pane = (): string => tmux('capture-pane', '-p', '-t', 'mysql', '-S', '-50');
+    const until = async (pattern: RegExp, what: string): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!pattern.test(pane())) {
+        if (Date.now() > deadline) throw new Error(`${what} did not appear:\n${pane()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const command = [
+      'mariadb',
+      '--no-defaults',
+      '-h',
+      '127.0.0.1',
+      '-P',
+      String(fixture.port),
+      '-u',
+      'alice',
+      `--password=${TOKEN}`,
+      '--ssl',
+      ...clientTls(),
+      'shop',
+    ].join(' ');
+    tmux('new-session', '-d', '-s', 'mysql', '-x', '160', '-y', '50', command);
+    try {
+      await until(/(MariaDB|MySQL) \[shop\]>/, 'the prompt');
+      const started = Date.now();
+      // \g, not ';': tmux takes a trailing ';' as its own command separator.
+      tmux('send-keys', '-t', 'mysql', '-l', 'SELECT SLEEP(30)\\g');
+      tmux('send-keys', '-t', 'mysql', 'Enter');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      tmux('send-keys', '-t', 'mysql', 'C-c');
+      await until(/Query execution was interrupted|query killed/i, 'the cancel');
+      expect(Date.now() - started).toBeLessThan(15_000);
+      tmux('send-keys', '-t', 'mysql', '-l', 'SELECT 6 * 7 AS answer\\g');
+      tmux('send-keys', '-t', 'mysql', 'Enter');
+      await until(/\|\s+42 \|/, 'the next result');
+      tmux('send-keys', '-t', 'mysql', '-l', 'quit');
+      tmux('send-keys', '-t', 'mysql', 'Enter');
+    } finally {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone with its only session
+      }
+    }
   });
 
   it('recordings verify and match the general log (the oracle)', async () => {
