@@ -184,6 +184,48 @@ describe('failure matrix', () => {
     expect(endOf(recording.frames)).toMatchObject({ reason: 'END_REASON_REVOKED' });
   });
 
+  it('a malformed or oversized packet from a client ends that session only (reason error), others go on', async () => {
+    const fixture = await proxyFor(goodTarget, { maxPacketBytes: 1024 * 1024 });
+    const options = {
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'alice',
+      password: TOKEN,
+      ssl: { ca: fixture.proxyCertificates.ca },
+    };
+    const bystander = await mysql.createConnection(options);
+    const victim = await mysql.createConnection(options);
+    victim.on('error', () => {});
+    const closed = new Promise<void>((resolve) =>
+      (victim as unknown as { connection: { stream: NodeJS.EventEmitter } }).connection.stream.once(
+        'close',
+        () => resolve(),
+      ),
+    );
+    // A header announcing 2 MiB: refused from the header, before any body.
+    (victim as unknown as { connection: { stream: { write(bytes: Buffer): void } } }).connection.stream.write(
+      Buffer.from([0x00, 0x00, 0x20, 0x00]),
+    );
+    await closed;
+    const [rows] = await bystander.query('SELECT 1 AS still_here');
+    expect(rows).toEqual([{ still_here: 1 }]);
+    await bystander.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const recordings = await fixture.recordingsJson();
+    const reasons = recordings
+      .map((recording) => (endOf(recording.frames) as { reason?: string } | undefined)?.reason)
+      .sort();
+    expect(reasons).toEqual(['END_REASON_CLIENT_CLOSED', 'END_REASON_ERROR']);
+    for (const recording of recordings) expect(recording).toMatchObject({ intact: true, complete: true });
+    expect(
+      fixture.events.some(
+        (event) =>
+          event.type === 'error' &&
+          (event.error as { code?: string }).code === 'TAPLINE_ERR_MYSQL_PACKET_TOO_LARGE',
+      ),
+    ).toBe(true);
+  });
+
   it('LOAD DATA LOCAL INFILE is refused with a clear ERR and recorded', async () => {
     const fixture = await proxyFor(goodTarget);
     const result = await mariadbClient(fixture.port, [
