@@ -226,6 +226,29 @@ describe('failure matrix', () => {
     ).toBe(true);
   });
 
+  it('proxy.close() with a live session: the client is told, reason shutdown', async () => {
+    const fixture = await startProxy(goodTarget);
+    const connection = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: fixture.port,
+      user: 'alice',
+      password: TOKEN,
+      ssl: { ca: fixture.proxyCertificates.ca },
+    });
+    connection.on('error', () => {});
+    await connection.query('SELECT 1');
+    const sleeping = connection.query('SELECT SLEEP(20)').then(
+      () => new Error('not ended'),
+      (error: Error) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fixture.proxy.close({ drainMs: 100 });
+    expect((await sleeping).message).toMatch(/proxy is shutting down/);
+    const recording = await onlyRecording(fixture);
+    expect(endOf(recording.frames)).toMatchObject({ reason: 'END_REASON_SHUTDOWN' });
+    await fixture.close();
+  });
+
   it('LOAD DATA LOCAL INFILE is refused with a clear ERR and recorded', async () => {
     const fixture = await proxyFor(goodTarget);
     const result = await mariadbClient(fixture.port, [
