@@ -2,7 +2,8 @@
 // MariaDB, in the same run, alternating. Not part of `pnpm bench` (a real
 // database and sysbench; figures move with the machine's load).
 //
-//   node --import tsx --conditions=source bench/mysql-sysbench.ts [--time=S] [--rounds=N] [--threads=N]
+//   node --import tsx --conditions=source bench/mysql-sysbench.ts [--time=S] [--rounds=N] [--threads=N] [--result-mib=N]
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -44,7 +45,12 @@ function nullSession(context: SessionContext): RecordedSession {
 }
 
 const { values } = parseArgs({
-  options: { time: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' } },
+  options: {
+    time: { type: 'string' },
+    rounds: { type: 'string' },
+    threads: { type: 'string' },
+    'result-mib': { type: 'string' },
+  },
 });
 const seconds = Number(values.time ?? 10);
 const rounds = Number(values.rounds ?? 3);
@@ -134,6 +140,64 @@ try {
   console.log(
     `  p50 latency direct ${directP50} ms, proxy ${proxyP50} ms, added ${(proxyP50 - directP50).toFixed(2)} ms per transaction (goal <= 0.1 ms per statement)`,
   );
+  // A large result set: --result-mib MiB of 1 MiB rows (MariaDB's sequence engine), read by the mariadb client into /dev/null.
+  const resultMib = Number(values['result-mib'] ?? 256);
+  const bigQuery = `SELECT REPEAT('x', 1048576) FROM seq_1_to_${resultMib}`;
+  const timed = async (port: number, user: string, password: string, ca: string): Promise<number> => {
+    const started = performance.now();
+    // Counted as it streams (execFile would buffer it all).
+    const received = await new Promise<number>((resolve, reject) => {
+      const child = spawn(
+        'mariadb',
+        [
+          '--no-defaults',
+          '-h',
+          '127.0.0.1',
+          '-P',
+          String(port),
+          '-u',
+          user,
+          `--password=${password}`,
+          '--ssl',
+          `--ssl-ca=${ca}`,
+          '--max-allowed-packet=64M',
+          '--batch',
+          '--skip-column-names',
+          '--database=shop',
+          '-e',
+          bigQuery,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let bytes = 0;
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      child.on('close', (code) => (code === 0 ? resolve(bytes) : reject(new Error(stderr))));
+    });
+    if (received < resultMib * 1048576) throw new Error(`short result: ${received} bytes`);
+    return (resultMib / (performance.now() - started)) * 1000;
+  };
+  const directMibs: number[] = [];
+  const proxyMibs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    directMibs.push(await timed(db.port, db.user, db.password, db.certificates.caPath));
+    proxyMibs.push(await timed(fixture.port, 'alice', TOKEN, fixture.proxyCertificates.caPath));
+  }
+  const directMib = median(directMibs);
+  const proxyMib = median(proxyMibs);
+  console.log(`${resultMib} MiB result set (1 MiB rows), mariadb client, ${rounds} rounds each`);
+  console.log(
+    `  direct MiB/s ${directMibs.map((figure) => figure.toFixed(0)).join(', ')}  median ${directMib.toFixed(0)}`,
+  );
+  console.log(
+    `  proxy  MiB/s ${proxyMibs.map((figure) => figure.toFixed(0)).join(', ')}  median ${proxyMib.toFixed(0)}`,
+  );
+  console.log(`  ratio proxy/direct ${(proxyMib / directMib).toFixed(3)} (goal >= 0.80 at 1 GiB)`);
 } finally {
   await fixture.close();
   await db.stop();
