@@ -186,7 +186,17 @@ export class Spool {
    * Makes sure the reserve file exists; clears the full state when it could be
    * written (space has returned). Returns whether the spool has room.
    */
-  async regainSpace(): Promise<boolean> {
+  /** One reserve rewrite at a time: sessions starting together shared its temporary file (a failed rename refused a session). */
+  #regaining: Promise<boolean> | undefined;
+
+  regainSpace(): Promise<boolean> {
+    this.#regaining ??= this.#regainSpace().finally(() => {
+      this.#regaining = undefined;
+    });
+    return this.#regaining;
+  }
+
+  async #regainSpace(): Promise<boolean> {
     if (this.#reserved && !this.#full) return true;
     const path = join(this.directory, RESERVE_FILE);
     try {
