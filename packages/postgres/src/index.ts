@@ -1,0 +1,2 @@
+export { PostgresErrorCode, type PostgresErrorCodeName } from './errors.js';
+export * from './protocol/index.js';
