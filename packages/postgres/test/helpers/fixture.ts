@@ -43,9 +43,7 @@ export interface Fixture {
     options?: { input?: string; extra?: string },
   ): Promise<{ stdout: string; stderr: string; code: number }>;
   /** The recording of a session: verified, its frames decoded. */
-  recording(
-    sessionId: string,
-  ): Promise<{
+  recording(sessionId: string): Promise<{
     frames: Array<Record<string, unknown>>;
     queries: QueryEvent[];
     endReason: string;
