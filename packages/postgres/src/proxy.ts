@@ -648,6 +648,13 @@ class ClientConnection {
       return;
     }
     this.#target = connection;
+    // The target's own backend pid ties the recording to the server's logs (log_line_prefix %p).
+    session.annotation({
+      kind: 'note',
+      streamId: this.#streamId,
+      message: 'target backend',
+      details: { processId: String(connection.processId), target: targetName },
+    });
     // The greeting goes to the client with the target's cancel key replaced by one the proxy minted.
     const greeting: Buffer[] = [serialize.authenticationOk()];
     for (const { message, frame } of connection.greeting) {

@@ -76,7 +76,8 @@ export function describeParameter(
     return parameter;
   }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (oid === BYTEA && !options.recordBytea) {
+  // bytea, and binary values of a type the client did not state, are recorded by length only (by default).
+  if ((oid === BYTEA || (format === 1 && !oid)) && !options.recordBytea) {
     parameter.length = buffer.length;
     return parameter;
   }

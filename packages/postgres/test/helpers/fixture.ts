@@ -47,6 +47,7 @@ export interface Fixture {
     frames: Array<Record<string, unknown>>;
     queries: QueryEvent[];
     endReason: string;
+    processId: number;
     report: unknown;
   }>;
   /** Waits for the next session_ended event and returns its session id. */
@@ -147,13 +148,17 @@ export async function startFixture(options: Partial<PostgresProxyOptions> = {}):
       const frames: Array<Record<string, unknown>> = [];
       const queries: QueryEvent[] = [];
       let endReason = '';
+      let processId = 0;
       for await (const frame of readFrames(bytes)) {
         const json = frameToJson(frame as DecodedFrame) as Record<string, unknown>;
         frames.push(json);
         if (json.body === 'query') queries.push(json.query as QueryEvent);
+        const note = json.annotation as { message?: string; details?: Record<string, string> } | undefined;
+        if (json.body === 'annotation' && note?.message === 'target backend')
+          processId = Number(note.details?.processId);
         if (json.body === 'sessionEnd') endReason = String((json.sessionEnd as { reason: string }).reason);
       }
-      return { frames, queries, endReason, report };
+      return { frames, queries, endReason, report, processId };
     },
     nextEnded() {
       const already = ended.shift();
