@@ -67,7 +67,7 @@ function matches(logged: LoggedStatement, unit: Unit): boolean {
         const recorded = unit.parameters[index];
         // A value recorded by length only (bytea) matches the logged hex of that many bytes.
         if (typeof recorded === 'number')
-          return value !== null && value.startsWith('\\x') && (value.length - 2) / 2 === recorded;
+          return value?.startsWith('\\x') && (value.length - 2) / 2 === recorded;
         return value === recorded;
       })
     );
