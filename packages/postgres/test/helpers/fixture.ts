@@ -1,7 +1,7 @@
 // One PostgreSQL server, the proxy in front of it, the real recorder with a
 // file sink; helpers to run psql through the proxy and read recordings back.
 import { type ExecFileException, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -60,6 +60,7 @@ export async function startFixture(options: Partial<PostgresProxyOptions> = {}):
   const server = await startPostgres(pki);
   server.sql(`create role ${TARGET_USER} login password '${TARGET_PASSWORD}' superuser`);
   server.sql(`set password_encryption = 'md5'; create role md5user login password 'md5-secret' superuser`);
+  server.sql(`create role pwuser login password 'pw-secret' superuser`);
   const root = mkdtempSync(join(tmpdir(), 'tapline-pg-proxy-'));
   const caPath = join(root, 'ca.pem');
   writeFileSync(caPath, pki.ca);
@@ -142,9 +143,18 @@ export async function startFixture(options: Partial<PostgresProxyOptions> = {}):
       });
     },
     async recording(sessionId) {
-      await recorder.idle();
-      const bytes = readFileSync(join(root, 'recordings', `${sessionId}.tapline`));
-      const report = await verifyRecording(bytes);
+      // recorder.idle() would wait for live sessions too: poll for this recording's complete file instead.
+      const path = join(root, 'recordings', `${sessionId}.tapline`);
+      let bytes: Buffer = Buffer.alloc(0);
+      let report: Awaited<ReturnType<typeof verifyRecording>> | undefined;
+      for (let attempt = 0; attempt < 400; attempt++) {
+        if (existsSync(path)) {
+          bytes = readFileSync(path);
+          report = await verifyRecording(bytes).catch(() => undefined);
+          if (report?.complete) break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const frames: Array<Record<string, unknown>> = [];
       const queries: QueryEvent[] = [];
       let endReason = '';

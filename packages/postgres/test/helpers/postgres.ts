@@ -175,6 +175,7 @@ export async function startPostgres(pki: Pki, extra: string[] = []): Promise<Pos
     [
       'local all all trust',
       'host all md5user 127.0.0.1/32 md5',
+      'host all pwuser 127.0.0.1/32 password',
       'host all all 127.0.0.1/32 scram-sha-256',
       '',
     ].join('\n'),
