@@ -31,7 +31,7 @@ describe('the example PostgreSQL connector', () => {
     const bytes = readFileSync(join(directory, file));
     expect(await verifyRecording(bytes)).toMatchObject({ complete: true });
     const texts: string[] = [];
-    for await (const frame of readFrames(bytes)) if (frame.query) texts.push(frame.query.text);
+    for await (const frame of readFrames(bytes)) if (frame.query) texts.push(frame.query.text ?? '');
     expect(texts).toEqual(["select 'hello from ' || current_user"]);
   });
 });

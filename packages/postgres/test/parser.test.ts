@@ -127,10 +127,12 @@ describe('parsers', () => {
   });
 
   it('give the same messages when the bytes are split at every offset (and byte by byte)', () => {
-    for (const [make, build] of [
-      [() => new FrontendParser(), frontendMessages],
-      [() => new BackendParser(), backendMessages],
-    ] as const) {
+    const sides: Array<[() => { parse(chunk: Uint8Array, cb: (m: unknown) => void): void }, () => Buffer[]]> =
+      [
+        [() => new FrontendParser(), frontendMessages],
+        [() => new BackendParser(), backendMessages],
+      ];
+    for (const [make, build] of sides) {
       const all = Buffer.concat(build());
       const whole = collect(make(), [all]);
       for (let at = 0; at <= all.length; at++) {
