@@ -2,7 +2,7 @@
 // front of it, recordings in a directory, and one one-time token a user types
 // as the password.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
@@ -28,6 +28,7 @@ export async function startConnector(
 ): Promise<Connector> {
   const database: EmbeddedPostgres = await startEmbeddedPostgres();
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'tapline-postgres-connector-'));
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
   const recorder = createRecorder({
     spool: { directory: join(directory, 'spool') },
     sinks: [createFileSink({ directory: join(directory, 'recordings') })],
