@@ -8,13 +8,16 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileSink, createRecorder } from '@tapline/core';
+import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
 import { createPostgresProxy } from '../src/index.js';
 import { makePki, startPostgres } from '../test/helpers/postgres.js';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 8);
 const passes = Number(process.argv.find((arg) => arg.startsWith('--passes='))?.slice(9) ?? 2);
 const json = process.argv.includes('--json');
+// Variants that take a cost out to see where the overhead is: plaintext proxy→target, no recorder at all.
+const targetPlaintext = process.argv.includes('--target-plaintext');
+const noRecording = process.argv.includes('--no-recording');
 
 interface Run {
   tps: number;
@@ -52,9 +55,46 @@ const recorder = createRecorder({
   spool: { directory: join(root, 'spool') },
   sinks: [createFileSink({ directory: join(root, 'recordings') })],
 });
+/** A recorder that records nothing (the `--no-recording` variant). */
+const nullRecorder = {
+  async start(context: SessionContext): Promise<RecordedSession> {
+    const controller = new AbortController();
+    const started = process.hrtime.bigint();
+    const session: RecordedSession = {
+      sessionId: 'none',
+      context,
+      signal: controller.signal,
+      now: () => Number(process.hrtime.bigint() - started),
+      openStream: () => 1,
+      closeStream: () => {},
+      data: () => {},
+      resize: () => {},
+      command: () => {},
+      query: () => {},
+      apiCall: () => {},
+      fileOperation: () => {},
+      annotation: () => {},
+      end: async (reason) => ({
+        sessionId: 'none',
+        reason,
+        frames: 0,
+        bytesClientToTarget: 0,
+        bytesTargetToClient: 0,
+        commands: 0,
+        queries: 0,
+        apiCalls: 0,
+        fileOperations: 0,
+        streams: 0,
+        bytesNotRecorded: 0,
+        durationNs: 0,
+      }),
+    };
+    return session;
+  },
+};
 const proxy = createPostgresProxy({
   tls: { cert: pki.cert, key: pki.key },
-  recorder,
+  recorder: noRecording ? nullRecorder : recorder,
   limits: { maxConnectionsPerSource: Number.POSITIVE_INFINITY },
   authorize: ({ user }) => ({
     context: { user: { id: user }, accessRequestId: 'bench', resource: { id: 'pg', type: 'postgres' } },
