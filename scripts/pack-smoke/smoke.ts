@@ -3,10 +3,16 @@
 import { createFileSink, createRecorder, type RecordedSession, type Recorder } from '@tapline/core';
 import { type VerifyReport, verifyRecording } from '@tapline/frames';
 import { createHttpMetadataEmitter } from '@tapline/metadata-http';
+import { createPostgresProxy } from '@tapline/postgres';
 import { createS3Sink } from '@tapline/sink-s3';
 import { createSshProxy } from '@tapline/ssh';
 
-export const factories: readonly unknown[] = [createSshProxy, createS3Sink, createHttpMetadataEmitter];
+export const factories: readonly unknown[] = [
+  createSshProxy,
+  createPostgresProxy,
+  createS3Sink,
+  createHttpMetadataEmitter,
+];
 export function makeRecorder(): Recorder {
   return createRecorder({
     sinks: [createFileSink({ directory: '/tmp/recordings' })],

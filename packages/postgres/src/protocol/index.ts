@@ -1,0 +1,3 @@
+export * from './messages.js';
+export { BackendParser, FrontendParser, type MessageCallback, type ParserOptions } from './parser.js';
+export * as serialize from './serializer.js';
