@@ -63,6 +63,25 @@ export function failChannel(
   });
 }
 
+/** The exit status of a command (or subsystem) the policy denied: "cannot execute", as shells use it. */
+export const POLICY_DENIED_EXIT_STATUS = 126;
+
+/** Tells the user the policy denied the request, then exits POLICY_DENIED_EXIT_STATUS. */
+function denyChannel(scope: ChannelScope, channel: ServerChannel, message: string, terminal: boolean): void {
+  channel.on('error', noop);
+  channel.stderr.on('error', noop);
+  channel.once('close', () => scope.failedChannelClosed());
+  const text = terminal
+    ? `\r\ntapline: denied by policy: ${message}\r\n`
+    : `tapline: denied by policy: ${message}\n`;
+  channel.stderr.write(text, () => {
+    try {
+      channel.exit(POLICY_DENIED_EXIT_STATUS);
+    } catch {}
+    channel.end();
+  });
+}
+
 /** Wraps an analyzer so that a throw (or a rejected end) switches it off instead of breaking the relay. */
 function guarded(scope: ChannelScope, streamId: number, name: string): (fn: () => unknown) => unknown {
   let failed = false;
@@ -322,16 +341,49 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
       }
     };
 
-    try {
-      if (kind === 'shell') {
-        target.shell(pty === undefined ? false : ptyOptions(pty), { env }, onTargetChannel);
-      } else if (kind === 'exec') {
-        target.exec(argument, pty === undefined ? { env } : { env, pty: ptyOptions(pty) }, onTargetChannel);
-      } else {
-        target.subsys(argument, onTargetChannel);
+    const open = (): void => {
+      try {
+        if (kind === 'shell') {
+          target.shell(pty === undefined ? false : ptyOptions(pty), { env }, onTargetChannel);
+        } else if (kind === 'exec') {
+          target.exec(argument, pty === undefined ? { env } : { env, pty: ptyOptions(pty) }, onTargetChannel);
+        } else {
+          target.subsys(argument, onTargetChannel);
+        }
+      } catch (error) {
+        onTargetChannel(error as Error, undefined);
       }
-    } catch (error) {
-      onTargetChannel(error as Error, undefined);
+    };
+    if (kind === 'shell' || !scope.options.policy.enabled) {
+      open();
+      return;
     }
+    const pending = scope.checkPolicy(
+      kind === 'exec' ? { type: 'exec', command: argument } : { type: 'subsystem', subsystem: argument },
+      streamId,
+    );
+    const decided = (decision: { allow: boolean; message: string }): void => {
+      if (decision.allow) {
+        open();
+        return;
+      }
+      clientChannel.removeListener('close', onEarlyClose);
+      scope.options.emit({
+        type: 'refused',
+        sessionId: session.sessionId,
+        request: kind,
+        error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, {
+          [kind === 'exec' ? 'command' : 'subsystem']: argument,
+        }),
+      });
+      try {
+        session.closeStream(streamId, { detail: `denied by policy: ${decision.message}` });
+      } catch (recordError) {
+        scope.recordingError(recordError);
+      }
+      if (!clientClosedEarly) denyChannel(scope, clientChannel, decision.message, pty !== undefined);
+    };
+    if (pending instanceof Promise) void pending.then(decided);
+    else decided(pending);
   }
 }
