@@ -1,13 +1,19 @@
 // One SSH "session" channel: collects pty-req and env until the client asks
 // for a shell, exec or subsystem, then opens the same on the target and hands
 // both channels to a ChannelBridge.
-import type { RecordedSession, StreamKindName, StreamOpenOptions } from '@tapline/core';
+import type {
+  RecordedSession,
+  ResolvedPolicyDecision,
+  StreamKindName,
+  StreamOpenOptions,
+} from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import type { ClientChannel, PseudoTtyOptions, ServerChannel, Session } from 'ssh2';
 import { type BridgeTap, ChannelBridge } from './bridge.js';
 import { SshErrorCode, type SshErrorCodeName, sshError } from './errors.js';
 import type { PtyRequest } from './pty-request.js';
 import type { ChannelScope } from './scope.js';
+import { SftpPolicyGate } from './sftp-gate.js';
 import type { SftpAnalyzer, TerminalAnalyzer } from './types.js';
 
 type Accept = (() => void) | undefined;
@@ -311,6 +317,38 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         return;
       }
       tap = buildTap(scope, session, streamId, streamKind, pty, kind === 'exec' ? argument : undefined);
+      const interceptor =
+        streamKind === 'ssh_sftp' && scope.options.policy.enabled
+          ? new SftpPolicyGate(
+              (action) => {
+                const told = (decision: ResolvedPolicyDecision): ResolvedPolicyDecision => {
+                  if (!decision.allow) {
+                    scope.options.emit({
+                      type: 'refused',
+                      sessionId: session.sessionId,
+                      request: `sftp ${action.operation ?? ''}`.trim(),
+                      error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, {
+                        path: action.path ?? '',
+                      }),
+                    });
+                  }
+                  return decision;
+                };
+                const pending = scope.checkPolicy(action, streamId);
+                return pending instanceof Promise ? pending.then(told) : told(pending);
+              },
+              {
+                toTarget: (chunk) => {
+                  if (!targetChannel.write(chunk)) clientChannel.pause();
+                },
+                toClient: (chunk) => {
+                  if (!clientChannel.write(chunk)) targetChannel.pause();
+                },
+                pauseClient: () => clientChannel.pause(),
+                resumeClient: () => clientChannel.resume(),
+              },
+            )
+          : undefined;
       const created = new ChannelBridge({
         session,
         streamId,
@@ -320,6 +358,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         terminal: pty !== undefined,
         notifyUser: true,
         ...(tap === undefined ? {} : { tap }),
+        ...(interceptor === undefined ? {} : { interceptor }),
         onRecordingError: (recordError) => scope.recordingError(recordError),
         onDone: (done) => scope.bridgeDone(done),
       });
