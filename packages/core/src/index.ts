@@ -46,6 +46,23 @@ export type {
 } from './live.js';
 export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {
+  createPolicyGate,
+  describePolicyAction,
+  type PolicyAction,
+  type PolicyActionType,
+  type PolicyAnnotationTarget,
+  PolicyCode,
+  type PolicyDecision,
+  type PolicyFunction,
+  type PolicyGate,
+  type PolicyOptions,
+  type PolicySessionContext,
+  type PolicySftpOperation,
+  policyContextOf,
+  type ResolvedPolicyDecision,
+  recordPolicyDecision,
+} from './policy.js';
+export {
   createRecorder,
   type Recorder,
   type RecorderOptions,

@@ -10,9 +10,15 @@ import { Readable } from 'node:stream';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import {
   type ApiCallEvent,
+  createPolicyGate,
   createSourceLimiter,
   type EndReasonName,
   type FrontLimits,
+  type PolicyAction,
+  type PolicyCode,
+  type PolicyOptions,
+  type PolicySessionContext,
+  policyContextOf,
   type RecordedSession,
   renamedOption,
   resolveFrontLimits,
@@ -75,7 +81,8 @@ export interface KubeRefusal {
    * "missing_credentials", "invalid_credentials", "session_ended", "grant_expired",
    * "spdy_unsupported", "authorize_failed", "shutting_down" (a request on
    * a kept-alive connection while `close()` drains: 503), or one of the `limits`:
-   * "login_timeout", "too_many_connections", "too_many_failed_logins".
+   * "login_timeout", "too_many_connections", "too_many_failed_logins",
+   * or "policy_denied" (the `policy` denied the request: 403, code TAPLINE_ERR_POLICY_DENIED).
    */
   reason: string;
   code: string;
@@ -134,7 +141,7 @@ export interface KubeUpstreamOptions {
   connections?: number;
 }
 
-export interface KubeProxyOptions {
+export interface KubeProxyOptions extends PolicyOptions {
   /** TLS options of the front (the connector's certificate): `cert`, `key`, and `ca` + `requestCert` for client certificates. */
   tls: https.ServerOptions;
   /** Resolves the client's credentials to a grant, or to null / undefined (or rejects) to refuse (401). */
@@ -230,6 +237,8 @@ export interface KubeProxy {
 const refusedChannel = diagnostics.channel('tapline:kube:refused') as TaplineChannel<KubeRefusal>;
 const errorChannel = diagnostics.channel('tapline:kube:error') as TaplineChannel<KubeErrorMessage>;
 
+const POLICY_DENIED: (typeof PolicyCode)['DENIED'] = 'TAPLINE_ERR_POLICY_DENIED';
+
 const hopByHop = new Set([
   'connection',
   'keep-alive',
@@ -264,6 +273,8 @@ export interface LiveSession {
   /** True once `recorded.end()` was called: nothing more may be recorded. */
   finalized: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+  /** The session as the policy sees it, built on first use. */
+  policyContext?: PolicySessionContext;
 }
 
 export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
@@ -276,6 +287,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: 30_000 });
   if (typeof limits === 'string') throw kubeError(KubeErrorCode.INVALID_OPTIONS, `options.${limits}`);
   const limiter = createSourceLimiter(limits);
+  let policyGate: ReturnType<typeof createPolicyGate>;
+  try {
+    policyGate = createPolicyGate(options);
+  } catch (error) {
+    throw kubeError(KubeErrorCode.INVALID_OPTIONS, (error as Error).message);
+  }
   const upstreamUrl = new URL(options.upstream.url);
   const upstreamTls = {
     ca: options.upstream.ca as string | Buffer | undefined,
@@ -687,6 +704,65 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     return event;
   }
 
+  function policyActionOf(info: KubeRequestInfo, req: IncomingMessage, session: LiveSession): PolicyAction {
+    session.policyContext ??= policyContextOf(session.recorded.context);
+    const action: PolicyAction = {
+      protocol: session.recorded.context.protocol,
+      type: 'api_call',
+      verb: info.verb,
+      path: info.path,
+      context: session.policyContext,
+    };
+    if (info.isResourceRequest) {
+      action.apiGroup = info.apiGroup ?? '';
+      if (info.resource) action.resource = info.resource;
+      if (info.subresource) action.subresource = info.subresource;
+      if (info.namespace) action.namespace = info.namespace;
+      if (info.name) action.name = info.name;
+      if (
+        info.subresource === 'exec' ||
+        info.subresource === 'attach' ||
+        info.subresource === 'portforward'
+      ) {
+        const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+        const command = query.getAll('command');
+        if (command.length > 0) action.command = command.join(' ');
+        const ports = query.getAll('ports');
+        if (ports.length === 1) action.port = Number(ports[0]);
+      }
+    }
+    return action;
+  }
+
+  /**
+   * Asks the policy about a request; on a denial answers 403 Forbidden (a
+   * Status with the policy's message), records the call and returns false.
+   */
+  async function policyAllows(
+    info: KubeRequestInfo,
+    req: IncomingMessage,
+    session: LiveSession,
+    event: ApiCallEvent,
+    startedNs: number,
+    answer: (message: string) => void,
+  ): Promise<boolean> {
+    const action = policyActionOf(info, req, session);
+    const pending = policyGate.check(
+      action,
+      session.finalized ? undefined : session.recorded,
+      session.apiStreamId,
+    );
+    const decision = pending instanceof Promise ? await pending : pending;
+    if (decision.allow) return true;
+    refuse(req, 'policy_denied', POLICY_DENIED, 403, session.recorded.sessionId);
+    answer(decision.message);
+    event.statusCode = 403;
+    event.durationNs = session.recorded.now() - startedNs;
+    if (!session.finalized) session.recorded.apiCall(event);
+    armIdle(session);
+    return false;
+  }
+
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => {});
     const session = await sessionFor(req, (statusCode, reason, message, warning) =>
@@ -696,6 +772,14 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const startedNs = session.recorded.now();
     const info = parseRequestInfo(req.method ?? 'GET', req.url ?? '/');
     const event = baseApiCall(info, req, session);
+    if (
+      policyGate.enabled &&
+      !(await policyAllows(info, req, session, event, startedNs, (message) =>
+        sendStatus(res, 403, 'Forbidden', message),
+      ))
+    ) {
+      return;
+    }
     const recordBody =
       mutatingVerbs.has(info.verb) || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
@@ -869,6 +953,16 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     const startedNs = session.recorded.now();
     const info = parseRequestInfo(req.method ?? 'GET', req.url ?? '/');
     const event = baseApiCall(info, req, session);
+    // Before the upgrade check: kubectl falls back from WebSocket to SPDY on any
+    // refused upgrade, and both attempts must carry the policy's message.
+    if (
+      policyGate.enabled &&
+      !(await policyAllows(info, req, session, event, startedNs, (message) =>
+        writeRawStatus(socket, 403, 'Forbidden', message),
+      ))
+    ) {
+      return;
+    }
     const upgrade = (req.headers.upgrade ?? '').toLowerCase();
     if (upgrade !== 'websocket') {
       const spdy = upgrade.startsWith('spdy');
@@ -1174,11 +1268,13 @@ function writeRawStatus(
       ? 'Unauthorized'
       : code === 400
         ? 'Bad Request'
-        : code === 429
-          ? 'Too Many Requests'
-          : code === 502
-            ? 'Bad Gateway'
-            : 'Error';
+        : code === 403
+          ? 'Forbidden'
+          : code === 429
+            ? 'Too Many Requests'
+            : code === 502
+              ? 'Bad Gateway'
+              : 'Error';
   socket.end(
     `HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${warning ? `warning: ${warningHeader(warning)}\r\n` : ''}connection: close\r\n\r\n${body}`,
   );

@@ -27,6 +27,20 @@ export interface BridgeTap {
   end?(): unknown;
 }
 
+/** Something in the relay that may hold back, drop or answer client bytes. */
+export interface BridgeInterceptor {
+  fromClient(chunk: Buffer): void;
+  fromTarget(chunk: Buffer): void;
+}
+
+/** How an interceptor sends on what it lets through. */
+export interface BridgeInterceptorIo {
+  toTarget(chunk: Buffer): void;
+  toClient(chunk: Buffer): void;
+  pauseClient(): void;
+  resumeClient(): void;
+}
+
 /** Longest wait for an analyzer to finish before the stream is closed without it. */
 const ANALYZER_END_GRACE_MS = 5_000;
 
@@ -42,6 +56,12 @@ export interface ChannelBridgeOptions {
   /** Tell the user why on stderr when the proxy ends the channel (session channels; not forwards). */
   notifyUser: boolean;
   tap?: BridgeTap;
+  /**
+   * Sits in the relay (the SFTP policy gate): client bytes go to
+   * `fromClient`, target stdout bytes to `fromTarget`, and it sends on what
+   * it lets through with the io `attach` gives it.
+   */
+  interceptor?: BridgeInterceptor;
   /** A recording call threw: reported once per bridge. */
   onRecordingError(error: unknown): void;
   /** Both sides are closed (or the bridge was destroyed); the stream is closed in the recording. */
@@ -98,13 +118,15 @@ export class ChannelBridge {
     client.stderr.on('error', noop);
     target.on('error', noop);
     target.stderr.on('error', noop);
+    const interceptor = this.options.interceptor;
 
     client.on('data', (chunk: Buffer) => {
       this.bytesClientToTarget += chunk.length;
       this.record('client_to_target', chunk, undefined);
       this.options.tap?.clientToTarget?.(chunk);
       if (this.targetInputEnded || this.targetClosed) return;
-      if (!target.write(chunk)) client.pause();
+      if (interceptor !== undefined) interceptor.fromClient(chunk);
+      else if (!target.write(chunk)) client.pause();
     });
     target.on('drain', () => client.resume());
     client.on('end', () => {
@@ -120,7 +142,8 @@ export class ChannelBridge {
       this.record('target_to_client', chunk, undefined);
       this.options.tap?.targetToClient?.(chunk);
       if (!this.canWriteToClient()) return;
-      if (!client.write(chunk)) target.pause();
+      if (interceptor !== undefined) interceptor.fromTarget(chunk);
+      else if (!client.write(chunk)) target.pause();
     });
     client.on('drain', () => target.resume());
     target.stderr.on('data', (chunk: Buffer) => {

@@ -1,6 +1,14 @@
 // One client connection to the proxy: authentication, the grant, the
 // recording, the target connection, and the end of the session.
-import type { EndReasonName, RecordedSession, SessionContext } from '@tapline/core';
+import {
+  type EndReasonName,
+  type PolicyAction,
+  type PolicySessionContext,
+  policyContextOf,
+  type RecordedSession,
+  type ResolvedPolicyDecision,
+  type SessionContext,
+} from '@tapline/core';
 import { isTaplineError, TaplineError } from '@tapline/frames';
 import type {
   AuthContext,
@@ -71,6 +79,7 @@ export class ProxyConnection implements ChannelScope {
   private recordingErrorReported = false;
   private failedAuths = 0;
   private readonly gate: LoginGate;
+  private policyContext: PolicySessionContext | undefined;
 
   constructor(options: ResolvedOptions, connection: Connection, info: ClientInfo, gate: LoginGate) {
     this.options = options;
@@ -111,6 +120,27 @@ export class ProxyConnection implements ChannelScope {
     const error = sshError(SshErrorCode.REQUEST_REFUSED, message, undefined, { request, ...details });
     this.annotate({ kind: 'refused', code: error.code, message, details: { request, ...details } });
     this.options.emit({ type: 'refused', sessionId: this.session?.sessionId ?? '', request, error });
+  }
+
+  checkPolicy(
+    action: Omit<PolicyAction, 'protocol' | 'context'>,
+    streamId?: number,
+  ): ResolvedPolicyDecision | Promise<ResolvedPolicyDecision> {
+    const session = this.session;
+    if (session === undefined) {
+      return { allow: false, message: 'the session is not available' };
+    }
+    this.policyContext ??= policyContextOf(session.context);
+    const full = {
+      ...action,
+      protocol: session.context.protocol,
+      context: this.policyContext,
+    } as PolicyAction;
+    return this.options.policy.check(
+      full,
+      session,
+      streamId !== undefined && streamId >= 0 ? streamId : undefined,
+    );
   }
 
   channelError(error: TaplineError, streamId?: number): void {
@@ -499,6 +529,20 @@ export class ProxyConnection implements ChannelScope {
       this.refuse('direct-tcpip', `local forwarding to ${destination} is not allowed`, details);
       reject();
       return;
+    }
+    if (this.options.policy.enabled) {
+      const pending = this.checkPolicy({ type: 'forward', host: info.destIP, port: info.destPort });
+      const decision = pending instanceof Promise ? await pending : pending;
+      if (!decision.allow) {
+        this.options.emit({
+          type: 'refused',
+          sessionId: session.sessionId,
+          request: 'direct-tcpip',
+          error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, details),
+        });
+        reject();
+        return;
+      }
     }
     if (this.phase !== 'live') {
       reject();

@@ -26,6 +26,8 @@ export const SshErrorCode = {
   CHANNEL_REFUSED: 'TAPLINE_ERR_SSH_CHANNEL_REFUSED',
   /** The proxy refused a request by policy (remote forwarding, X11, agent, local forwarding when off). */
   REQUEST_REFUSED: 'TAPLINE_ERR_SSH_REQUEST_REFUSED',
+  /** The `policy` denied an exec, a subsystem, a forward or an SFTP operation; it never reached the target. */
+  POLICY_DENIED: 'TAPLINE_ERR_SSH_POLICY_DENIED',
   /** The client connection failed (protocol error, reset) before a clean close. */
   CLIENT_ERROR: 'TAPLINE_ERR_SSH_CLIENT_ERROR',
   /** A terminal or SFTP analyzer threw; it was switched off for that channel. */

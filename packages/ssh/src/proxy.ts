@@ -1,9 +1,11 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import {
+  createPolicyGate,
   createSourceLimiter,
   type LogLevel,
   logTo,
+  type PolicyGate,
   resolveFrontLimits,
   type SourceLimiter,
   type SourceRefusalReason,
@@ -81,7 +83,14 @@ function resolveOptions(options: SshProxyOptions): ResolvedOptions {
   const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: options.loginGraceMs ?? 120_000 });
   if (typeof limits === 'string') throw sshError(SshErrorCode.INVALID_OPTIONS, `options.${limits}`);
   const onEvent = options.onEvent;
+  let policy: PolicyGate;
+  try {
+    policy = createPolicyGate(options);
+  } catch (error) {
+    throw sshError(SshErrorCode.INVALID_OPTIONS, `options.${(error as Error).message}`);
+  }
   return {
+    policy,
     authorize: options.authorize,
     recorder: options.recorder,
     authMethods,

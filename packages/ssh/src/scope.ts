@@ -1,4 +1,10 @@
-import type { RecordedSession, ResolvedFrontLimits } from '@tapline/core';
+import type {
+  PolicyAction,
+  PolicyGate,
+  RecordedSession,
+  ResolvedFrontLimits,
+  ResolvedPolicyDecision,
+} from '@tapline/core';
 import type { TaplineError } from '@tapline/frames';
 import type { Algorithms, Client } from 'ssh2';
 import type { ChannelBridge } from './bridge.js';
@@ -33,6 +39,8 @@ export interface ResolvedOptions {
   notifyGraceMs: number;
   failedSessionGraceMs: number;
   targetAlgorithms: Algorithms | undefined;
+  /** The `policy` option, its timeout and error handling applied. */
+  policy: PolicyGate;
   emit(event: SshProxyEvent): void;
 }
 
@@ -65,6 +73,15 @@ export interface ChannelScope {
   channelError(error: TaplineError, streamId?: number): void;
   /** A recording call threw. */
   recordingError(error: unknown): void;
+  /**
+   * Asks the policy about an action of this session (protocol and context
+   * filled in); a denial, an error or an allow with a rule is recorded.
+   * Synchronous when the policy is.
+   */
+  checkPolicy(
+    action: Omit<PolicyAction, 'protocol' | 'context'>,
+    streamId?: number,
+  ): ResolvedPolicyDecision | Promise<ResolvedPolicyDecision>;
   /** A channel that only carried a failure message closed. */
   failedChannelClosed(): void;
 }

@@ -1,13 +1,19 @@
 // One SSH "session" channel: collects pty-req and env until the client asks
 // for a shell, exec or subsystem, then opens the same on the target and hands
 // both channels to a ChannelBridge.
-import type { RecordedSession, StreamKindName, StreamOpenOptions } from '@tapline/core';
+import type {
+  RecordedSession,
+  ResolvedPolicyDecision,
+  StreamKindName,
+  StreamOpenOptions,
+} from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import type { ClientChannel, PseudoTtyOptions, ServerChannel, Session } from 'ssh2';
 import { type BridgeTap, ChannelBridge } from './bridge.js';
 import { SshErrorCode, type SshErrorCodeName, sshError } from './errors.js';
 import type { PtyRequest } from './pty-request.js';
 import type { ChannelScope } from './scope.js';
+import { SftpPolicyGate } from './sftp-gate.js';
 import type { SftpAnalyzer, TerminalAnalyzer } from './types.js';
 
 type Accept = (() => void) | undefined;
@@ -58,6 +64,25 @@ export function failChannel(
   channel.stderr.write(text, () => {
     try {
       channel.exit(255);
+    } catch {}
+    channel.end();
+  });
+}
+
+/** The exit status of a command (or subsystem) the policy denied: "cannot execute", as shells use it. */
+export const POLICY_DENIED_EXIT_STATUS = 126;
+
+/** Tells the user the policy denied the request, then exits POLICY_DENIED_EXIT_STATUS. */
+function denyChannel(scope: ChannelScope, channel: ServerChannel, message: string, terminal: boolean): void {
+  channel.on('error', noop);
+  channel.stderr.on('error', noop);
+  channel.once('close', () => scope.failedChannelClosed());
+  const text = terminal
+    ? `\r\ntapline: denied by policy: ${message}\r\n`
+    : `tapline: denied by policy: ${message}\n`;
+  channel.stderr.write(text, () => {
+    try {
+      channel.exit(POLICY_DENIED_EXIT_STATUS);
     } catch {}
     channel.end();
   });
@@ -292,6 +317,38 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         return;
       }
       tap = buildTap(scope, session, streamId, streamKind, pty, kind === 'exec' ? argument : undefined);
+      const interceptor =
+        streamKind === 'ssh_sftp' && scope.options.policy.enabled
+          ? new SftpPolicyGate(
+              (action) => {
+                const told = (decision: ResolvedPolicyDecision): ResolvedPolicyDecision => {
+                  if (!decision.allow) {
+                    scope.options.emit({
+                      type: 'refused',
+                      sessionId: session.sessionId,
+                      request: `sftp ${action.operation ?? ''}`.trim(),
+                      error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, {
+                        path: action.path ?? '',
+                      }),
+                    });
+                  }
+                  return decision;
+                };
+                const pending = scope.checkPolicy(action, streamId);
+                return pending instanceof Promise ? pending.then(told) : told(pending);
+              },
+              {
+                toTarget: (chunk) => {
+                  if (!targetChannel.write(chunk)) clientChannel.pause();
+                },
+                toClient: (chunk) => {
+                  if (!clientChannel.write(chunk)) targetChannel.pause();
+                },
+                pauseClient: () => clientChannel.pause(),
+                resumeClient: () => clientChannel.resume(),
+              },
+            )
+          : undefined;
       const created = new ChannelBridge({
         session,
         streamId,
@@ -301,6 +358,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         terminal: pty !== undefined,
         notifyUser: true,
         ...(tap === undefined ? {} : { tap }),
+        ...(interceptor === undefined ? {} : { interceptor }),
         onRecordingError: (recordError) => scope.recordingError(recordError),
         onDone: (done) => scope.bridgeDone(done),
       });
@@ -322,16 +380,49 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
       }
     };
 
-    try {
-      if (kind === 'shell') {
-        target.shell(pty === undefined ? false : ptyOptions(pty), { env }, onTargetChannel);
-      } else if (kind === 'exec') {
-        target.exec(argument, pty === undefined ? { env } : { env, pty: ptyOptions(pty) }, onTargetChannel);
-      } else {
-        target.subsys(argument, onTargetChannel);
+    const open = (): void => {
+      try {
+        if (kind === 'shell') {
+          target.shell(pty === undefined ? false : ptyOptions(pty), { env }, onTargetChannel);
+        } else if (kind === 'exec') {
+          target.exec(argument, pty === undefined ? { env } : { env, pty: ptyOptions(pty) }, onTargetChannel);
+        } else {
+          target.subsys(argument, onTargetChannel);
+        }
+      } catch (error) {
+        onTargetChannel(error as Error, undefined);
       }
-    } catch (error) {
-      onTargetChannel(error as Error, undefined);
+    };
+    if (kind === 'shell' || !scope.options.policy.enabled) {
+      open();
+      return;
     }
+    const pending = scope.checkPolicy(
+      kind === 'exec' ? { type: 'exec', command: argument } : { type: 'subsystem', subsystem: argument },
+      streamId,
+    );
+    const decided = (decision: { allow: boolean; message: string }): void => {
+      if (decision.allow) {
+        open();
+        return;
+      }
+      clientChannel.removeListener('close', onEarlyClose);
+      scope.options.emit({
+        type: 'refused',
+        sessionId: session.sessionId,
+        request: kind,
+        error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, {
+          [kind === 'exec' ? 'command' : 'subsystem']: argument,
+        }),
+      });
+      try {
+        session.closeStream(streamId, { detail: `denied by policy: ${decision.message}` });
+      } catch (recordError) {
+        scope.recordingError(recordError);
+      }
+      if (!clientClosedEarly) denyChannel(scope, clientChannel, decision.message, pty !== undefined);
+    };
+    if (pending instanceof Promise) void pending.then(decided);
+    else decided(pending);
   }
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type {
   EndReasonName,
   FrontLimits,
+  PolicyOptions,
   RecordedSession,
   SessionContext,
   SessionSummary,
@@ -185,7 +186,7 @@ export interface SshSessionInfo {
   bufferedBytes: number;
 }
 
-export interface SshProxyOptions {
+export interface SshProxyOptions extends PolicyOptions {
   /** The proxy's own host keys (private keys, OpenSSH or PEM), at most one per type. */
   hostKeys: ReadonlyArray<string | Buffer | { key: string | Buffer; passphrase?: string }>;
   /**
