@@ -21,7 +21,6 @@ import { encodePacket, type Packet, PacketParser } from './packets.js';
 import { type BoundParameter, decodeExecuteParameters } from './params.js';
 import {
   Capability,
-  type ClientCommand,
   decodeCommand,
   decodeHandshakeResponse41,
   decodeSslRequest,

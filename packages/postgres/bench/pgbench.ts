@@ -103,7 +103,7 @@ const proxy = createPostgresProxy({
       port: server.port,
       user: 'bench',
       password: 'bench-pw',
-      tls: { ca: pki.ca },
+      tls: targetPlaintext ? false : { ca: pki.ca },
     },
   }),
 });
