@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyAction } from '../src/index.js';
+import type { PolicyAction } from '@tapline/core';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness;
