@@ -2,8 +2,8 @@
 // API server and kubectl prints the policy's message from a 403 Status.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyAction } from '@tapline/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness;
