@@ -390,3 +390,39 @@ describe('live equals offline, and output split anywhere changes nothing', () =>
     }
   });
 });
+
+describe('a cursor-position report the tty echoed before the prompt (busybox under latency)', () => {
+  // Busybox asks the terminal where the cursor is (ESC[6n) at each prompt. When
+  // the answer arrives after the line was accepted, the tty echoes it in caret
+  // notation and the next prompt is drawn after it: the row reads
+  // "^[[40;3R~ # ". The command is what follows the prompt.
+  test('the echoed report is not part of the command, and a multi-line if stays one command', async () => {
+    const s = new StreamBuilder();
+    showPrompt(s, BUSYBOX);
+    s.in('echo one\r');
+    s.out('echo one\r\none\r\n');
+    s.out('^[[40;3R');
+    showPrompt(s, BUSYBOX);
+    s.in('if [ -n "x" ]; then\r');
+    s.out('if [ -n "x" ]; then\r\n> ');
+    s.in('echo yes\r');
+    s.out('echo yes\r\n> ');
+    s.in('fi\r');
+    s.out('fi\r\nyes\r\n');
+    showPrompt(s, BUSYBOX);
+    expect(texts(await extractCommands(s.events))).toEqual(['echo one', 'if [ -n "x" ]; then\necho yes\nfi']);
+  });
+
+  test('the same with the block typed ahead while the report was on its way', async () => {
+    const s = new StreamBuilder();
+    showPrompt(s, BUSYBOX);
+    s.in('echo one\r');
+    s.out('echo one\r\n');
+    s.in('if [ -n "x" ]; then\recho yes\rfi\r');
+    s.out('one\r\n^[[40;3R');
+    showPrompt(s, BUSYBOX);
+    s.out('if [ -n "x" ]; then\r\n> echo yes\r\n> fi\r\nyes\r\n');
+    showPrompt(s, BUSYBOX);
+    expect(texts(await extractCommands(s.events))).toEqual(['echo one', 'if [ -n "x" ]; then\necho yes\nfi']);
+  });
+});
