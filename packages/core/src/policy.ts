@@ -127,6 +127,16 @@ export interface PolicyGate {
     session: PolicyAnnotationTarget | undefined,
     streamId?: number,
   ): ResolvedPolicyDecision | Promise<ResolvedPolicyDecision>;
+  /**
+   * The action could not be checked (`reason`: what the proxy could not
+   * read): decided by `onPolicyError` and recorded like a policy error.
+   */
+  uncheckable(
+    action: PolicyAction,
+    reason: string,
+    session: PolicyAnnotationTarget | undefined,
+    streamId?: number,
+  ): ResolvedPolicyDecision;
 }
 
 /** The session context as a policy sees it (a frozen copy, built once per session). */
@@ -235,7 +245,18 @@ export function createPolicyGate(options: PolicyOptions = {}): PolicyGate {
     return d;
   };
 
-  return { enabled: policy !== undefined, decide, check };
+  const uncheckable = (
+    action: PolicyAction,
+    reason: string,
+    session: PolicyAnnotationTarget | undefined,
+    streamId?: number,
+  ): ResolvedPolicyDecision => {
+    const d = failed(onError, reason);
+    recordPolicyDecision(session, action, d, streamId);
+    return d;
+  };
+
+  return { enabled: policy !== undefined, decide, check, uncheckable };
 }
 
 /** One-line summary of an action, for annotations and logs. */

@@ -41,6 +41,26 @@ export interface BridgeInterceptorIo {
   resumeClient(): void;
 }
 
+/**
+ * Sits on the client's input before the recording (the shell line gate):
+ * only what it sends on is recorded, analyzed and written to the target.
+ */
+export interface BridgeInputGate {
+  fromClient(chunk: Buffer): void;
+  /** The target wrote to the client's stdout. */
+  targetOutput(): void;
+  /** The channel is ending: drop what is held. */
+  close(): void;
+}
+
+/** What the bridge gives an input gate. */
+export interface BridgeInputGateIo {
+  toTarget(chunk: Buffer): void;
+  toClient(text: string): void;
+  pauseClient(): void;
+  resumeClient(): void;
+}
+
 /** Longest wait for an analyzer to finish before the stream is closed without it. */
 const ANALYZER_END_GRACE_MS = 5_000;
 
@@ -62,6 +82,8 @@ export interface ChannelBridgeOptions {
    * it lets through with the io `attach` gives it.
    */
   interceptor?: BridgeInterceptor;
+  /** Builds the input gate of this channel (given the io it sends with). */
+  inputGate?: (io: BridgeInputGateIo) => BridgeInputGate;
   /** A recording call threw: reported once per bridge. */
   onRecordingError(error: unknown): void;
   /** Both sides are closed (or the bridge was destroyed); the stream is closed in the recording. */
@@ -104,6 +126,11 @@ export class ChannelBridge {
   private done = false;
   private recordingFailed = false;
   private closeWaiters: Array<() => void> = [];
+  private inputGate: BridgeInputGate | undefined;
+  /** The input gate holds the client (deciding a line): a target drain must not resume it. */
+  private gateHolding = false;
+  /** The target channel's write buffer is full (until its 'drain'). */
+  private targetFull = false;
 
   constructor(options: ChannelBridgeOptions) {
     this.options = options;
@@ -119,8 +146,28 @@ export class ChannelBridge {
     target.on('error', noop);
     target.stderr.on('error', noop);
     const interceptor = this.options.interceptor;
+    const gate = this.options.inputGate?.({
+      toTarget: (chunk) => this.clientInput(chunk),
+      toClient: (text) => {
+        if (this.canWriteToClient()) client.write(text);
+      },
+      pauseClient: () => {
+        this.gateHolding = true;
+        client.pause();
+      },
+      resumeClient: () => {
+        this.gateHolding = false;
+        if (!this.targetFull) client.resume();
+      },
+    });
+    this.inputGate = gate;
 
     client.on('data', (chunk: Buffer) => {
+      if (gate !== undefined) {
+        this.bytesClientToTarget += chunk.length;
+        if (!this.targetInputEnded && !this.targetClosed) gate.fromClient(chunk);
+        return;
+      }
       this.bytesClientToTarget += chunk.length;
       this.record('client_to_target', chunk, undefined);
       this.options.tap?.clientToTarget?.(chunk);
@@ -128,7 +175,10 @@ export class ChannelBridge {
       if (interceptor !== undefined) interceptor.fromClient(chunk);
       else if (!target.write(chunk)) client.pause();
     });
-    target.on('drain', () => client.resume());
+    target.on('drain', () => {
+      this.targetFull = false;
+      if (!this.gateHolding) client.resume();
+    });
     client.on('end', () => {
       // The client sent EOF: pass it on (the target channel stays half open).
       if (!this.targetInputEnded && !this.targetClosed) {
@@ -141,6 +191,7 @@ export class ChannelBridge {
       this.bytesTargetToClient += chunk.length;
       this.record('target_to_client', chunk, undefined);
       this.options.tap?.targetToClient?.(chunk);
+      gate?.targetOutput();
       if (!this.canWriteToClient()) return;
       if (interceptor !== undefined) interceptor.fromTarget(chunk);
       else if (!client.write(chunk)) target.pause();
@@ -190,6 +241,17 @@ export class ChannelBridge {
     });
   }
 
+  /** Client input the gate let through: recorded, analyzed, written to the target. */
+  private clientInput(chunk: Buffer): void {
+    if (this.targetInputEnded || this.targetClosed || this.terminating !== undefined) return;
+    this.record('client_to_target', chunk, undefined);
+    this.options.tap?.clientToTarget?.(chunk);
+    if (!this.target.write(chunk)) {
+      this.targetFull = true;
+      this.client.pause();
+    }
+  }
+
   /** The client's window-change: forwarded to the target's pty. */
   resize(cols: number, rows: number, width: number, height: number): void {
     if (this.targetClosed) return;
@@ -232,6 +294,7 @@ export class ChannelBridge {
   terminate(message: string | undefined, graceMs: number): Promise<void> {
     if (this.done) return Promise.resolve();
     this.terminating = message ?? '';
+    this.inputGate?.close();
     // Stop relaying the client's input but keep reading (and dropping) it, so
     // its EOF and CLOSE still arrive and the channel can close promptly.
     this.client.removeAllListeners('data');
@@ -368,6 +431,7 @@ export class ChannelBridge {
   private complete(detail: string | undefined): void {
     if (this.done) return;
     this.done = true;
+    this.inputGate?.close();
     for (const waiter of this.closeWaiters.splice(0)) waiter();
     const close: StreamCloseOptions = {};
     if (this.exit?.code !== undefined) close.exitStatus = this.exit.code;

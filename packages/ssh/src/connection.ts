@@ -143,6 +143,27 @@ export class ProxyConnection implements ChannelScope {
     );
   }
 
+  policyUncheckable(
+    action: Omit<PolicyAction, 'protocol' | 'context'>,
+    reason: string,
+    streamId?: number,
+  ): ResolvedPolicyDecision {
+    const session = this.session;
+    if (session === undefined) return { allow: false, message: 'the session is not available' };
+    this.policyContext ??= policyContextOf(session.context);
+    const full = {
+      ...action,
+      protocol: session.context.protocol,
+      context: this.policyContext,
+    } as PolicyAction;
+    return this.options.policy.uncheckable(
+      full,
+      reason,
+      session,
+      streamId !== undefined && streamId >= 0 ? streamId : undefined,
+    );
+  }
+
   channelError(error: TaplineError, streamId?: number): void {
     this.annotate({
       kind: 'error',

@@ -82,6 +82,12 @@ export interface ChannelScope {
     action: Omit<PolicyAction, 'protocol' | 'context'>,
     streamId?: number,
   ): ResolvedPolicyDecision | Promise<ResolvedPolicyDecision>;
+  /** An action the proxy could not read in time: `onPolicyError` decides; recorded. */
+  policyUncheckable(
+    action: Omit<PolicyAction, 'protocol' | 'context'>,
+    reason: string,
+    streamId?: number,
+  ): ResolvedPolicyDecision;
   /** A channel that only carried a failure message closed. */
   failedChannelClosed(): void;
 }

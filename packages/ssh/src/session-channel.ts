@@ -9,11 +9,12 @@ import type {
 } from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import type { ClientChannel, PseudoTtyOptions, ServerChannel, Session } from 'ssh2';
-import { type BridgeTap, ChannelBridge } from './bridge.js';
+import { type BridgeInputGate, type BridgeInputGateIo, type BridgeTap, ChannelBridge } from './bridge.js';
 import { SshErrorCode, type SshErrorCodeName, sshError } from './errors.js';
 import type { PtyRequest } from './pty-request.js';
 import type { ChannelScope } from './scope.js';
 import { SftpPolicyGate } from './sftp-gate.js';
+import { ShellLineGate } from './shell-gate.js';
 import type { SftpAnalyzer, TerminalAnalyzer } from './types.js';
 
 type Accept = (() => void) | undefined;
@@ -116,6 +117,9 @@ function guarded(scope: ChannelScope, streamId: number, name: string): (fn: () =
   };
 }
 
+/** A terminal channel's tap also reads the line being typed (for the shell line gate). */
+type ChannelTap = BridgeTap & { pendingLine?: TerminalAnalyzer['pendingLine'] };
+
 function buildTap(
   scope: ChannelScope,
   session: RecordedSession,
@@ -123,7 +127,7 @@ function buildTap(
   kind: StreamKindName,
   pty: PtyRequest | undefined,
   command: string | undefined,
-): BridgeTap | undefined {
+): ChannelTap | undefined {
   const { terminalAnalyzer, sftpAnalyzer } = scope.options;
   if (kind === 'ssh_sftp' && sftpAnalyzer !== undefined) {
     const run = guarded(scope, streamId, 'sftp');
@@ -154,9 +158,35 @@ function buildTap(
       targetToClient: (chunk) => void run(() => analyzer.output(chunk, session.now())),
       resize: (cols, rows) => void run(() => analyzer.resize(cols, rows, session.now())),
       end: () => run(() => analyzer.end(session.now())),
+      ...(typeof analyzer.pendingLine === 'function' ? { pendingLine: () => analyzer.pendingLine!() } : {}),
     };
   }
   return undefined;
+}
+
+/** The policy gate of an interactive terminal's lines: each Enter waits for the policy's word on its line. */
+function shellLineGate(
+  scope: ChannelScope,
+  session: RecordedSession,
+  streamId: number,
+  tap: ChannelTap | undefined,
+): ((io: BridgeInputGateIo) => BridgeInputGate) | undefined {
+  const pendingLine = tap?.pendingLine;
+  if (!scope.options.policy.enabled || pendingLine === undefined) return undefined;
+  return (io) =>
+    new ShellLineGate({
+      pendingLine,
+      check: (action) => scope.checkPolicy(action, streamId),
+      uncheckable: (action, reason) => scope.policyUncheckable(action, reason, streamId),
+      onDenied: (command, decision) =>
+        scope.options.emit({
+          type: 'refused',
+          sessionId: session.sessionId,
+          request: 'shell line',
+          error: sshError(SshErrorCode.POLICY_DENIED, decision.message, undefined, { command }),
+        }),
+      io,
+    });
 }
 
 /** Serves one client "session" channel. */
@@ -165,7 +195,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
   const env: Record<string, string> = {};
   let started = false;
   let bridge: ChannelBridge | undefined;
-  let tap: BridgeTap | undefined;
+  let tap: ChannelTap | undefined;
   let streamId = -1;
   let pendingSize: { cols: number; rows: number; width: number; height: number } | undefined;
 
@@ -349,6 +379,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
               },
             )
           : undefined;
+      const inputGate = pty === undefined ? undefined : shellLineGate(scope, session, streamId, tap);
       const created = new ChannelBridge({
         session,
         streamId,
@@ -359,6 +390,7 @@ export function attachSessionChannel(scope: ChannelScope, channel: Session): voi
         notifyUser: true,
         ...(tap === undefined ? {} : { tap }),
         ...(interceptor === undefined ? {} : { interceptor }),
+        ...(inputGate === undefined ? {} : { inputGate }),
         onRecordingError: (recordError) => scope.recordingError(recordError),
         onDone: (done) => scope.bridgeDone(done),
       });

@@ -10,6 +10,7 @@ import type {
   TaplineLogger,
 } from '@tapline/core';
 import type { TaplineError } from '@tapline/frames';
+import type { PendingCommandLine } from '@tapline/terminal';
 import type { Algorithms } from 'ssh2';
 import type { HostKeyPin } from './host-key.js';
 import type { SshCryptoInfo } from './ssh2-runtime.js';
@@ -85,6 +86,13 @@ export interface TerminalAnalyzer {
   resize(cols: number, rows: number, offsetNs: number): void;
   /** The channel closed. The stream is closed in the recording when the returned promise settles (5 s at most). */
   end(offsetNs: number): unknown;
+  /**
+   * The line being typed, once the analyzer caught up (`@tapline/terminal`'s
+   * extractor has it). With a `policy`, the proxy checks each interactive
+   * line with it before the Enter is sent; an analyzer without it leaves
+   * interactive lines unchecked.
+   */
+  pendingLine?(): Promise<PendingCommandLine | undefined>;
 }
 
 export interface TerminalAnalyzerContext {

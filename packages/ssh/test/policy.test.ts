@@ -6,8 +6,10 @@ import type { PolicyAction } from '@tapline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomFile, userDirectory } from './helpers/files.js';
 import { type Fixture, startFixture } from './helpers/fixture.js';
-import { run } from './helpers/processes.js';
+import { run, until } from './helpers/processes.js';
 import { TEST_USER } from './helpers/sshd.js';
+import { startTmux } from './helpers/tmux.js';
+import { prepareShell } from './oracle/shells.js';
 
 describe('ssh policy (real OpenSSH client and sshd)', () => {
   let fixture: Fixture;
@@ -19,7 +21,10 @@ describe('ssh policy (real OpenSSH client and sshd)', () => {
     fixture = await startFixture({
       policy: (action) => {
         asked.push(action);
-        if (action.type === 'exec' && /\brm\s+-rf\b/.test(action.command ?? '')) {
+        if (
+          (action.type === 'exec' || action.type === 'shell_line') &&
+          /\brm\s+-rf\b/.test(action.command ?? '')
+        ) {
           return { allow: false, message: 'rm -rf is not allowed on this host', rule: 'no-rm-rf' };
         }
         if (action.type === 'subsystem' && denySftp) return { allow: false, message: 'no sftp for you' };
@@ -157,5 +162,70 @@ describe('ssh policy (real OpenSSH client and sshd)', () => {
       message: 'locked is read-only',
       details: expect.objectContaining({ path: `${locked}/new.bin`, rule: 'locked-ro' }),
     });
+  });
+
+  it('a denied interactive line is not run: the shell history has every other line and none of the denied ones', async () => {
+    const keep = join(remote, 'keep-interactive');
+    mkdirSync(keep);
+    const shellFiles = userDirectory('tapline-policy-shell-');
+    const shell = prepareShell('bash', shellFiles, remote);
+    const ssh = ['ssh', '-tt', ...fixture.sshArgs(), shell.launch].map(
+      (arg) => `'${arg.replaceAll("'", "'\\''")}'`,
+    );
+    const terminal = startTmux(`TERM=screen ${ssh.join(' ')}`, 120, 40);
+    try {
+      await until(() => shell.prompts() >= 1, 20_000, 'the first bash prompt');
+      const prompted = async (count: number): Promise<void> =>
+        until(() => shell.prompts() >= count, 15_000, `bash prompt ${count}`);
+      // Typed key by key.
+      terminal.type('echo before-1');
+      await prompted(2);
+      terminal.type(`rm -rf ${keep}`);
+      await terminal.waitFor(/tapline: denied by policy: rm -rf is not allowed on this host/);
+      await prompted(3);
+      // Edited into the denied text: the keys say "rm -rf keep-interactiv", the screen more.
+      terminal.send('-l', `rm -rf ${keep.slice(0, -1)}`);
+      terminal.send('Left');
+      terminal.send('Right');
+      terminal.send('-l', keep.slice(-1));
+      terminal.send('Enter');
+      await prompted(4);
+      // Several lines in one write (a paste without bracketing): the middle one is denied.
+      terminal.send('-l', `echo pasted-1\rrm -rf ${keep} && echo gone\recho pasted-2\r`);
+      await until(() => shell.commands().includes('echo pasted-2'), 15_000, 'the pasted lines');
+      // A loop whose body is denied, line by line: the body never joins it.
+      terminal.type('for d in x; do');
+      await terminal.waitFor(/^> $/m);
+      terminal.type(`  rm -rf ${keep}`);
+      terminal.type('done');
+      terminal.type('echo after-1');
+      await until(() => shell.commands().includes('echo after-1'), 15_000, 'the last line');
+      terminal.type('exit');
+      await until(() => !terminal.alive(), 15_000, 'bash to exit');
+    } finally {
+      terminal.kill();
+    }
+    const history = shell.commands();
+    rmSync(shellFiles, { recursive: true, force: true });
+    expect(existsSync(keep)).toBe(true);
+    expect(history.filter((line) => line.includes('rm -rf'))).toEqual([]);
+    expect(history).toEqual(
+      expect.arrayContaining(['echo before-1', 'echo pasted-1', 'echo pasted-2', 'echo after-1']),
+    );
+    const session = await fixture.recorder.waitFor(
+      (s) =>
+        s.annotations.filter(
+          (a) => a.code === 'TAPLINE_ERR_POLICY_DENIED' && a.details?.command?.includes(keep),
+        ).length >= 4,
+    );
+    const denied = session.annotations.filter(
+      (a) => a.code === 'TAPLINE_ERR_POLICY_DENIED' && a.details?.command?.includes(keep),
+    );
+    expect(denied.map((a) => a.details?.command)).toEqual([
+      `rm -rf ${keep}`,
+      `rm -rf ${keep}`,
+      `rm -rf ${keep} && echo gone`,
+      `for d in x; do\n  rm -rf ${keep}`,
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import type {
   CommandProgram,
   CommandTerminalEvent,
   FullscreenTerminalEvent,
+  PendingCommandLine,
   TerminalEvent,
 } from './types.js';
 import { type IBuffer, type IMarker, type XtermTerminal, XtermTerminalClass } from './xterm.js';
@@ -331,6 +332,30 @@ class HeadlessCommandExtractor implements CommandExtractor {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  async pendingLine(): Promise<PendingCommandLine | undefined> {
+    await this.drained();
+    if (this.closed || this.buffer.type === 'alternate') return undefined;
+    const keys = this.scanner.peekKeys();
+    if (!this.shellIsReading) return { reading: false, text: '', keys };
+    let text = '';
+    if (this.line !== undefined) {
+      const line: AcceptedLine = {
+        ...this.line,
+        startedOffsetNs: 0,
+        text: '',
+        certainty: Certainty.AtEnter,
+        lineFeeds: 0,
+        sources: 0,
+        keys,
+        expectAccept: false,
+        readAtEnter: true,
+      };
+      line.text = this.read(line, false);
+      text = trimLineEnds(this.textAsTheShellSawIt(line));
+    }
+    return { reading: true, text: this.open === undefined ? text : `${this.open.text}\n${text}`, keys };
+  }
+
   end(offsetNs: number): Promise<TerminalEvent[]> {
     this.checkOpen();
     checkOffset(offsetNs);
@@ -530,12 +555,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
         this.waiting.length = 0;
         this.waitingHead = 0;
       }
-      const shellIsReading =
-        this.accepted === undefined &&
-        this.waitingCount === 0 &&
-        !this.keysAhead &&
-        // A shell that turns bracketed paste on at its prompts is still running the last command.
-        !(this.running?.endsAtPrompt === true && !this.bracketedPaste);
+      const shellIsReading = this.shellIsReading;
       const running = this.running;
       if (!shellIsReading && running !== undefined && !running.keysSeen) {
         running.keysSeen = true;
@@ -647,6 +667,17 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const { prompt } = promptAtCursor(this.buffer);
     for (const known of this.knownPrompts) if (prompt.endsWith(known)) return true;
     return this.open !== undefined && prompt.endsWith(DEFAULT_CONTINUATION_PROMPT);
+  }
+
+  /** The shell is at its prompt, reading the line the next keys belong to. */
+  private get shellIsReading(): boolean {
+    return (
+      this.accepted === undefined &&
+      this.waitingCount === 0 &&
+      !this.keysAhead &&
+      // A shell that turns bracketed paste on at its prompts is still running the last command.
+      !(this.running?.endsAtPrompt === true && !this.bracketedPaste)
+    );
   }
 
   private get waitingCount(): number {

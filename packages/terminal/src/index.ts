@@ -11,6 +11,7 @@ export type {
   CommandTerminalEvent,
   FullscreenTerminalEvent,
   GapTerminalEvent,
+  PendingCommandLine,
   TerminalEvent,
   TerminalStreamEvent,
 } from './types.js';

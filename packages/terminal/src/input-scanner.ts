@@ -124,12 +124,16 @@ export class InputScanner {
     return sources;
   }
 
+  /** The printable keys of the line being typed, or "" when they were edited (or too many); the line goes on. */
+  peekKeys(): string {
+    return this.edited || this.keyCount >= MAX_KEPT_KEYS
+      ? ''
+      : decoder.decode(this.keys.subarray(0, this.keyCount));
+  }
+
   /** The printable keys of the line just ended, or "" when they were edited (or too many); starts a new line. */
   takeKeys(): string {
-    const keys =
-      this.edited || this.keyCount >= MAX_KEPT_KEYS
-        ? ''
-        : decoder.decode(this.keys.subarray(0, this.keyCount));
+    const keys = this.peekKeys();
     this.keyCount = 0;
     this.edited = false;
     return keys;

@@ -118,6 +118,23 @@ export interface CommandExtractorStats {
   events: number;
 }
 
+/** The line the person is typing right now, before Enter (what a policy is asked about). */
+export interface PendingCommandLine {
+  /**
+   * True when the shell is reading a line at its prompt; false while a
+   * command runs (keys typed ahead go to it or wait for the shell).
+   */
+  reading: boolean;
+  /**
+   * The command the shell would be given if Enter were pressed now, as the
+   * screen shows it: the lines of an open multi-line command (after PS2
+   * prompts) joined with "\n", then this line. "" when not reading.
+   */
+  text: string;
+  /** The printable keys typed for this line; "" once an editing key changed it. */
+  keys: string;
+}
+
 export interface CommandExtractor {
   /**
    * Target → client bytes. Never blocks: the bytes are queued for the
@@ -133,6 +150,11 @@ export interface CommandExtractor {
   resize(cols: number, rows: number, offsetNs: number): void;
   /** Resolves once everything queued so far has been processed. */
   drained(): Promise<void>;
+  /**
+   * Once everything queued so far is processed: the line being typed now.
+   * Undefined inside a full-screen program or after `end()`/`dispose()`.
+   */
+  pendingLine(): Promise<PendingCommandLine | undefined>;
   /** Flushes, closes open commands and full-screen programs at `offsetNs`, and returns the retained events. */
   end(offsetNs: number): Promise<TerminalEvent[]>;
   /** Stops at once, dropping what is queued; a pending `end()` rejects. */

@@ -424,3 +424,70 @@ test('the README example', async () => {
   ]);
   expect(events).toEqual([typed({ kind: 'command', text: 'ls', startedOffsetNs: 2, endedOffsetNs: 3 })]);
 });
+
+describe('pendingLine(): the line before Enter', () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  test('reads the edited line from the screen, the open command before it, and nothing while a command runs', async () => {
+    const extractor = createCommandExtractor({});
+    const out = (s: string, at: number) => extractor.output(text(s), at);
+    const key = (s: string, at: number) => extractor.input(text(s), at);
+    out('$ ', 1);
+    expect(await extractor.pendingLine()).toEqual({ reading: true, text: '', keys: '' });
+    // Typed, then the cursor moved left and a letter inserted: the keys no longer say the line.
+    key('rm -rf /srv/kep-me', 2);
+    out('rm -rf /srv/kep-me', 3);
+    expect(await extractor.pendingLine()).toEqual({
+      reading: true,
+      text: 'rm -rf /srv/kep-me',
+      keys: 'rm -rf /srv/kep-me',
+    });
+    key('\x1b[D\x1b[D\x1b[D\x1b[De', 4);
+    out('\b\b\b\bep-me\b\b\b\b', 5);
+    expect(await extractor.pendingLine()).toEqual({ reading: true, text: 'rm -rf /srv/keep-me', keys: '' });
+    key('\x15', 6);
+    out('\r$ \x1b[K', 7);
+    // A multi-line command: the open lines come first.
+    key('for d in a b; do\r', 8);
+    out('for d in a b; do\r\n> ', 9);
+    key('rm -rf "$d"', 10);
+    out('rm -rf "$d"', 11);
+    expect(await extractor.pendingLine()).toEqual({
+      reading: true,
+      text: 'for d in a b; do\nrm -rf "$d"',
+      keys: 'rm -rf "$d"',
+    });
+    key('\r', 12);
+    out('\r\n> ', 13);
+    key('done\r', 14);
+    out('done\r\n', 15);
+    // No sign from this shell that the loop still runs: keys typed now begin a line it has not echoed.
+    key('whoami', 16);
+    expect(await extractor.pendingLine()).toEqual({ reading: true, text: '', keys: 'whoami' });
+    await extractor.end(17);
+    expect(await extractor.pendingLine()).toBeUndefined();
+  });
+
+  test('a shell that brackets its prompts (bash ≥ 5.1): keys typed while a command runs are not a line it reads', async () => {
+    const extractor = createCommandExtractor({});
+    extractor.output(text('\x1b[?2004h$ '), 1);
+    extractor.input(text('sleep 5\r'), 2);
+    extractor.output(text('sleep 5\r\x1b[?2004l\r\n'), 3);
+    extractor.input(text('whoami'), 4);
+    expect(await extractor.pendingLine()).toEqual({ reading: false, text: '', keys: 'whoami' });
+    extractor.output(text('\x1b[?2004h$ '), 5);
+    extractor.input(text('\x15id'), 6);
+    extractor.output(text('id'), 7);
+    expect(await extractor.pendingLine()).toEqual({ reading: true, text: 'id', keys: '' });
+    extractor.dispose();
+  });
+
+  test('inside a full-screen program there is no line', async () => {
+    const extractor = createCommandExtractor({});
+    extractor.output(text('$ '), 1);
+    extractor.input(text('vi x\r'), 2);
+    extractor.output(text('vi x\r\n\x1b[?1049h\x1b[H\x1b[2J~'), 3);
+    extractor.input(text(':q'), 4);
+    expect(await extractor.pendingLine()).toBeUndefined();
+    extractor.dispose();
+  });
+});
