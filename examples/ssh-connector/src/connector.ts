@@ -10,6 +10,7 @@ import {
   createFileSink,
   createJsonlMetadataEmitter,
   createRecorder,
+  createWatchServer,
   type MetadataEmitter,
   type Recorder,
   type RecoveryReport,
@@ -54,6 +55,11 @@ export interface ConnectorOptions {
    * events as JSON log lines, ids and codes only, never session content.
    */
   logger?: TaplineLogger;
+  /**
+   * Serve `tapline watch` on this unix socket (0600): the live sessions, each
+   * followed read-only from its current screen. Off by default.
+   */
+  watchSocket?: string;
 }
 
 export type ConnectorEvent =
@@ -189,8 +195,15 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
       // After a crash, the command that was running is derived from the recovered keystrokes.
       recoveryAnalyzers: [recoverTerminalCommands()],
       logger: options.logger,
+      // A viewer who starts `tapline watch` mid-session is shown the screen from the last 64 KiB of output.
+      ...(options.watchSocket === undefined ? {} : { followReplayBytes: 64 * 1024 }),
     });
     cleanup.push(() => recorder.close());
+    if (options.watchSocket !== undefined) {
+      const watch = createWatchServer({ recorder, path: options.watchSocket });
+      await watch.listen();
+      cleanup.push(() => watch.close());
+    }
     // Recordings a crash left in the spool are finished and delivered first.
     const recovery = await recorder.recover();
 

@@ -23,6 +23,8 @@ options:
   --state-dir DIR      proxy host key, spool, known_hosts (default ./.tapline)
   --ttl DURATION       how long a grant lasts from login: 90s, 30m, 1h (default 1h)
   --metrics-port N     serve Prometheus metrics on http://HOST:N/metrics (default: off)
+  --watch-socket PATH  serve \`tapline watch --socket PATH\` (live sessions, read-only) on
+                       this unix socket, mode 0600 (default: off)
   --log FILE           JSON log lines (pino) of the proxy and the recorder; - for stderr
                        (default: <state-dir>/connector.log)
   --demo               run one scripted session (OpenSSH ssh in tmux, else ssh2's client),
@@ -222,6 +224,7 @@ async function main(argv: string[]): Promise<number> {
         'state-dir': { type: 'string' },
         ttl: { type: 'string', default: '1h' },
         'metrics-port': { type: 'string' },
+        'watch-socket': { type: 'string' },
         log: { type: 'string' },
         demo: { type: 'boolean', default: false },
         'demo-client': { type: 'string', default: 'auto' },
@@ -276,6 +279,8 @@ async function main(argv: string[]): Promise<number> {
     { name: 'tapline-example-ssh-connector' },
     pino.destination({ dest: logPath, sync: true, mkdir: true, mode: 0o600 }),
   );
+  const watchSocket =
+    values['watch-socket'] === undefined ? undefined : resolve(base, values['watch-socket']);
   let connector: Connector | undefined;
   connector = await startConnector({
     recordingsDir,
@@ -287,9 +292,12 @@ async function main(argv: string[]): Promise<number> {
     ttlMs,
     target: targetFromEnv(),
     onEvent: onEvent(() => connector),
+    ...(watchSocket === undefined ? {} : { watchSocket }),
   });
   await printBanner(connector, ttlMs);
   if (metricsEndpoint) out(`Metrics: ${metricsEndpoint.url}`);
+  if (watchSocket !== undefined)
+    out(`Watch: pnpm exec tapline watch --socket ${shown(watchSocket)} [SESSION]`);
   out(`Log: ${logPath === 2 ? 'stderr' : shown(logPath)} (JSON lines, pino)`);
   await new Promise<void>((resolveStop) => {
     let stopping = false;

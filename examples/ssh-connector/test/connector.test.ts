@@ -21,6 +21,9 @@ import {
 
 type Json = Record<string, unknown>;
 
+/** The `tapline` command of the workspace (@tapline/cli). */
+const TAPLINE_CLI = resolve(import.meta.dirname, '../../../packages/cli/bin/tapline.mjs');
+
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -284,6 +287,46 @@ describe('examples/ssh-connector with OpenSSH', () => {
     expect(after.active).toBe(0);
     expect(after.bytes).toBeGreaterThanOrEqual(during.bytes);
     expect(after.segments).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('--watch-socket: `tapline watch` lists the live session and follows it in tmux from its current screen', async () => {
+    const directory = workDirectory();
+    const socket = join(directory, 'watch.sock');
+    const connector = start(['--port', '0', '--watch-socket', socket], directory);
+    const { ssh, token } = await printedSsh(connector);
+    await connector.waitFor(/^Watch: .*tapline watch --socket/m);
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    const tapline = [process.execPath, TAPLINE_CLI];
+    const { client, seen } = await openShell(ssh, token);
+    client.stdin!.write('echo before-watch-$((6*7))\r');
+    await until(() => (seen().includes('before-watch-42') ? true : undefined), 10_000, 'the first output');
+
+    const listed = spawnSync(tapline[0]!, [...tapline.slice(1), 'watch', '--socket', socket], {
+      encoding: 'utf8',
+    });
+    expect(listed.status, listed.stderr).toBe(0);
+    const sessionId = /^([0-9a-f-]{36})\s+ssh\s+/m.exec(listed.stdout)?.[1];
+    expect(sessionId, listed.stdout).toBeDefined();
+
+    const viewer = startTmux(
+      [...tapline, 'watch', '--socket', socket, sessionId!].map(quote).join(' '),
+      100,
+      30,
+    );
+    cleanups.push(() => viewer.kill());
+    // Drawn from the output kept before the viewer came: the earlier command is on its screen.
+    await viewer.waitFor(/before-watch-42/);
+    client.stdin!.write('echo live-$((6*9))-watched\r');
+    await viewer.waitFor(/^live-54-watched$/m);
+    client.stdin!.write('exit\r');
+    await viewer.waitFor(/\[session ended\]/);
+    expect(await until(() => viewer.exitStatus(), 10_000, 'the viewer to exit')).toBe(0);
+
+    const missing = spawnSync(tapline[0]!, [...tapline.slice(1), 'watch', '--socket', socket, sessionId!], {
+      encoding: 'utf8',
+    });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('TAPLINE_ERR_WATCH_NO_SESSION');
   }, 60_000);
 
   it('a client that vanishes (ssh killed) leaves none of its processes running on the demo target', async () => {

@@ -15,6 +15,7 @@ import { readRecordingFrames } from './read.js';
 import { renderHeader, renderSummaryLine, renderTimeline } from './render.js';
 import { openLocation, openSource, type RecordingSource, type SourceOptions } from './source.js';
 import { type VerifyResult, verifySource } from './verify.js';
+import { followWatchedSession, listWatchedSessions, renderSessionList } from './watch.js';
 
 /** Where the command reads its environment and writes its output. */
 export interface CliIo {
@@ -392,6 +393,27 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
       }
     },
   );
+
+  program
+    .command('watch')
+    .description("list a running connector's live sessions, or follow one read-only as it happens")
+    .argument('[session]', 'the session id to follow (default: list the live sessions)')
+    .addOption(
+      new Option('--socket <path>', "the connector's watch socket (its --watch-socket)")
+        .env('TAPLINE_WATCH_SOCKET')
+        .makeOptionMandatory(),
+    )
+    .action(async (sessionId: string | undefined, flags: { socket: string }) => {
+      if (flags.socket === '') throw usageError('--socket: the path of the watch socket is empty');
+      if (sessionId === undefined) {
+        stdout.write(renderSessionList(await listWatchedSessions(flags.socket)));
+        return;
+      }
+      await followWatchedSession(flags.socket, sessionId, {
+        write: (bytes) => stdout.write(bytes),
+        note: (text) => io.stderr.write(text),
+      });
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

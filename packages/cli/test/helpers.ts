@@ -19,7 +19,7 @@ import { run } from '../src/cli.js';
 export const packageRoot = join(import.meta.dirname, '..');
 export const repositoryRoot = join(packageRoot, '..', '..');
 export const binPath = join(packageRoot, 'bin', 'tapline.mjs');
-const mainPath = join(packageRoot, 'src', 'main.ts');
+export const mainPath = join(packageRoot, 'src', 'main.ts');
 
 const directories: string[] = [];
 /** Removes every temp directory made so far (call it from afterAll). */

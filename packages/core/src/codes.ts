@@ -61,6 +61,12 @@ export const CoreErrorCode = {
   INVALID_RULE: 'TAPLINE_ERR_INVALID_RULE',
   /** `claimMessage()` was given a claim that is not one (a session id that is not a UUID, a hash that is not 64 hex digits, a count below 1, an unknown state). */
   INVALID_CLAIM: 'TAPLINE_ERR_INVALID_CLAIM',
+  /** The watch socket (`createWatchServer`) cannot be created: the path is not a socket, another process listens on it, or listening failed. */
+  WATCH_SOCKET: 'TAPLINE_ERR_WATCH_SOCKET',
+  /** (to a watch viewer) the request was not one JSON line of `{"op":"list"}` or `{"op":"follow","sessionId":…}` within 4 KiB. */
+  WATCH_REQUEST: 'TAPLINE_ERR_WATCH_REQUEST',
+  /** (to a watch viewer) no live session has that id. */
+  WATCH_NO_SESSION: 'TAPLINE_ERR_WATCH_NO_SESSION',
   /** Stands in, in metadata, for an error that had no code. */
   UNKNOWN: 'TAPLINE_ERR_UNKNOWN',
 } as const;

@@ -33,6 +33,7 @@ export {
 } from './diagnostics.js';
 export { SessionTermination } from './errors.js';
 export { createFileSink, type FileSinkOptions } from './file-sink.js';
+export { type FollowEvent, type FollowListener, MAX_FOLLOW_REPLAY_BYTES } from './follow.js';
 export { statementTypeOf } from './frames-build.js';
 export { createJsonlMetadataEmitter, eventFsync, type JsonlMetadataEmitterOptions } from './jsonl-emitter.js';
 export type {
@@ -98,3 +99,9 @@ export {
   sourceKey,
 } from './source-limits.js';
 export type { QuarantineEntry, SpoolOptions } from './spool.js';
+export {
+  createWatchServer,
+  type WatchServer,
+  type WatchServerOptions,
+  type WatchSessionInfo,
+} from './watch-server.js';

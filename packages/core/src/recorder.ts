@@ -25,6 +25,7 @@ import { Delivery, type DeliveryFailure, type RetryOptions } from './delivery.js
 import { renamedOption } from './deprecation.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage, SessionTermination } from './errors.js';
+import { type FollowListener, MAX_FOLLOW_REPLAY_BYTES } from './follow.js';
 import { isNoSpace } from './fs-util.js';
 import {
   ActionHub,
@@ -120,6 +121,13 @@ export interface RecorderOptions {
    * at warn. Fields carry ids, counts and codes, never session content.
    */
   logger?: TaplineLogger;
+  /**
+   * Bytes of recent output kept per terminal stream (a shell or an exec with
+   * a pty, a kube exec with a tty), so that a follower arriving late
+   * (`follow()`, `tapline watch`) starts from the current screen. Costs up to
+   * this much memory per open terminal stream. At most 1 MiB. @default 0
+   */
+  followReplayBytes?: number;
 }
 
 export interface RecoveryReport {
@@ -187,6 +195,27 @@ export interface Recorder {
    * or `signal` ends it; `close()` ends every one.
    */
   actions(options?: LiveSubscribeOptions & { signal?: AbortSignal }): AsyncIterableIterator<LiveAction>;
+  /**
+   * Follows one live session's terminal output (what `tapline watch` shows):
+   * the listener gets the open terminal streams at once (with their last
+   * `followReplayBytes` of output), then every output chunk, resize and
+   * close synchronously as recorded (it must not block, and must copy a
+   * chunk it keeps), then `ended`. Returns the function that stops
+   * following, or undefined when no such session is live.
+   */
+  follow(sessionId: string, listener: FollowListener): (() => void) | undefined;
+}
+
+function followReplayBytesOf(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_FOLLOW_REPLAY_BYTES) {
+    throw new TaplineError(
+      'TAPLINE_ERR_INVALID_OPTION',
+      `followReplayBytes must be an integer from 0 to ${MAX_FOLLOW_REPLAY_BYTES}`,
+      { component: 'recorder' },
+    );
+  }
+  return value;
 }
 
 /** Creates a recorder. See {@link RecorderOptions}. */
@@ -266,6 +295,7 @@ class RecorderImpl implements Recorder {
           }
         : {}),
       labels: options.labels ?? {},
+      followReplayBytes: followReplayBytesOf(options.followReplayBytes),
       sign: options.signing ? createSigner(options.signing) : undefined,
       chainHeads: chainHeadsOf(options),
       emit: (recording, type, data) => this.#emit(recording, type, data),
@@ -290,6 +320,10 @@ class RecorderImpl implements Recorder {
 
   get sessions(): ReadonlyMap<string, RecordedSession> {
     return this.#sessions;
+  }
+
+  follow(sessionId: string, listener: FollowListener): (() => void) | undefined {
+    return this.#sessions.get(sessionId)?.follow(listener);
   }
 
   on(event: 'action', listener: LiveActionListener, options?: LiveSubscribeOptions): this {

@@ -26,6 +26,7 @@ import type {
 } from './contracts.js';
 import { channels } from './diagnostics.js';
 import { errorCode, errorMessage, SessionTermination } from './errors.js';
+import { type FollowListener, SessionFollow } from './follow.js';
 import {
   annotationKinds,
   directions,
@@ -74,10 +75,16 @@ export interface SessionHost {
   live?: ActionHub;
   /** Sees every action synchronously, before subscribers (content metadata, alert rules). */
   observeAction?(recording: SpoolRecording, action: PublishedAction): void;
+  /** Bytes of recent output kept per terminal stream for followers (`tapline watch`); 0: none. */
+  followReplayBytes: number;
 }
 
 interface StreamState {
   kind: StreamKindName;
+  /** Opened with a terminal size. */
+  terminal: boolean;
+  cols: number;
+  rows: number;
   contentRecorded: boolean;
   clientToTarget: number;
   targetToClient: number;
@@ -135,6 +142,8 @@ export class Session implements RecordedSession {
   /** Segments covered by the last published chain head. */
   #headSegments = 0;
   readonly #timers: NodeJS.Timeout[] = [];
+  /** Terminal output for followers; created when the recorder keeps a replay or someone follows. */
+  #follow: SessionFollow | undefined;
   readonly counts = {
     bytesClientToTarget: 0,
     bytesTargetToClient: 0,
@@ -154,6 +163,7 @@ export class Session implements RecordedSession {
     this.signal = this.#abort.signal;
     this.startedAt = recording.info.startedAt;
     this.#startNs = process.hrtime.bigint();
+    if (host.followReplayBytes > 0) this.#follow = new SessionFollow(host.followReplayBytes);
     this.#writer = createRecordingWriter({
       ...host.writerOptions,
       sessionId: this.sessionId,
@@ -212,7 +222,20 @@ export class Session implements RecordedSession {
   openStream(kind: StreamKindName, options: StreamOpenOptions = {}): number {
     const streamId = this.#nextStreamId++;
     const contentRecorded = options.contentRecorded ?? true;
-    this.#streams.set(streamId, { kind, contentRecorded, clientToTarget: 0, targetToClient: 0 });
+    // A stream opened with a size has a terminal (a pty may report 0 × 0: the viewer's size applies).
+    const terminal = options.cols !== undefined || options.rows !== undefined;
+    const cols = options.cols ?? 0;
+    const rows = options.rows ?? 0;
+    this.#streams.set(streamId, {
+      kind,
+      terminal,
+      cols,
+      rows,
+      contentRecorded,
+      clientToTarget: 0,
+      targetToClient: 0,
+    });
+    if (terminal) this.#follow?.opened(streamId, kind, cols, rows);
     this.counts.streams++;
     this.#enqueueFrame(
       {
@@ -244,6 +267,7 @@ export class Session implements RecordedSession {
     const stream = this.#streams.get(streamId);
     if (!stream) return;
     this.#streams.delete(streamId);
+    this.#follow?.closed(streamId);
     this.#enqueueFrame(
       {
         streamClose: {
@@ -276,6 +300,8 @@ export class Session implements RecordedSession {
     if (this.#closing || bytes.byteLength === 0) return;
     const length = bytes.byteLength;
     const stream = this.#streams.get(streamId);
+    if (this.#follow !== undefined && direction === 'target_to_client' && channel === 0)
+      this.#follow.output(streamId, bytes);
     if (direction === 'client_to_target') this.counts.bytesClientToTarget += length;
     else this.counts.bytesTargetToClient += length;
     if (stream) {
@@ -323,6 +349,12 @@ export class Session implements RecordedSession {
   }
 
   resize(streamId: number, cols: number, rows: number): void {
+    const stream = this.#streams.get(streamId);
+    if (stream?.terminal === true) {
+      stream.cols = cols;
+      stream.rows = rows;
+      this.#follow?.resized(streamId, cols, rows);
+    }
     this.#enqueueFrame({ resize: { streamId, cols, rows } }, 0);
   }
 
@@ -466,6 +498,17 @@ export class Session implements RecordedSession {
     this.#timers.push(grace);
   }
 
+  /** Follows this session's terminal output (see `Recorder.follow`). */
+  follow(listener: FollowListener): () => void {
+    if (this.#follow === undefined) {
+      this.#follow = new SessionFollow(0);
+      for (const [streamId, stream] of this.#streams)
+        if (stream.terminal) this.#follow.opened(streamId, stream.kind, stream.cols, stream.rows);
+      if (this.#ended !== undefined) this.#follow.ended();
+    }
+    return this.#follow.add(listener);
+  }
+
   end(reason: EndReasonName, detail?: string): Promise<SessionSummary> {
     this.#ended ??= this.#finish(reason, detail);
     return this.#ended;
@@ -474,6 +517,7 @@ export class Session implements RecordedSession {
   async #finish(reason: EndReasonName, detail: string | undefined): Promise<SessionSummary> {
     for (const timer of this.#timers) clearTimeout(timer);
     for (const streamId of [...this.#streams.keys()]) this.closeStream(streamId, { detail: 'session ended' });
+    this.#follow?.ended();
     this.#flushBehind();
     const termination = this.signal.reason instanceof SessionTermination ? this.signal.reason : undefined;
     const errorCodeForEnd = termination?.code ?? (reason === 'error' ? 'TAPLINE_ERR_SESSION_ERROR' : '');
