@@ -5,7 +5,14 @@
 import type { AnnotationEvent, Person, SessionContext } from './contracts.js';
 
 /** What kind of action is about to happen. */
-export type PolicyActionType = 'api_call' | 'exec' | 'subsystem' | 'sftp' | 'forward' | 'shell_line';
+export type PolicyActionType =
+  | 'api_call'
+  | 'exec'
+  | 'subsystem'
+  | 'sftp'
+  | 'forward'
+  | 'shell_line'
+  | 'query';
 
 /** SFTP operations a policy is asked about. */
 export type PolicySftpOperation =
@@ -49,8 +56,12 @@ export interface PolicyAction {
   path?: string;
   /** sftp rename/symlink/link: the second path. */
   targetPath?: string;
-  /** exec and shell_line: the command text; kube exec: the command joined with spaces. */
+  /** exec and shell_line: the command text; kube exec: the command joined with spaces; query: one SQL statement. */
   command?: string;
+  /** query: the statement's first keyword, upper-case ("SELECT", "DROP", ...; `statementTypeOf`). */
+  statementType?: string;
+  /** query: the database the session is using, when known. */
+  database?: string;
   /** subsystem: its name ("sftp"). */
   subsystem?: string;
   /** sftp: the operation. */
@@ -269,6 +280,7 @@ export function describePolicyAction(action: PolicyAction): string {
     }
     case 'exec':
     case 'shell_line':
+    case 'query':
       return action.command ?? '';
     case 'subsystem':
       return action.subsystem ?? '';
@@ -302,6 +314,8 @@ function detailsOf(action: PolicyAction, decision: ResolvedPolicyDecision): Reco
     'subsystem',
     'operation',
     'host',
+    'statementType',
+    'database',
   ] as const;
   for (const key of keys) {
     const value = action[key];

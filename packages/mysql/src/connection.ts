@@ -6,12 +6,18 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { SecureContext } from 'node:tls';
 import { TLSSocket } from 'node:tls';
-import type {
-  EndReasonName,
-  QueryEvent,
-  QueryParameterEvent,
-  RecordedSession,
-  SessionContext,
+import {
+  type EndReasonName,
+  type PolicyAction,
+  type PolicyGate,
+  type PolicySessionContext,
+  policyContextOf,
+  type QueryEvent,
+  type QueryParameterEvent,
+  type RecordedSession,
+  type ResolvedPolicyDecision,
+  type SessionContext,
+  statementTypeOf,
 } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 import { createNonce, verifyNativePassword } from './auth.js';
@@ -49,6 +55,8 @@ import type {
 
 /** What the connection needs from the proxy. */
 export interface ConnectionScope {
+  /** The `policy` option: asked about each statement before it reaches the target. */
+  policy: PolicyGate;
   secureContext: SecureContext | undefined;
   tlsRequired: boolean;
   authorize(
@@ -95,6 +103,8 @@ const OFFERED =
 const ER = {
   ACCESS_DENIED: { code: 1045, sqlState: '28000' },
   NOT_ALLOWED_COMMAND: { code: 1148, sqlState: '42000' },
+  // ER_SPECIFIC_ACCESS_DENIED_ERROR: what the server says when a privilege is missing.
+  POLICY_DENIED: { code: 1227, sqlState: '42000' },
   UNKNOWN_COM: { code: 1047, sqlState: '08S01' },
   NO_SUCH_THREAD: { code: 1094, sqlState: 'HY000' },
   CONNECTION_KILLED: { code: 1927, sqlState: '70100' },
@@ -103,6 +113,12 @@ const ER = {
   TARGET: { code: 1105, sqlState: 'HY000' },
   TARGET_LOST: { code: 1105, sqlState: '08S01' },
 } as const;
+
+/** A statement the policy denied, with the decision. */
+interface PolicyDenial {
+  statement: string;
+  decision: ResolvedPolicyDecision;
+}
 
 interface PreparedStatement {
   sql: string;
@@ -160,6 +176,9 @@ export class MySqlConnection {
   readonly #statements = new Map<number, PreparedStatement>();
   /** LOAD DATA LOCAL INFILE under way: the client's file packets are counted. */
   #infile: PendingCommand | undefined;
+  /** Client packets waiting behind a statement the policy is still deciding. */
+  #held: Packet[] | undefined;
+  #policyContext: PolicySessionContext | undefined;
   #lastTargetSequenceId = 0;
   #statementsCount = 0;
   #bytesClientToTarget = 0;
@@ -581,6 +600,33 @@ export class MySqlConnection {
     }
   }
 
+  /**
+   * Asks the policy about a command's statements. True when the packet was
+   * taken care of here (denied, or held until an asynchronous answer).
+   */
+  #gated(packet: Packet, statements: string[], kind: string): boolean {
+    const verdict = this.#policyVerdict(statements);
+    if (verdict === undefined) return false;
+    if (!(verdict instanceof Promise)) {
+      this.#statementsCount--;
+      this.#deny(verdict, packet.sequenceId + 1, kind);
+      return true;
+    }
+    this.#statementsCount--;
+    this.#held = [];
+    this.#client.pause();
+    void verdict.then((denial) => {
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      if (this.#finished !== undefined) return;
+      if (denial === undefined) this.#onClientPacket(packet, true);
+      else this.#deny(denial, packet.sequenceId + 1, kind);
+      for (const next of held) this.#onClientPacket(next);
+      if (this.#held === undefined) this.#client.resume();
+    });
+    return true;
+  }
+
   #protocolFailure(error: unknown): void {
     const failure =
       error instanceof TaplineError
@@ -619,8 +665,74 @@ export class MySqlConnection {
     this.#client.write(wire);
   }
 
-  #onClientPacket(packet: Packet): void {
+  /**
+   * The policy's word on the statements of a COM_QUERY or COM_STMT_PREPARE:
+   * undefined when every one is allowed (or there is no policy), else the
+   * first denial; a promise when the policy answers asynchronously.
+   */
+  #policyVerdict(statements: string[]): PolicyDenial | undefined | Promise<PolicyDenial | undefined> {
+    const policy = this.scope.policy;
+    if (!policy.enabled) return undefined;
+    const session = this.#session!;
+    this.#policyContext ??= policyContextOf(session.context);
+    const decisions = statements.map((statement) => {
+      const action: PolicyAction = {
+        protocol: session.context.protocol,
+        type: 'query',
+        command: statement,
+        statementType: statementTypeOf(statement),
+        ...(this.#database ? { database: this.#database } : {}),
+        context: this.#policyContext!,
+      };
+      const decision = policy.check(action, session, this.#streamId);
+      return decision instanceof Promise
+        ? decision.then((resolved) => ({ statement, decision: resolved }))
+        : { statement, decision };
+    });
+    const first = (list: Array<{ statement: string; decision: ResolvedPolicyDecision }>) =>
+      list.find((entry) => !entry.decision.allow);
+    if (decisions.some((entry) => entry instanceof Promise)) return Promise.all(decisions).then(first);
+    return first(decisions as Array<{ statement: string; decision: ResolvedPolicyDecision }>);
+  }
+
+  /** Answers a statement the policy denied with the server's own "access denied" error; it never reaches the target. */
+  #deny(denial: PolicyDenial, sequenceId: number, kind: string): void {
+    const session = this.#session!;
+    const message = `denied by policy: ${denial.decision.message}`;
+    this.#answer({ ...ER.POLICY_DENIED, message: `${message} (Tapline)` }, sequenceId);
+    const now = session.now();
+    this.#emitQuery(
+      {
+        shape: 'none',
+        kind,
+        mode: 'text',
+        text: denial.statement,
+        statementIndex: 0,
+        startedOffsetNs: now,
+        startedAt: performance.now(),
+        rows: undefined,
+        warnings: 0,
+        lastInsertId: 0,
+      },
+      { code: ER.POLICY_DENIED.code, sqlState: ER.POLICY_DENIED.sqlState, message },
+    );
+    this.scope.emit({
+      type: 'refused',
+      sessionId: session.sessionId,
+      command: kind === 'prepare' ? 'COM_STMT_PREPARE' : 'COM_QUERY',
+      error: mysqlError(MySqlErrorCode.POLICY_DENIED, denial.decision.message, {
+        statement: denial.statement,
+      }),
+    });
+  }
+
+  #onClientPacket(packet: Packet, policyChecked = false): void {
     if (this.#finished !== undefined) return;
+    if (this.#held !== undefined) {
+      // A statement before this one waits for the policy: keep the order.
+      this.#held.push(packet);
+      return;
+    }
     const payload = packet.payload;
     if (this.#infile !== undefined) {
       // LOAD DATA LOCAL INFILE content; an empty packet ends the file.
@@ -696,6 +808,11 @@ export class MySqlConnection {
           return;
         }
         const statements = splitStatements(command.sql);
+        if (
+          !policyChecked &&
+          this.#gated(packet, statements.length > 0 ? statements : [command.sql], 'query')
+        )
+          return;
         forward(
           begin('results', 'query', statements[0] ?? command.sql, {
             statements,
@@ -715,6 +832,7 @@ export class MySqlConnection {
         void this.finish('client_closed');
         return;
       case 'stmt_prepare':
+        if (!policyChecked && this.#gated(packet, [command.sql], 'prepare')) return;
         forward(begin('prepare', 'prepare', command.sql, { mode: 'prepared', prepareSql: command.sql }));
         return;
       case 'stmt_execute': {

@@ -28,6 +28,8 @@ export const MySqlErrorCode = {
   TARGET_CLOSED: 'TAPLINE_ERR_MYSQL_TARGET_CLOSED',
   /** The proxy refused a command by policy (COM_CHANGE_USER, LOAD DATA LOCAL INFILE). */
   COMMAND_REFUSED: 'TAPLINE_ERR_MYSQL_COMMAND_REFUSED',
+  /** The `policy` denied a statement (COM_QUERY, COM_STMT_PREPARE): answered with ERR 1227 (42000), never sent to the target. */
+  POLICY_DENIED: 'TAPLINE_ERR_MYSQL_POLICY_DENIED',
   /** The session was ended by the recorder (grant expired, revoked, quota, recording failure). */
   SESSION_ENDED: 'TAPLINE_ERR_MYSQL_SESSION_ENDED',
   /** The client had not authenticated `limits.loginTimeoutMs` after TCP accept: disconnected. */

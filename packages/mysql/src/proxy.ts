@@ -2,9 +2,11 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import {
+  createPolicyGate,
   createSourceLimiter,
   type LogLevel,
   logTo,
+  type PolicyGate,
   type ResolvedFrontLimits,
   resolveFrontLimits,
   type SourceRefusalReason,
@@ -110,6 +112,12 @@ export function createMySqlProxy(options: MySqlProxyOptions): MySqlProxy {
       // A throwing listener must not break a session.
     }
   };
+  let policy: PolicyGate;
+  try {
+    policy = createPolicyGate(options);
+  } catch (error) {
+    throw mysqlError(MySqlErrorCode.INVALID_OPTIONS, `options.${(error as Error).message}`);
+  }
   const limiter = createSourceLimiter(limits);
   const byConnectionId = new Map<number, MySqlConnection>();
   const connections = new Set<MySqlConnection>();
@@ -118,6 +126,7 @@ export function createMySqlProxy(options: MySqlProxyOptions): MySqlProxy {
   let closing: Promise<void> | undefined;
 
   const baseScope = {
+    policy,
     secureContext,
     tlsRequired,
     authorize: options.authorize,

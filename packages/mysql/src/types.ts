@@ -3,6 +3,7 @@ import type { SecureContextOptions } from 'node:tls';
 import type {
   EndReasonName,
   FrontLimits,
+  PolicyOptions,
   RecordedSession,
   SessionContext,
   SessionSummary,
@@ -112,7 +113,7 @@ export interface MySqlSessionInfo {
   bytesTargetToClient: number;
 }
 
-export interface MySqlProxyOptions {
+export interface MySqlProxyOptions extends PolicyOptions {
   /**
    * The proxy's TLS certificate and key for clients (node:tls secure context
    * options). `required` (default true) refuses clients that do not upgrade.

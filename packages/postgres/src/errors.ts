@@ -22,6 +22,8 @@ export const PostgresErrorCode = {
   TARGET_CLOSED: 'TAPLINE_ERR_POSTGRES_TARGET_CLOSED',
   /** The session was ended by the recorder (grant expired, revoked, quota, recording failure). */
   SESSION_ABORTED: 'TAPLINE_ERR_POSTGRES_SESSION_ABORTED',
+  /** The `policy` denied a statement (a Query or a Parse): the target failed a stand-in with the policy's message (42501 for a Query, 42P01 for a Parse); the statement never reached it. */
+  POLICY_DENIED: 'TAPLINE_ERR_POSTGRES_POLICY_DENIED',
   /** The client had not logged in `limits.loginTimeoutMs` after TCP accept. */
   LOGIN_TIMEOUT: 'TAPLINE_ERR_POSTGRES_LOGIN_TIMEOUT',
   /** A connection over `limits.maxConnectionsPerSource` from one address: refused at accept. */

@@ -9,21 +9,30 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext, type SecureContextOptions, TLSSocket } from 'node:tls';
 import {
+  createPolicyGate,
   createSourceLimiter,
   type EndReasonName,
   type FrontLimits,
   type LogLevel,
   logTo,
+  type PolicyAction,
+  type PolicyGate,
+  type PolicyOptions,
+  type PolicySessionContext,
+  policyContextOf,
   type RecordedSession,
+  type ResolvedPolicyDecision,
   resolveFrontLimits,
   type SessionContext,
   type SessionSummary,
   type SourceRefusalReason,
   sourceKey,
+  statementTypeOf,
   type TaplineLogger,
 } from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
 import { PostgresErrorCode, type PostgresErrorCodeName, postgresError } from './errors.js';
+import { type PgDenial, PgPolicyGate } from './policy-gate.js';
 import type { BackendMessage, FrontendMessage } from './protocol/messages.js';
 import { type BackendParser, FrontendParser } from './protocol/parser.js';
 import * as serialize from './protocol/serializer.js';
@@ -73,6 +82,8 @@ export type PostgresProxyEvent =
   | { type: 'session_failed'; sessionId?: string; clientAddress: string; error: TaplineError }
   | { type: 'connection_refused'; clientAddress: string; reason: SourceRefusalReason; error: TaplineError }
   | { type: 'cancel_forwarded'; sessionId: string; clientAddress: string }
+  /** The `policy` denied a statement: the target failed it with the policy's message instead of running it. */
+  | { type: 'refused'; sessionId: string; statement: string; error: TaplineError }
   | {
       type: 'session_ended';
       sessionId: string;
@@ -82,7 +93,7 @@ export type PostgresProxyEvent =
     }
   | { type: 'error'; sessionId?: string; clientAddress?: string; error: Error };
 
-export interface PostgresProxyOptions {
+export interface PostgresProxyOptions extends PolicyOptions {
   /** The proxy's certificate and key (Node TLS options). Required unless `allowPlaintext`. */
   tls?: SecureContextOptions;
   /** Accept clients that do not ask for TLS (the token then travels in clear). @default false */
@@ -155,6 +166,7 @@ const eventLevels: Record<PostgresProxyEvent['type'], LogLevel> = {
   session_started: 'info',
   session_ended: 'info',
   cancel_forwarded: 'info',
+  refused: 'warn',
   auth_failed: 'warn',
   connection_refused: 'warn',
   session_failed: 'error',
@@ -177,6 +189,7 @@ interface Resolved {
   maxParameterChars: number;
   recordBytea: boolean;
   cancelKeys: Map<string, CancelTarget>;
+  policy: PolicyGate;
   emit(event: PostgresProxyEvent): void;
 }
 
@@ -234,8 +247,15 @@ export function createPostgresProxy(options: PostgresProxyOptions): PostgresProx
   }
   const limits = resolveFrontLimits(options.limits, { loginTimeoutMs: 60_000 });
   if (typeof limits === 'string') throw postgresError(PostgresErrorCode.INVALID_OPTIONS, `options.${limits}`);
+  let policy: PolicyGate;
+  try {
+    policy = createPolicyGate(options);
+  } catch (error) {
+    throw postgresError(PostgresErrorCode.INVALID_OPTIONS, `options.${(error as Error).message}`);
+  }
   const resolved: Resolved = {
     options,
+    policy,
     secureContext,
     limits,
     targetConnectTimeoutMs: options.targetConnectTimeoutMs ?? 15_000,
@@ -391,6 +411,9 @@ class ClientConnection {
   #database = '';
   #cancelKey: string | undefined;
   #ending: Promise<void> | undefined;
+  /** The statement policy gate on the client's messages, when a `policy` is set. */
+  #policyGate: PgPolicyGate | undefined;
+  #policyContext: PolicySessionContext | undefined;
   #clientParser: FrontendParser;
   #backendParser: BackendParser | undefined;
   #tracker: QueryTracker | undefined;
@@ -715,6 +738,18 @@ class ClientConnection {
       tracker.frontend(message);
     };
     const onBackend = (message: BackendMessage): void => tracker.backend(message);
+    const forward = (bytes: Buffer): void => {
+      session.data(streamId, 'client_to_target', bytes);
+      if (!target.write(bytes)) client.pause();
+    };
+    const gate = this.#resolved.policy.enabled
+      ? new PgPolicyGate((statements, kind) => this.#checkStatements(statements, kind), {
+          toTarget: forward,
+          pauseClient: () => client.pause(),
+          resumeClient: () => client.resume(),
+        })
+      : undefined;
+    this.#policyGate = gate;
 
     session.data(streamId, 'target_to_client', greeting);
     this.#bytesTargetToClient += greeting.length;
@@ -728,21 +763,22 @@ class ClientConnection {
     for (const { frame } of early) {
       // Messages the client pipelined behind its password (rare): forwarded as they came.
       if (frame === undefined) continue;
-      session.data(streamId, 'client_to_target', frame);
-      target.write(frame);
+      if (gate !== undefined) gate.fromClient(Buffer.from(frame));
+      else forward(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
     }
 
     client.on('data', (chunk: Buffer) => {
       if (this.#ending !== undefined) return;
       this.#bytesClientToTarget += chunk.length;
-      session.data(streamId, 'client_to_target', chunk);
       try {
         clientParser.parse(chunk, onFrontend);
       } catch (error) {
+        session.data(streamId, 'client_to_target', chunk);
         void this.terminate('error', asTaplineError(error));
         return;
       }
-      if (!target.write(chunk)) client.pause();
+      if (gate !== undefined) gate.fromClient(chunk);
+      else forward(chunk);
     });
     target.on('drain', () => client.resume());
     target.on('data', (chunk: Buffer) => {
@@ -792,8 +828,50 @@ class ClientConnection {
     else session.signal.addEventListener('abort', onAbort, { once: true });
   }
 
+  /** Asks the policy about a Query's or a Parse's statements (recorded by the gate); the first denial. */
+  #checkStatements(
+    statements: string[],
+    kind: 'query' | 'parse',
+  ): PgDenial | undefined | Promise<PgDenial | undefined> {
+    const session = this.#session as RecordedSession;
+    this.#policyContext ??= policyContextOf(session.context);
+    const outcomes = statements.map((statement) => {
+      const action: PolicyAction = {
+        protocol: session.context.protocol,
+        type: 'query',
+        command: statement,
+        statementType: statementTypeOf(statement),
+        ...(this.#database ? { database: this.#database } : {}),
+        context: this.#policyContext!,
+      };
+      const decision = this.#resolved.policy.check(action, session, this.#streamId);
+      return decision instanceof Promise
+        ? decision.then((resolved) => ({ statement, decision: resolved }))
+        : { statement, decision };
+    });
+    const first = (
+      list: Array<{ statement: string; decision: ResolvedPolicyDecision }>,
+    ): PgDenial | undefined => {
+      const denied = list.find((entry) => !entry.decision.allow);
+      if (denied === undefined) return undefined;
+      this.#resolved.emit({
+        type: 'refused',
+        sessionId: session.sessionId,
+        statement: denied.statement,
+        error: postgresError(PostgresErrorCode.POLICY_DENIED, denied.decision.message, {
+          statement: denied.statement.slice(0, 1024),
+          kind,
+        }),
+      });
+      return { statement: denied.statement, message: denied.decision.message };
+    };
+    if (outcomes.some((outcome) => outcome instanceof Promise)) return Promise.all(outcomes).then(first);
+    return first(outcomes as Array<{ statement: string; decision: ResolvedPolicyDecision }>);
+  }
+
   /** Ends the live session: tells the client why (when it can), closes both sides, ends the recording. */
   terminate(reason: EndReasonName, error?: TaplineError): Promise<void> {
+    this.#policyGate?.close();
     if (this.#session === undefined) {
       this.hangUp();
       return Promise.resolve();
