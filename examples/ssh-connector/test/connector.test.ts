@@ -276,7 +276,7 @@ describe('examples/ssh-connector with OpenSSH', () => {
 
     const { client, seen } = await openShell(ssh, token);
     client.stdin!.write('head -c 20000 /dev/zero | tr "\\0" x; echo\r');
-    await until(() => (seen().includes('x'.repeat(1000)) ? true : undefined), 10_000, 'the output');
+    await until(() => (seen().includes('x'.repeat(20000)) ? true : undefined), 10_000, 'the output');
     const during = await scrape();
     expect(during.active, during.text).toBe(1);
     expect(during.bytes).toBeGreaterThan(20_000);

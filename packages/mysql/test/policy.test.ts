@@ -100,10 +100,12 @@ describe('mysql policy (real MariaDB, mariadb client, mysql2)', () => {
         connection.query('SELECT COUNT(*) AS n FROM keep_me'),
       ]);
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect((results[0] as unknown as PromiseFulfilledResult<[Array<{ answer: number }>]>).value[0][0]!.answer).toBe(
-        42,
+      expect(
+        (results[0] as unknown as PromiseFulfilledResult<[Array<{ answer: number }>]>).value[0][0]!.answer,
+      ).toBe(42);
+      expect((results[2] as unknown as PromiseFulfilledResult<[Array<{ n: number }>]>).value[0][0]!.n).toBe(
+        2,
       );
-      expect((results[2] as unknown as PromiseFulfilledResult<[Array<{ n: number }>]>).value[0][0]!.n).toBe(2);
     } finally {
       asynchronous = false;
       await connection.end();
