@@ -16,7 +16,7 @@ import type {
 } from '@tapline/core';
 import { createFileSink, createRecorder } from '@tapline/core';
 import { Pool } from 'undici';
-import type { KubeRecorder } from '../src/index.js';
+import type { KubeProxyOptions, KubeRecorder } from '../src/index.js';
 import { RemoteCommandDecoder, WebSocketParser } from '../src/index.js';
 import { CONNECTOR_TOKEN, startHarness, USER_TOKEN } from '../test/harness.js';
 
@@ -163,24 +163,43 @@ async function execThroughput(
   });
 }
 
+/** A policy as a connector would write one: a few field checks and regexes, then allow. */
+const benchPolicy: NonNullable<KubeProxyOptions['policy']> = (action) => {
+  if (action.verb === 'delete' && action.resource === 'namespaces' && /^prod-/.test(action.name ?? ''))
+    return { allow: false, message: 'deleting prod namespaces is not allowed', rule: 'no-prod-ns-delete' };
+  if (action.subresource === 'exec' && /\brm\s+-rf\b/.test(action.command ?? ''))
+    return { allow: false, message: 'rm -rf in pods is not allowed', rule: 'no-rm-rf' };
+  if (action.namespace === 'kube-system' && action.verb !== 'get' && action.verb !== 'list')
+    return { allow: false, message: 'kube-system is read-only' };
+  return { allow: true };
+};
+
 async function main(): Promise<void> {
   const recorder = makeRecorder();
   const h = await startHarness({}, recorder ?? undefined);
+  // The same proxy with a policy, against its own copy of the test API server, timed in the same rounds.
+  const policyRecorder = makeRecorder();
+  const withPolicy = await startHarness({ policy: benchPolicy }, policyRecorder ?? undefined);
   const direct = new Pool(h.api.url, { connections: 1, connect: { ca: h.pki.ca } });
   const proxied = new Pool(h.proxy.url, { connections: 1, connect: { ca: h.pki.ca } });
+  const policed = new Pool(withPolicy.proxy.url, { connections: 1, connect: { ca: withPolicy.pki.ca } });
   try {
-    // Warm up both paths (TLS, JIT, the session).
+    // Warm up every path (TLS, JIT, the session).
     await timeRequests(direct, CONNECTOR_TOKEN, 300);
     await timeRequests(proxied, USER_TOKEN, 300);
+    await timeRequests(policed, USER_TOKEN, 300);
     const directSamples: number[] = [];
     const proxySamples: number[] = [];
+    const policySamples: number[] = [];
     const perRound = Math.ceil(requests / rounds);
     for (let round = 0; round < rounds; round++) {
       directSamples.push(...(await timeRequests(direct, CONNECTOR_TOKEN, perRound)));
       proxySamples.push(...(await timeRequests(proxied, USER_TOKEN, perRound)));
+      policySamples.push(...(await timeRequests(policed, USER_TOKEN, perRound)));
     }
     directSamples.sort((a, b) => a - b);
     proxySamples.sort((a, b) => a - b);
+    policySamples.sort((a, b) => a - b);
     const row = (name: string, s: number[]): string =>
       `${name.padEnd(22)} p50 ${percentile(s, 50).toFixed(3)} ms   p99 ${percentile(s, 99).toFixed(3)} ms   (${s.length} requests)`;
     console.log(`GET pod (keep-alive, sequential), recorder=${recorderKind}`);
@@ -188,6 +207,10 @@ async function main(): Promise<void> {
     console.log(row('through the proxy', proxySamples));
     console.log(
       `added                  p50 ${(percentile(proxySamples, 50) - percentile(directSamples, 50)).toFixed(3)} ms   p99 ${(percentile(proxySamples, 99) - percentile(directSamples, 99)).toFixed(3)} ms`,
+    );
+    console.log(row('proxy with a policy', policySamples));
+    console.log(
+      `added by the policy    p50 ${(percentile(policySamples, 50) - percentile(proxySamples, 50)).toFixed(3)} ms   p99 ${(percentile(policySamples, 99) - percentile(proxySamples, 99)).toFixed(3)} ms`,
     );
 
     const bytes = execMiB * 1024 * 1024;
@@ -215,6 +238,7 @@ async function main(): Promise<void> {
           recorder: recorderKind,
           direct: latency(directSamples),
           proxy: latency(proxySamples),
+          policy: latency(policySamples),
           execMiB,
           execDirectMiBps: median(results.direct!),
           execProxyMiBps: median(results.proxy!),
@@ -224,8 +248,11 @@ async function main(): Promise<void> {
   } finally {
     await direct.close();
     await proxied.close();
+    await policed.close();
     await h.close();
+    await withPolicy.close();
     await recorder?.close?.();
+    await policyRecorder?.close?.();
   }
 }
 

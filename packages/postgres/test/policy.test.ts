@@ -211,7 +211,7 @@ describe('postgres policy (real PostgreSQL, psql, pg, postgres)', () => {
         sql`select count(*)::int as n from keep_me`,
       ]);
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect((results[2] as PromiseFulfilledResult<Array<{ n: number }>>).value[0]!.n).toBe(2);
+      expect((results[2] as unknown as PromiseFulfilledResult<Array<{ n: number }>>).value[0]!.n).toBe(2);
     } finally {
       await sql.end();
     }
