@@ -189,7 +189,9 @@ export type MetadataEventType =
   /** A command, query, API call or file operation; only to emitters with `includeContent` (docs/format.md). */
   | 'session.action'
   /** An alert rule matched an action (`createRecorder({ alerts })`); to every emitter. */
-  | 'alert';
+  | 'alert'
+  /** The policy denied an action, allowed one naming a rule, or failed (`PolicyCode`); to every emitter, its content only with `includeContent`. */
+  | 'policy.decision';
 
 /** One metadata event. Never carries raw session content unless configured. */
 export interface MetadataEvent {

@@ -12,6 +12,7 @@ import {
 import { actionEventData } from './action-metadata.js';
 import { type ValidContext, validateContext } from './context.js';
 import type {
+  AnnotationEvent,
   CommandEvent,
   EndReasonName,
   MetadataEmitter,
@@ -37,6 +38,7 @@ import {
 } from './live.js';
 import { logTo, type TaplineLogger } from './logger.js';
 import { observeRecorder } from './metrics.js';
+import { PolicyCode } from './policy.js';
 import { type AlertRule, type AlertRuleSet, compileAlertRules } from './rules.js';
 import { endedEventData, type RedactionHooks, recordingClaim, Session, type SessionHost } from './session.js';
 import { createSigner, type SigningOptions } from './signing.js';
@@ -206,6 +208,15 @@ export interface Recorder {
   follow(sessionId: string, listener: FollowListener): (() => void) | undefined;
 }
 
+/** Fields of a policy decision that carry session content (metadata only with `includeContent`). */
+const POLICY_CONTENT_FIELDS: ReadonlySet<string> = new Set([
+  'summary',
+  'command',
+  'path',
+  'targetPath',
+  'name',
+]);
+
 function followReplayBytesOf(value: number | undefined): number {
   if (value === undefined) return 0;
   if (!Number.isInteger(value) || value < 0 || value > MAX_FOLLOW_REPLAY_BYTES) {
@@ -295,6 +306,7 @@ class RecorderImpl implements Recorder {
           }
         : {}),
       labels: options.labels ?? {},
+      policyDecision: (recording, event, offsetNs) => this.#policyDecision(recording, event, offsetNs),
       followReplayBytes: followReplayBytesOf(options.followReplayBytes),
       sign: options.signing ? createSigner(options.signing) : undefined,
       chainHeads: chainHeadsOf(options),
@@ -850,6 +862,36 @@ class RecorderImpl implements Recorder {
       // sequence reaches recording.json with the next lifecycle event.
       this.#emit(recording, 'alert', { ...alert, ...data }, { save: false });
     }
+  }
+
+  /** A policy decision as a `policy.decision` metadata event: what was decided to every emitter, what it was about only to those with `includeContent`. */
+  #policyDecision(recording: SpoolRecording, event: AnnotationEvent, offsetNs: number): void {
+    if (this.#emitters.length === 0) return;
+    const details = event.details ?? {};
+    const context = recording.info.context;
+    const data: Record<string, unknown> = {
+      decision: details.decision ?? (event.code === PolicyCode.DENIED ? 'deny' : 'allow'),
+      code: event.code,
+      action: details.action ?? '',
+      protocol: details.protocol ?? context?.protocol ?? '',
+      message: event.message,
+      offsetNs,
+      at: new Date().toISOString(),
+    };
+    if (event.streamId !== undefined) data.streamId = event.streamId;
+    if (context !== undefined) {
+      data.userId = context.user.id;
+      data.accessRequestId = context.accessRequestId;
+      data.resourceId = context.resource.id;
+    }
+    const content: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(details)) {
+      if (key === 'decision' || key === 'action' || key === 'protocol') continue;
+      if (POLICY_CONTENT_FIELDS.has(key)) content[key] = value;
+      else data[key] = value;
+    }
+    if (Object.keys(content).length > 0) data.content = content;
+    this.#emit(recording, 'policy.decision', data, { save: false });
   }
 
   #emit(

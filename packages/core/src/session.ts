@@ -37,6 +37,7 @@ import {
   streamKinds,
 } from './frames-build.js';
 import type { ActionHub, PublishedAction } from './live.js';
+import { PolicyCode } from './policy.js';
 import type { ClaimSigner } from './signing.js';
 import { type SpoolEnd, type SpoolRecording, tailHeadroom } from './spool.js';
 
@@ -75,6 +76,8 @@ export interface SessionHost {
   live?: ActionHub;
   /** Sees every action synchronously, before subscribers (content metadata, alert rules). */
   observeAction?(recording: SpoolRecording, action: PublishedAction): void;
+  /** A policy decision was recorded (an annotation with a PolicyCode): it goes to the metadata too. */
+  policyDecision?(recording: SpoolRecording, event: AnnotationEvent, offsetNs: number): void;
   /** Bytes of recent output kept per terminal stream for followers (`tapline watch`); 0: none. */
   followReplayBytes: number;
 }
@@ -96,6 +99,7 @@ interface QueuedFrame {
 }
 
 const CUT = Symbol('cut');
+const POLICY_CODES: ReadonlySet<string> = new Set(Object.values(PolicyCode));
 
 /**
  * One live recorded session. Every method is synchronous and cheap: it stamps
@@ -447,6 +451,13 @@ export class Session implements RecordedSession {
 
   annotation(event: AnnotationEvent): void {
     this.#enqueueFrame({ annotation: { ...event, kind: annotationKinds[event.kind] ?? 0 } }, 0);
+    if (event.code !== undefined && POLICY_CODES.has(event.code)) {
+      try {
+        this.#host.policyDecision?.(this.recording, event, this.now());
+      } catch {
+        // Metadata must never break the session.
+      }
+    }
     this.#publish(() => ({
       type: 'annotation',
       sessionId: this.sessionId,

@@ -159,3 +159,54 @@ describe('policy gate', () => {
     expect(annotations[0]?.details?.command).toBe('rm -rf /srv/keep-me');
   });
 });
+
+describe('policy decisions in the metadata', () => {
+  it('every emitter gets policy.decision for a denial, a matched allow and an error; only includeContent ones get what it was about', async () => {
+    const root = tempDirectory();
+    const { createJsonlMetadataEmitter } = await import('../src/index.js');
+    const plainPath = join(root, 'plain.jsonl');
+    const contentPath = join(root, 'content.jsonl');
+    const recorder = createRecorder({
+      sinks: [createFileSink({ directory: join(root, 'out') })],
+      spool: { directory: join(root, 'spool') },
+      metadata: [
+        createJsonlMetadataEmitter({ path: plainPath }),
+        createJsonlMetadataEmitter({ path: contentPath, name: 'siem', includeContent: true }),
+      ],
+    });
+    const session = await recorder.start(grant());
+    const stream = session.openStream('ssh_exec');
+    const gate = createPolicyGate({
+      policy: (action) => {
+        if (action.command === 'boom') throw new Error('policy bug');
+        return action.command?.startsWith('rm ')
+          ? { allow: false, message: 'no rm', rule: 'no-rm' }
+          : { allow: true, rule: 'audited' };
+      },
+    });
+    const exec = (command: string): PolicyAction => ({ protocol: 'ssh', type: 'exec', command, context });
+    gate.check(exec('rm -rf /srv/x'), session, stream);
+    gate.check(exec('ls /srv'), session, stream);
+    gate.check(exec('boom'), session, stream);
+    await session.end('client_closed');
+    await recorder.close();
+    const decisions = (path: string) =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+        .filter((event) => event.type === 'policy.decision')
+        .map((event) => event.data);
+    const plain = decisions(plainPath);
+    expect(plain.map((data) => [data.decision, data.code, data.action, data.rule])).toEqual([
+      ['deny', PolicyCode.DENIED, 'exec', 'no-rm'],
+      ['allow', PolicyCode.MATCHED, 'exec', 'audited'],
+      ['deny', PolicyCode.ERROR, 'exec', undefined],
+    ]);
+    expect(plain[0]).toMatchObject({ message: 'no rm', streamId: stream, protocol: 'ssh', userId: 'u-1' });
+    expect(plain[2]!.error).toContain('policy bug');
+    expect(JSON.stringify(plain)).not.toContain('/srv');
+    const withContent = decisions(contentPath);
+    expect(withContent[0]!.content).toEqual({ summary: 'rm -rf /srv/x', command: 'rm -rf /srv/x' });
+  });
+});
