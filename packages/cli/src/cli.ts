@@ -16,6 +16,7 @@ import { renderHeader, renderSummaryLine, renderTimeline } from './render.js';
 import { openLocation, openSource, type RecordingSource, type SourceOptions } from './source.js';
 import { type VerifyResult, verifySource } from './verify.js';
 import { followWatchedSession, listWatchedSessions, renderSessionList } from './watch.js';
+import { followSpoolSession, listSpoolSessions } from './watch-spool.js';
 
 /** Where the command reads its environment and writes its output. */
 export interface CliIo {
@@ -396,24 +397,51 @@ unreadable with the keys given; 2 usage error; 3 I/O error.`,
 
   program
     .command('watch')
-    .description("list a running connector's live sessions, or follow one read-only as it happens")
+    .description(
+      "list a running connector's live sessions, or follow one read-only as it happens (its watch socket, or its spool)",
+    )
     .argument('[session]', 'the session id to follow (default: list the live sessions)')
     .addOption(
-      new Option('--socket <path>', "the connector's watch socket (its --watch-socket)")
-        .env('TAPLINE_WATCH_SOCKET')
-        .makeOptionMandatory(),
+      new Option('--socket <path>', "the connector's watch socket (its --watch-socket)").env(
+        'TAPLINE_WATCH_SOCKET',
+      ),
     )
-    .action(async (sessionId: string | undefined, flags: { socket: string }) => {
-      if (flags.socket === '') throw usageError('--socket: the path of the watch socket is empty');
-      if (sessionId === undefined) {
-        stdout.write(renderSessionList(await listWatchedSessions(flags.socket)));
-        return;
-      }
-      await followWatchedSession(flags.socket, sessionId, {
-        write: (bytes) => stdout.write(bytes),
-        note: (text) => io.stderr.write(text),
-      });
-    });
+    .option(
+      '--from-spool <dir>',
+      "read the recorder's spool directory instead (no socket needed; lags by up to a segment)",
+    )
+    .option('--key-file <path>', '--from-spool: the local master key of encrypted recordings')
+    .option('--key-id <id>', '--from-spool: the key id the master key must have')
+    .action(
+      async (
+        sessionId: string | undefined,
+        flags: { socket?: string; fromSpool?: string; keyFile?: string; keyId?: string },
+      ) => {
+        const write = (bytes: Uint8Array | string) => stdout.write(bytes);
+        const note = (text: string) => io.stderr.write(text);
+        if (flags.fromSpool !== undefined) {
+          if (flags.socket) throw usageError('--socket and --from-spool: give one');
+          if (sessionId === undefined) {
+            stdout.write(renderSessionList(await listSpoolSessions(flags.fromSpool)));
+            return;
+          }
+          const keyWrapper = await keyWrapperFor(flags);
+          await followSpoolSession(flags.fromSpool, sessionId, {
+            write,
+            note,
+            ...(keyWrapper ? { keyWrapper } : {}),
+          });
+          return;
+        }
+        if (!flags.socket)
+          throw usageError('watch needs --socket <path> (or $TAPLINE_WATCH_SOCKET) or --from-spool <dir>');
+        if (sessionId === undefined) {
+          stdout.write(renderSessionList(await listWatchedSessions(flags.socket)));
+          return;
+        }
+        await followWatchedSession(flags.socket, sessionId, { write, note });
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -19,7 +19,7 @@ type WatchLine =
   | { type: 'ended' }
   | { type: 'error'; code: string; message: string };
 
-interface WatchedSession {
+export interface WatchedSession {
   sessionId: string;
   protocol: string;
   user: string;

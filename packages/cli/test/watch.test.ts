@@ -81,6 +81,63 @@ describe('tapline watch', () => {
     expect(usage.code).toBe(2);
   }, 60_000);
 
+  it('--from-spool: lists the sessions still being recorded and follows one from its spool files, terminal output drawn', async () => {
+    const root = tempDirectory();
+    const spool = join(root, 'spool');
+    const recorder = createRecorder({
+      sinks: [createFileSink({ directory: join(root, 'out') })],
+      spool: { directory: spool },
+      segment: { maxSegmentAgeMs: 100 },
+    });
+    try {
+      const session = await recorder.start(grant());
+      const shell = session.openStream('ssh_shell', { cols: 80, rows: 24 });
+      session.data(shell, 'target_to_client', Buffer.from('$ echo spooled-1\r\nspooled-1\r\n$ '));
+      const listed = await tapline(['watch', '--from-spool', spool]);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.text).toContain(`${session.sessionId}  ssh       ada@example.com  bastion`);
+      const viewer = spawn(
+        process.execPath,
+        [
+          '--conditions=source',
+          '--import',
+          'tsx',
+          mainPath,
+          'watch',
+          '--from-spool',
+          spool,
+          session.sessionId,
+        ],
+        { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      viewer.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      viewer.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => viewer.on('close', resolve));
+      const waitFor = async (what: () => boolean) => {
+        for (let i = 0; i < 800 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
+        expect(what(), `stdout: ${out}\nstderr: ${err}`).toBe(true);
+      };
+      await waitFor(() => out.includes('spooled-1\r\n$ '));
+      session.data(shell, 'target_to_client', Buffer.from('echo spooled-2\r\nspooled-2\r\n'));
+      await waitFor(() => out.includes('spooled-2\r\n'));
+      expect(out.startsWith('\x1b[H\x1b[2J')).toBe(true);
+      await session.end('client_closed');
+      expect(await exited).toBe(0);
+      expect(err).toContain('[session ended]');
+      const none = await tapline(['watch', '--from-spool', spool, session.sessionId]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('TAPLINE_ERR_WATCH_NO_SESSION');
+    } finally {
+      await recorder.close();
+    }
+  }, 60_000);
+
   it('renders the list and action lines', () => {
     expect(renderSessionList([])).toBe('no live sessions\n');
     expect(
