@@ -3,6 +3,7 @@
 // terminal stream is drawn in the viewer's terminal from its recent output
 // on, other sessions scroll as a list of actions.
 import { connect } from 'node:net';
+import type { WatchSessionInfo } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 import { formatBytes } from './format.js';
 
@@ -19,14 +20,8 @@ type WatchLine =
   | { type: 'ended' }
   | { type: 'error'; code: string; message: string };
 
-export interface WatchedSession {
-  sessionId: string;
-  protocol: string;
-  user: string;
-  resource: string;
-  accessFlow?: string;
-  startedAt?: number;
-}
+/** A live session as the watch socket lists it. */
+export type WatchedSession = WatchSessionInfo;
 
 export interface WatchIo {
   /** The viewer's terminal. */

@@ -10,6 +10,29 @@ import { grant, mainPath, packageRoot, removeTempDirectories, tapline, tempDirec
 
 afterAll(removeTempDirectories);
 
+/** The real CLI, from source, in the background: its output as it comes and its exit. */
+function background(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', mainPath, ...args], {
+    cwd: packageRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { output, exited };
+}
+
+async function until(what: () => boolean, describe: () => string): Promise<void> {
+  for (let i = 0; i < 800 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(what(), describe()).toBe(true);
+}
+
 describe('tapline watch', () => {
   it('lists the live sessions, follows one as a list of its actions until it ends; an unknown one is a coded error', async () => {
     const root = tempDirectory();
@@ -28,26 +51,15 @@ describe('tapline watch', () => {
       expect(listed.text).toMatch(/^SESSION\s+PROTOCOL\s+USER\s+RESOURCE\s+STARTED$/m);
       expect(listed.text).toContain(`${session.sessionId}  postgresql  ada@example.com  orders-db`);
 
-      const viewer = spawn(
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', mainPath, 'watch', session.sessionId],
-        {
-          cwd: packageRoot,
-          env: { ...process.env, TAPLINE_WATCH_SOCKET: server.path },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
+      const viewer = background(['watch', session.sessionId], { TAPLINE_WATCH_SOCKET: server.path });
+      const { output } = viewer;
+      await until(
+        () => output.err.includes('watching'),
+        () => output.err,
       );
-      let out = '';
-      let err = '';
-      viewer.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-      });
-      viewer.stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => viewer.on('close', resolve));
-      for (let i = 0; i < 400 && !err.includes('watching'); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(err).toContain(`watching ${session.sessionId}: ada@example.com on orders-db (postgresql)`);
+      expect(output.err).toContain(
+        `watching ${session.sessionId}: ada@example.com on orders-db (postgresql)`,
+      );
       const stream = session.openStream('db_connection', {});
       session.query({
         streamId: stream,
@@ -57,10 +69,10 @@ describe('tapline watch', () => {
       });
       session.query({ streamId: stream, text: 'SELEC 1', errorCode: '42601' });
       await session.end('client_closed');
-      expect(await exited).toBe(0);
-      expect(out).toMatch(/^\d\d:\d\d:\d\d query {4}DELETE FROM orders WHERE id = \$1\r$/m);
-      expect(out).toMatch(/^\d\d:\d\d:\d\d query {4}SELEC 1 {2}\[error 42601\]\r$/m);
-      expect(err).toContain('[session ended]');
+      expect(await viewer.exited).toBe(0);
+      expect(output.out).toMatch(/^\d\d:\d\d:\d\d query {4}DELETE FROM orders WHERE id = \$1\r$/m);
+      expect(output.out).toMatch(/^\d\d:\d\d:\d\d query {4}SELEC 1 {2}\[error 42601\]\r$/m);
+      expect(output.err).toContain('[session ended]');
 
       const gone = await tapline(['watch', '--socket', server.path, session.sessionId]);
       expect(gone.code).toBe(1);
@@ -96,40 +108,17 @@ describe('tapline watch', () => {
       const listed = await tapline(['watch', '--from-spool', spool]);
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.text).toContain(`${session.sessionId}  ssh       ada@example.com  bastion`);
-      const viewer = spawn(
-        process.execPath,
-        [
-          '--conditions=source',
-          '--import',
-          'tsx',
-          mainPath,
-          'watch',
-          '--from-spool',
-          spool,
-          session.sessionId,
-        ],
-        { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      let err = '';
-      viewer.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-      });
-      viewer.stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => viewer.on('close', resolve));
-      const waitFor = async (what: () => boolean) => {
-        for (let i = 0; i < 800 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
-        expect(what(), `stdout: ${out}\nstderr: ${err}`).toBe(true);
-      };
-      await waitFor(() => out.includes('spooled-1\r\n$ '));
+      const viewer = background(['watch', '--from-spool', spool, session.sessionId]);
+      const { output } = viewer;
+      const waitFor = (what: () => boolean) =>
+        until(what, () => `stdout: ${output.out}\nstderr: ${output.err}`);
+      await waitFor(() => output.out.includes('spooled-1\r\n$ '));
       session.data(shell, 'target_to_client', Buffer.from('echo spooled-2\r\nspooled-2\r\n'));
-      await waitFor(() => out.includes('spooled-2\r\n'));
-      expect(out.startsWith('\x1b[H\x1b[2J')).toBe(true);
+      await waitFor(() => output.out.includes('spooled-2\r\n'));
+      expect(output.out.startsWith('\x1b[H\x1b[2J')).toBe(true);
       await session.end('client_closed');
-      expect(await exited).toBe(0);
-      expect(err).toContain('[session ended]');
+      expect(await viewer.exited).toBe(0);
+      expect(output.err).toContain('[session ended]');
       const none = await tapline(['watch', '--from-spool', spool, session.sessionId]);
       expect(none.code).toBe(1);
       expect(none.stderr).toContain('TAPLINE_ERR_WATCH_NO_SESSION');

@@ -47,6 +47,7 @@ export type {
 } from './live.js';
 export { type LogLevel, logTo, type TaplineLogger } from './logger.js';
 export {
+  checkStatements,
   createPolicyGate,
   describePolicyAction,
   type PolicyAction,
@@ -62,6 +63,7 @@ export {
   policyContextOf,
   type ResolvedPolicyDecision,
   recordPolicyDecision,
+  type StatementDenial,
 } from './policy.js';
 export {
   createRecorder,

@@ -3,6 +3,7 @@
 // action (a PolicyAction), ask the gate, refuse in the protocol's own way on a
 // denial, and record every denial and every allow that named a rule.
 import type { AnnotationEvent, Person, SessionContext } from './contracts.js';
+import { statementTypeOf } from './frames-build.js';
 
 /** What kind of action is about to happen. */
 export type PolicyActionType =
@@ -268,6 +269,48 @@ export function createPolicyGate(options: PolicyOptions = {}): PolicyGate {
   };
 
   return { enabled: policy !== undefined, decide, check, uncheckable };
+}
+
+/** A database statement the policy denied, with the decision. */
+export interface StatementDenial {
+  statement: string;
+  decision: ResolvedPolicyDecision;
+}
+
+/**
+ * Asks `gate` about each statement of a database command (`type: 'query'`,
+ * its statement type, the database in use) and records the decisions on
+ * `session`: the first denial, undefined when all are allowed, a promise when
+ * the policy answers asynchronously.
+ */
+export function checkStatements(
+  gate: PolicyGate,
+  statements: readonly string[],
+  where: {
+    session: PolicyAnnotationTarget & { readonly context: Readonly<SessionContext> };
+    context: PolicySessionContext;
+    streamId: number;
+    database?: string | undefined;
+  },
+): StatementDenial | undefined | Promise<StatementDenial | undefined> {
+  const outcomes = statements.map((statement) => {
+    const action: PolicyAction = {
+      protocol: where.session.context.protocol,
+      type: 'query',
+      command: statement,
+      statementType: statementTypeOf(statement),
+      ...(where.database ? { database: where.database } : {}),
+      context: where.context,
+    };
+    const decision = gate.check(action, where.session, where.streamId);
+    return decision instanceof Promise
+      ? decision.then((resolved): StatementDenial => ({ statement, decision: resolved }))
+      : { statement, decision };
+  });
+  const first = (list: StatementDenial[]): StatementDenial | undefined =>
+    list.find((entry) => !entry.decision.allow);
+  if (outcomes.some((outcome) => outcome instanceof Promise)) return Promise.all(outcomes).then(first);
+  return first(outcomes as StatementDenial[]);
 }
 
 /** One-line summary of an action, for annotations and logs. */

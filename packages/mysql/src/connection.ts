@@ -7,17 +7,16 @@ import { performance } from 'node:perf_hooks';
 import type { SecureContext } from 'node:tls';
 import { TLSSocket } from 'node:tls';
 import {
+  checkStatements,
   type EndReasonName,
-  type PolicyAction,
   type PolicyGate,
   type PolicySessionContext,
   policyContextOf,
   type QueryEvent,
   type QueryParameterEvent,
   type RecordedSession,
-  type ResolvedPolicyDecision,
   type SessionContext,
-  statementTypeOf,
+  type StatementDenial,
 } from '@tapline/core';
 import { TaplineError } from '@tapline/frames';
 import { createNonce, verifyNativePassword } from './auth.js';
@@ -113,12 +112,6 @@ const ER = {
   TARGET: { code: 1105, sqlState: 'HY000' },
   TARGET_LOST: { code: 1105, sqlState: '08S01' },
 } as const;
-
-/** A statement the policy denied, with the decision. */
-interface PolicyDenial {
-  statement: string;
-  decision: ResolvedPolicyDecision;
-}
 
 interface PreparedStatement {
   sql: string;
@@ -670,33 +663,20 @@ export class MySqlConnection {
    * undefined when every one is allowed (or there is no policy), else the
    * first denial; a promise when the policy answers asynchronously.
    */
-  #policyVerdict(statements: string[]): PolicyDenial | undefined | Promise<PolicyDenial | undefined> {
-    const policy = this.scope.policy;
-    if (!policy.enabled) return undefined;
+  #policyVerdict(statements: string[]): StatementDenial | undefined | Promise<StatementDenial | undefined> {
+    if (!this.scope.policy.enabled) return undefined;
     const session = this.#session!;
     this.#policyContext ??= policyContextOf(session.context);
-    const decisions = statements.map((statement) => {
-      const action: PolicyAction = {
-        protocol: session.context.protocol,
-        type: 'query',
-        command: statement,
-        statementType: statementTypeOf(statement),
-        ...(this.#database ? { database: this.#database } : {}),
-        context: this.#policyContext!,
-      };
-      const decision = policy.check(action, session, this.#streamId);
-      return decision instanceof Promise
-        ? decision.then((resolved) => ({ statement, decision: resolved }))
-        : { statement, decision };
+    return checkStatements(this.scope.policy, statements, {
+      session,
+      context: this.#policyContext,
+      streamId: this.#streamId,
+      database: this.#database,
     });
-    const first = (list: Array<{ statement: string; decision: ResolvedPolicyDecision }>) =>
-      list.find((entry) => !entry.decision.allow);
-    if (decisions.some((entry) => entry instanceof Promise)) return Promise.all(decisions).then(first);
-    return first(decisions as Array<{ statement: string; decision: ResolvedPolicyDecision }>);
   }
 
   /** Answers a statement the policy denied with the server's own "access denied" error; it never reaches the target. */
-  #deny(denial: PolicyDenial, sequenceId: number, kind: string): void {
+  #deny(denial: StatementDenial, sequenceId: number, kind: string): void {
     const session = this.#session!;
     const message = `denied by policy: ${denial.decision.message}`;
     this.#answer({ ...ER.POLICY_DENIED, message: `${message} (Tapline)` }, sequenceId);

@@ -9,25 +9,24 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext, type SecureContextOptions, TLSSocket } from 'node:tls';
 import {
+  checkStatements,
   createPolicyGate,
   createSourceLimiter,
   type EndReasonName,
   type FrontLimits,
   type LogLevel,
   logTo,
-  type PolicyAction,
   type PolicyGate,
   type PolicyOptions,
   type PolicySessionContext,
   policyContextOf,
   type RecordedSession,
-  type ResolvedPolicyDecision,
   resolveFrontLimits,
   type SessionContext,
   type SessionSummary,
   type SourceRefusalReason,
+  type StatementDenial,
   sourceKey,
-  statementTypeOf,
   type TaplineLogger,
 } from '@tapline/core';
 import { isTaplineError, type TaplineError } from '@tapline/frames';
@@ -835,24 +834,7 @@ class ClientConnection {
   ): PgDenial | undefined | Promise<PgDenial | undefined> {
     const session = this.#session as RecordedSession;
     this.#policyContext ??= policyContextOf(session.context);
-    const outcomes = statements.map((statement) => {
-      const action: PolicyAction = {
-        protocol: session.context.protocol,
-        type: 'query',
-        command: statement,
-        statementType: statementTypeOf(statement),
-        ...(this.#database ? { database: this.#database } : {}),
-        context: this.#policyContext!,
-      };
-      const decision = this.#resolved.policy.check(action, session, this.#streamId);
-      return decision instanceof Promise
-        ? decision.then((resolved) => ({ statement, decision: resolved }))
-        : { statement, decision };
-    });
-    const first = (
-      list: Array<{ statement: string; decision: ResolvedPolicyDecision }>,
-    ): PgDenial | undefined => {
-      const denied = list.find((entry) => !entry.decision.allow);
+    const refused = (denied: StatementDenial | undefined): PgDenial | undefined => {
       if (denied === undefined) return undefined;
       this.#resolved.emit({
         type: 'refused',
@@ -865,8 +847,13 @@ class ClientConnection {
       });
       return { statement: denied.statement, message: denied.decision.message };
     };
-    if (outcomes.some((outcome) => outcome instanceof Promise)) return Promise.all(outcomes).then(first);
-    return first(outcomes as Array<{ statement: string; decision: ResolvedPolicyDecision }>);
+    const verdict = checkStatements(this.#resolved.policy, statements, {
+      session,
+      context: this.#policyContext,
+      streamId: this.#streamId,
+      database: this.#database,
+    });
+    return verdict instanceof Promise ? verdict.then(refused) : refused(verdict);
   }
 
   /** Ends the live session: tells the client why (when it can), closes both sides, ends the recording. */

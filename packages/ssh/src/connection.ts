@@ -52,6 +52,11 @@ const ABORT_MESSAGES: Record<string, string> = {
 };
 
 /** Errors that are a normal part of a connection ending. */
+/** A stream id to record a decision on: none for the connection itself (-1 or absent). */
+function streamOf(streamId: number | undefined): number | undefined {
+  return streamId !== undefined && streamId >= 0 ? streamId : undefined;
+}
+
 function isHangupError(error: Error & { code?: string }): boolean {
   return error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'ERR_STREAM_WRITE_AFTER_END';
 }
@@ -122,25 +127,19 @@ export class ProxyConnection implements ChannelScope {
     this.options.emit({ type: 'refused', sessionId: this.session?.sessionId ?? '', request, error });
   }
 
+  /** The action as the policy sees it: this session's protocol and context filled in. */
+  #policyAction(session: RecordedSession, action: Omit<PolicyAction, 'protocol' | 'context'>): PolicyAction {
+    this.policyContext ??= policyContextOf(session.context);
+    return { ...action, protocol: session.context.protocol, context: this.policyContext } as PolicyAction;
+  }
+
   checkPolicy(
     action: Omit<PolicyAction, 'protocol' | 'context'>,
     streamId?: number,
   ): ResolvedPolicyDecision | Promise<ResolvedPolicyDecision> {
     const session = this.session;
-    if (session === undefined) {
-      return { allow: false, message: 'the session is not available' };
-    }
-    this.policyContext ??= policyContextOf(session.context);
-    const full = {
-      ...action,
-      protocol: session.context.protocol,
-      context: this.policyContext,
-    } as PolicyAction;
-    return this.options.policy.check(
-      full,
-      session,
-      streamId !== undefined && streamId >= 0 ? streamId : undefined,
-    );
+    if (session === undefined) return { allow: false, message: 'the session is not available' };
+    return this.options.policy.check(this.#policyAction(session, action), session, streamOf(streamId));
   }
 
   policyUncheckable(
@@ -150,17 +149,11 @@ export class ProxyConnection implements ChannelScope {
   ): ResolvedPolicyDecision {
     const session = this.session;
     if (session === undefined) return { allow: false, message: 'the session is not available' };
-    this.policyContext ??= policyContextOf(session.context);
-    const full = {
-      ...action,
-      protocol: session.context.protocol,
-      context: this.policyContext,
-    } as PolicyAction;
     return this.options.policy.uncheckable(
-      full,
+      this.#policyAction(session, action),
       reason,
       session,
-      streamId !== undefined && streamId >= 0 ? streamId : undefined,
+      streamOf(streamId),
     );
   }
 
