@@ -74,11 +74,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `promise`, or undefined when it has not settled within `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** `promise`'s value, or TIMED_OUT when it has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -176,7 +178,8 @@ export class ShellLineGate {
     const started = performance.now();
     for (;;) {
       const line = await within(this.options.pendingLine(), READ_WAIT_MS);
-      if (line === undefined) return performance.now() - started >= READ_WAIT_MS ? 'timeout' : null;
+      if (line === TIMED_OUT) return 'timeout';
+      if (line === undefined) return null;
       if (!line.reading || this.closed || settled(line)) return line;
       const now = performance.now();
       const answered =
