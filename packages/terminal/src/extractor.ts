@@ -252,6 +252,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private launcher: { text: string; program: string } | undefined;
   /** The last few distinct non-empty prompts lines were typed after, newest first. */
   private readonly knownPrompts: string[] = [];
+  /** Prompts that commands were typed after: the shell's own (a program's prompt, like read -p's, is not one). */
+  private readonly commandPrompts: string[] = [];
 
   private closed = false;
   private disposed = false;
@@ -1035,7 +1037,17 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // Kept until the next commit: the shell's newline after it must not be taken for a typed-ahead line.
     this.lastCommittedMarker?.dispose();
     this.lastCommittedMarker = accepted.marker;
-    const lineText = trimLineEnds(this.textAsTheShellSawIt(accepted));
+    const shown = trimLineEnds(this.textAsTheShellSawIt(accepted));
+    const lineText = this.afterShellPrompt(accepted, shown);
+    if (
+      lineText === shown &&
+      lineText.trim() !== '' &&
+      accepted.prompt.trim() !== '' &&
+      !this.commandPrompts.includes(accepted.prompt)
+    ) {
+      if (this.commandPrompts.length === MAX_KNOWN_PROMPTS) this.commandPrompts.pop();
+      this.commandPrompts.unshift(accepted.prompt);
+    }
     let open = this.open;
     if (open !== undefined && open.firstPrompt !== '' && accepted.prompt === open.firstPrompt) {
       // Back at the first line's prompt, not a continuation one: the shell
@@ -1109,6 +1121,22 @@ class HeadlessCommandExtractor implements CommandExtractor {
     if (accepted.expectAccept)
       return accepted.certainty === Certainty.AtAccept && screen.trim() === '' ? keys : screen;
     return accepted.sources & LineSource.Pasted && accepted.certainty >= Certainty.AtLineFeed ? keys : screen;
+  }
+
+  /**
+   * A line entered at a program's prompt (`read -s -p 'Secret: '`), not one
+   * commands were typed after, whose text shows such a prompt: the program
+   * read its answer without echoing it (nor the newline), the shell printed
+   * its prompt on the same row and echoed the line typed ahead. The text
+   * after the shell's prompt is what the shell read.
+   */
+  private afterShellPrompt(accepted: AcceptedLine, text: string): string {
+    if (accepted.prompt === '' || this.commandPrompts.includes(accepted.prompt)) return text;
+    for (const known of this.commandPrompts) {
+      if (known.trim() === '' || known === DEFAULT_CONTINUATION_PROMPT) continue;
+      if (text.startsWith(known)) return text.slice(known.length);
+    }
+    return text;
   }
 
   /** The open command, complete or not, as one command the shell ran. */

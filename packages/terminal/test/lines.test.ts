@@ -425,4 +425,27 @@ describe('a cursor-position report the tty echoed before the prompt (busybox und
     showPrompt(s, BUSYBOX);
     expect(texts(await extractCommands(s.events))).toEqual(['echo one', 'if [ -n "x" ]; then\necho yes\nfi']);
   });
+
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
+  const SECRET_LENGTH = 'echo ${#secret}';
+  test('a no-echo answer (read -s -p) with the next line typed ahead: the shell prompt on its row is not in the command', async () => {
+    const s = new StreamBuilder();
+    showPrompt(s, BUSYBOX);
+    s.in("read -rs -p 'Secret: ' secret\r");
+    s.out("read -rs -p 'Secret: ' secret\r\nSecret: ");
+    // The answer is not echoed, nor its newline; the next line is typed before the shell prompts again.
+    s.in('hunter2\r');
+    s.in(`${SECRET_LENGTH}\r`);
+    showPrompt(s, BUSYBOX);
+    s.out(`${SECRET_LENGTH}\r\n7\r\n`);
+    showPrompt(s, BUSYBOX);
+    s.in('echo after\r');
+    s.out('echo after\r\nafter\r\n');
+    showPrompt(s, BUSYBOX);
+    expect(texts(await extractCommands(s.events))).toEqual([
+      "read -rs -p 'Secret: ' secret",
+      SECRET_LENGTH,
+      'echo after',
+    ]);
+  });
 });
