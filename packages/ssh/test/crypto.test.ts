@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { createSshProxy, sshCryptoInfo } from '../src/index.js';
-import { ssh2 } from '../src/ssh2-runtime.js';
+import { createSshProxy, generateHostKey, sshCryptoInfo } from '../src/index.js';
 import { createMemoryRecorder } from './helpers/memory-recorder.js';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +26,7 @@ describe('ssh2 crypto path', () => {
   it('reports the crypto path on the proxy and in the listening event', async () => {
     const events: unknown[] = [];
     const proxy = createSshProxy({
-      hostKeys: [ssh2.utils.generateKeyPairSync('ed25519').private],
+      hostKeys: [generateHostKey()],
       recorder: createMemoryRecorder(),
       authorize: () => null,
       onEvent: (event) => events.push(event),

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SshErrorCode, type SshProxyEvent } from '../src/index.js';
-import { ssh2 } from '../src/ssh2-runtime.js';
+import { generateHostKey, ssh2 } from '../src/ssh2-runtime.js';
 import { type Fixture, type FixtureOptions, startFixture, TOKEN } from './helpers/fixture.js';
 import { run, until } from './helpers/processes.js';
 
@@ -171,7 +171,7 @@ describe('limits on clients before login', () => {
   it('refuses bad limits with a coded error', async () => {
     const { createSshProxy } = await import('../src/index.js');
     const { createMemoryRecorder } = await import('./helpers/memory-recorder.js');
-    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const hostKey = generateHostKey();
     const base = { hostKeys: [hostKey], recorder: createMemoryRecorder(), authorize: () => null };
     // The same options without the bad limit are fine.
     expect(() => createSshProxy(base)).not.toThrow();

@@ -2,7 +2,7 @@
 // chunk from the target to the client and ignores write()'s return value.
 import type { AddressInfo } from 'node:net';
 import type { ServerChannel } from 'ssh2';
-import { ssh2 } from '../../src/ssh2-runtime.js';
+import { generateHostKey, ssh2 } from '../../src/ssh2-runtime.js';
 
 export interface NaiveRelay {
   port: number;
@@ -18,7 +18,7 @@ export async function startNaiveRelay(target: {
 }): Promise<NaiveRelay> {
   const channels = new Set<ServerChannel>();
   const server = new ssh2.Server(
-    { hostKeys: [ssh2.utils.generateKeyPairSync('ed25519').private] },
+    { hostKeys: [generateHostKey()] },
     (connection) => {
       connection.on('error', () => {});
       connection.on('authentication', (context) => context.accept());
