@@ -17,37 +17,34 @@ export async function startNaiveRelay(target: {
   username: string;
 }): Promise<NaiveRelay> {
   const channels = new Set<ServerChannel>();
-  const server = new ssh2.Server(
-    { hostKeys: [generateHostKey()] },
-    (connection) => {
-      connection.on('error', () => {});
-      connection.on('authentication', (context) => context.accept());
-      connection.on('ready', () => {
-        connection.on('session', (accept) => {
-          const session = accept();
-          session.on('exec', (acceptExec, _reject, info) => {
-            const clientChannel = acceptExec();
-            channels.add(clientChannel);
-            clientChannel.on('error', () => {});
-            const upstream = new ssh2.Client();
-            upstream.on('error', () => {});
-            upstream.on('ready', () => {
-              upstream.exec(info.command, (error, targetChannel) => {
-                if (error) return clientChannel.end();
-                targetChannel.on('data', (chunk: Buffer) => clientChannel.write(chunk));
-                targetChannel.on('close', () => clientChannel.end());
-                clientChannel.on('close', () => {
-                  channels.delete(clientChannel);
-                  upstream.end();
-                });
+  const server = new ssh2.Server({ hostKeys: [generateHostKey()] }, (connection) => {
+    connection.on('error', () => {});
+    connection.on('authentication', (context) => context.accept());
+    connection.on('ready', () => {
+      connection.on('session', (accept) => {
+        const session = accept();
+        session.on('exec', (acceptExec, _reject, info) => {
+          const clientChannel = acceptExec();
+          channels.add(clientChannel);
+          clientChannel.on('error', () => {});
+          const upstream = new ssh2.Client();
+          upstream.on('error', () => {});
+          upstream.on('ready', () => {
+            upstream.exec(info.command, (error, targetChannel) => {
+              if (error) return clientChannel.end();
+              targetChannel.on('data', (chunk: Buffer) => clientChannel.write(chunk));
+              targetChannel.on('close', () => clientChannel.end());
+              clientChannel.on('close', () => {
+                channels.delete(clientChannel);
+                upstream.end();
               });
             });
-            upstream.connect({ host: '127.0.0.1', ...target });
           });
+          upstream.connect({ host: '127.0.0.1', ...target });
         });
       });
-    },
-  );
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
