@@ -138,6 +138,36 @@ function trimLineEnds(text: string): string {
   return text.includes('\n') ? text.replace(/[ \t]+$/gm, '') : text.trimEnd();
 }
 
+/**
+ * True when `screen` is `keys` as a terminal shows them: the same text, but
+ * each run of blanks holding tabs drawn as spaces up to the next tab stop (a
+ * pasted `<<-` heredoc). Runs are compared whole, so this is linear.
+ */
+export function showsKeysWithTabs(screen: string, keys: string): boolean {
+  let s = 0;
+  let k = 0;
+  while (k < keys.length) {
+    const key = keys.charCodeAt(k);
+    if (key !== 0x09 && key !== 0x20) {
+      if (screen.charCodeAt(s) !== key) return false;
+      s++;
+      k++;
+      continue;
+    }
+    let blanks = 0;
+    let tabs = 0;
+    for (; k < keys.length && (keys.charCodeAt(k) === 0x09 || keys.charCodeAt(k) === 0x20); k++) {
+      blanks++;
+      if (keys.charCodeAt(k) === 0x09) tabs++;
+    }
+    let spaces = 0;
+    for (; s < screen.length && screen.charCodeAt(s) === 0x20; s++) spaces++;
+    // A tab takes 1 to 8 columns; spaces take one each.
+    if (tabs === 0 ? spaces !== blanks : spaces < blanks || spaces > blanks + 7 * tabs) return false;
+  }
+  return s === screen.length;
+}
+
 function clampSize(value: number | undefined, fallback: number, max: number): number {
   if (value === undefined || !Number.isFinite(value) || value < 1) return fallback;
   return Math.min(Math.floor(value), max);
@@ -1118,6 +1148,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const keys = accepted.keys;
     const screen = accepted.text;
     if (keys === '' || screen.trim() === keys.trim()) return screen;
+    // Pasted tabs (a `<<-` heredoc's indentation) are on the screen as spaces: the shell read tabs.
+    if (keys.includes('\t') && showsKeysWithTabs(trimLineEnds(screen), trimLineEnds(keys))) return keys;
     if (accepted.expectAccept)
       return accepted.certainty === Certainty.AtAccept && screen.trim() === '' ? keys : screen;
     return accepted.sources & LineSource.Pasted && accepted.certainty >= Certainty.AtLineFeed ? keys : screen;

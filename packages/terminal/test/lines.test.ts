@@ -260,6 +260,18 @@ describe('multi-line commands', () => {
     expect(events).toMatchObject([{ text: lines.join('\n'), source: 'pasted' }]);
   });
 
+  test('a pasted <<- heredoc keeps the tabs the shell read, though the screen shows spaces', async () => {
+    const s = new StreamBuilder();
+    showPrompt(s, BASH);
+    // Readline draws each tab as spaces up to the next tab stop.
+    s.in('\x1b[200~cat <<-EOF\r\tbody \t x\r\tEOF\x1b[201~').out(
+      'cat <<-EOF\r\n        body    x\r\n        EOF',
+    );
+    s.in('\r');
+    shellRuns(s, BASH, '', 'body \t x\r\n');
+    expect(texts(await extractCommands(s.events))).toEqual(['cat <<-EOF\n\tbody \t x\n\tEOF']);
+  });
+
   test('a bracketed paste of a for block and a command, one Enter: two pasted commands', async () => {
     const s = new StreamBuilder();
     showPrompt(s, BASH);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { programOf, programsOf } from '../src/index.js';
+import { showsKeysWithTabs } from '../src/extractor.js';
 import { InputByte, InputScanner } from '../src/input-scanner.js';
 
 function scan(text: string, scanner = new InputScanner()): InputByte[] {
@@ -35,6 +36,41 @@ describe('InputScanner', () => {
         const meanings = scan('\x1b[200~\r\x1b[201~\r', scanner);
         expect(meanings[6]).toBe(InputByte.Key);
         expect(meanings.at(-1)).toBe(InputByte.Enter);
+      }),
+    );
+  });
+});
+
+describe('showsKeysWithTabs', () => {
+  test('a run of blanks with tabs matches 1 to 8 columns per tab; everything else must be equal', () => {
+    expect(showsKeysWithTabs('        body', '\tbody')).toBe(true);
+    expect(showsKeysWithTabs('a       b', 'a\tb')).toBe(true);
+    expect(showsKeysWithTabs('a b', 'a\tb')).toBe(true);
+    expect(showsKeysWithTabs('ab', 'a\tb')).toBe(false);
+    expect(showsKeysWithTabs('a         b', 'a\tb')).toBe(false);
+    expect(showsKeysWithTabs('a  b', 'a b')).toBe(false);
+    expect(showsKeysWithTabs('x\n  y', 'x\n\ty')).toBe(true);
+    expect(showsKeysWithTabs('x\n  z', 'x\n\ty')).toBe(false);
+    expect(showsKeysWithTabs('body', 'body\t')).toBe(false);
+  });
+
+  test('fast-check: text with tabs expanded to the next 8-column stop always matches', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '\t', '\n'), { maxLength: 60 }), (chars) => {
+        const keys = chars.join('');
+        let column = 0;
+        let screen = '';
+        for (const char of keys) {
+          if (char === '\t') {
+            const width = 8 - (column % 8);
+            screen += ' '.repeat(width);
+            column += width;
+          } else {
+            screen += char;
+            column = char === '\n' ? 0 : column + 1;
+          }
+        }
+        expect(showsKeysWithTabs(screen, keys)).toBe(true);
       }),
     );
   });
