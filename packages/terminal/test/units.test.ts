@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { programOf, programsOf } from '../src/index.js';
 import { showsKeysWithTabs } from '../src/extractor.js';
+import { programOf, programsOf } from '../src/index.js';
 import { InputByte, InputScanner } from '../src/input-scanner.js';
 
 function scan(text: string, scanner = new InputScanner()): InputByte[] {
