@@ -916,10 +916,68 @@ class HeadlessCommandExtractor implements CommandExtractor {
       else accepted.text = this.read(accepted, true);
       accepted.readAtEnter = true;
       accepted.certainty = Certainty.AtLineFeed;
+      if (!accepted.expectAccept && (this.wentToNoEchoRead(accepted) || this.typedOverOutput(accepted)))
+        return;
     }
     // A shell without bracketed paste (dash, busybox, bash < 5.1) gives no
     // later signal: the newline after Enter is its acceptance.
     if (!accepted.expectAccept || accepted.lineFeeds > MAX_LINE_FEEDS_BEFORE_ACCEPT) this.commitAccepted();
+  }
+
+  /**
+   * The Enter of `accepted` went to a program's no-echo read (`read -s -p
+   * 'Secret: '`) when its row shows not its own unedited keys but exactly
+   * those of the next line waiting: either the terminal's echo of them (the
+   * shell shows them again after its prompt, on a later row), or the shell's
+   * prompt and them (the program echoed no newline), which is that line,
+   * accepted here. The secret's keys are compared, never kept.
+   */
+  private wentToNoEchoRead(accepted: AcceptedLine): boolean {
+    if (accepted.keys === '' || this.waitingCount === 0) return false;
+    const shown = accepted.text.trim();
+    const next = this.waiting[this.waitingHead]!.keys.trim();
+    if (next === '' || shown === accepted.keys.trim()) return false;
+    let prompt: string | undefined;
+    if (shown !== next) {
+      prompt = this.commandPrompts.find((known) => known.trim() !== '' && shown.endsWith(known + next));
+      if (prompt === undefined) return false;
+    }
+    this.accepted = undefined;
+    accepted.marker?.dispose();
+    if (prompt === undefined) return true;
+    const entry = this.shiftWaiting();
+    this.accepted = {
+      marker: undefined,
+      prompt,
+      startCol: -1,
+      promptKnown: true,
+      startedOffsetNs: entry.offsetNs,
+      text: next,
+      certainty: Certainty.AtLineFeed,
+      lineFeeds: 1,
+      sources: entry.sources,
+      keys: entry.keys,
+      expectAccept: false,
+      readAtEnter: true,
+    };
+    this.commitAccepted();
+    return true;
+  }
+
+  /**
+   * A line typed after no prompt while a command still ran (busybox and dash
+   * give no end signal) whose row shows that command's output, not the
+   * line's keys: they wait for the shell, which shows them after its prompt.
+   */
+  private typedOverOutput(accepted: AcceptedLine): boolean {
+    if (accepted.prompt !== '' || accepted.startCol >= 0 || accepted.keys === '') return false;
+    const shown = accepted.text.trim();
+    if (shown === '' || shown.includes(accepted.keys.trim())) return false;
+    this.accepted = undefined;
+    accepted.marker?.dispose();
+    const entry = { offsetNs: accepted.startedOffsetNs, sources: accepted.sources, keys: accepted.keys };
+    this.waiting.splice(this.waitingHead, 0, entry);
+    return true;
   }
 
   /** The line was typed after no prompt, and the row just left starts with a known one. */

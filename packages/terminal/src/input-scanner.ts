@@ -93,15 +93,13 @@ export class InputScanner {
       this.escape = Escape.None;
       this.edited = true;
     }
-    if (this.escape !== Escape.None) {
-      this.stepEscape(byte);
-      return InputByte.Key;
-    }
+    if (this.escape !== Escape.None) return this.stepEscape(byte);
     if (byte === 0x0d) return InputByte.Enter;
     if (byte === 0x0a) return afterCr ? InputByte.None : InputByte.Enter;
     if (byte === 0x1b) {
+      // Nothing yet: the terminal's own reports start with ESC too.
       this.escape = Escape.Start;
-      return InputByte.Key;
+      return InputByte.None;
     }
     if (byte === 0x03) return InputByte.Interrupt;
     if (byte >= 0x20 && byte !== 0x7f) this.keep(byte);
@@ -144,30 +142,41 @@ export class InputScanner {
     this.keyCount++;
   }
 
-  private stepEscape(byte: number): void {
+  /**
+   * A key once its sequence is complete. The reports a terminal sends by
+   * itself (a cursor position `ESC [ row ; col R`, which busybox asks for
+   * at every prompt; focus in and out) are not keys: they neither start a
+   * line nor edit one.
+   */
+  private stepEscape(byte: number): InputByte {
     switch (this.escape) {
       case Escape.Start:
         if (byte === 0x5b) {
           this.escape = Escape.Csi;
           this.csiHasParameters = false;
-          return;
+          return InputByte.None;
         }
-        this.escape = byte === 0x4f ? Escape.Ss3 : Escape.None;
+        if (byte === 0x4f) {
+          this.escape = Escape.Ss3;
+          return InputByte.None;
+        }
         // Alt-key editing (Alt-B, Alt-F, Alt-D, ...) or a lone ESC (vi mode).
-        if (byte !== 0x4f) this.edited = true;
-        return;
+        this.escape = Escape.None;
+        this.edited = true;
+        return InputByte.Key;
       case Escape.Ss3:
         this.escape = Escape.None;
         this.cursorKey(byte, false);
-        return;
-      case Escape.Csi:
-        if (byte >= 0x40 && byte <= 0x7e) {
-          this.escape = Escape.None;
-          this.cursorKey(byte, this.csiHasParameters);
-        } else {
+        return InputByte.Key;
+      default:
+        if (byte < 0x40 || byte > 0x7e) {
           this.csiHasParameters = true;
+          return InputByte.None;
         }
-        return;
+        this.escape = Escape.None;
+        if (this.csiHasParameters ? byte === 0x52 : byte === 0x49 || byte === 0x4f) return InputByte.None;
+        this.cursorKey(byte, this.csiHasParameters);
+        return InputByte.Key;
     }
   }
 

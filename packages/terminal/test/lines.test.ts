@@ -460,4 +460,70 @@ describe('a cursor-position report the tty echoed before the prompt (busybox und
       'echo after',
     ]);
   });
+
+  // From the busybox oracle traces: the typed-ahead line shown on the program's
+  // row (by the tty's echo, or after the shell's prompt drawn there) was taken
+  // for the answer's line, so it came out twice and every later typed-ahead
+  // line was bound one row off.
+  const secretThen = (s: StreamBuilder) => {
+    showPrompt(s, BUSYBOX);
+    s.in("read -rs -p 'Secret: ' secret\r");
+    s.out("read -rs -p 'Secret: ' secret\r\nSecret: ");
+    s.in('hunter2\r');
+    s.in(`${SECRET_LENGTH}\r`);
+  };
+  const thenBlockTypedAhead = (s: StreamBuilder) => {
+    s.in('n=0; while [ $n -lt 1 ]; do\rn=1\rdone\r');
+    showPrompt(s, BUSYBOX);
+    s.out('n=0; while [ $n -lt 1 ]; do\r\n> n=1\r\n> done\r\n');
+    showPrompt(s, BUSYBOX);
+    s.in('echo after\r');
+    s.out('echo after\r\nafter\r\n');
+    showPrompt(s, BUSYBOX);
+  };
+  const expected = [
+    "read -rs -p 'Secret: ' secret",
+    SECRET_LENGTH,
+    'n=0; while [ $n -lt 1 ]; do\nn=1\ndone',
+    'echo after',
+  ];
+
+  test('a no-echo answer, the next line echoed by the tty on its row, then by the shell: one command', async () => {
+    const s = new StreamBuilder();
+    secretThen(s);
+    s.out(`${SECRET_LENGTH}\r\n`);
+    showPrompt(s, BUSYBOX);
+    s.out(`${SECRET_LENGTH}\r\n7\r\n`);
+    thenBlockTypedAhead(s);
+    const events = commands(await extractCommands(s.events));
+    expect(events.map((event) => event.text)).toEqual(expected);
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
+  test('a no-echo answer, the tty echo and the shell prompt with its echo on one row: one command, later lines aligned', async () => {
+    const s = new StreamBuilder();
+    secretThen(s);
+    s.out(`${SECRET_LENGTH}${BUSYBOX.prompt}${SECRET_LENGTH}\r\n7\r\n`);
+    thenBlockTypedAhead(s);
+    expect(texts(await extractCommands(s.events))).toEqual(expected);
+  });
+
+  test("the terminal's cursor report in the input starts no line; keys typed over a command's output wait for the prompt", async () => {
+    const s = new StreamBuilder();
+    s.out(`${BUSYBOX.prompt}\x1b[6n`);
+    s.in('\x1b[40;5R');
+    s.in('sleep 1; echo done\r');
+    s.out('sleep 1; echo done\r\n');
+    // Typed while it sleeps, after its cursor report: the shell echoes it at its next prompt.
+    s.in('\x1b[41;5R');
+    s.in('for i in 1; do\recho $i\rdone\r');
+    s.out('done\r\n');
+    s.out(`${BUSYBOX.prompt}\x1b[6n`);
+    s.out('for i in 1; do\r\n> echo $i\r\n> done\r\n1\r\n');
+    showPrompt(s, BUSYBOX);
+    expect(texts(await extractCommands(s.events))).toEqual([
+      'sleep 1; echo done',
+      'for i in 1; do\necho $i\ndone',
+    ]);
+  });
 });

@@ -16,6 +16,17 @@ describe('InputScanner', () => {
     expect(scan('\r\r')).toEqual([InputByte.Enter, InputByte.Enter]);
   });
 
+  test("the terminal's own reports (cursor position, focus) are not keys and leave the typed keys intact", () => {
+    const scanner = new InputScanner();
+    expect(scan('\x1b[40;3R\x1b[I\x1b[O', scanner).every((meaning) => meaning === InputByte.None)).toBe(true);
+    expect(scanner.lineHasKeys).toBe(false);
+    scan('ls\x1b[12;5R -l', scanner);
+    expect(scanner.takeKeys()).toBe('ls -l');
+    // A real cursor key is a key, and an edit.
+    expect(scan('a\x1b[D', scanner).at(-1)).toBe(InputByte.Key);
+    expect(scanner.takeKeys()).toBe('');
+  });
+
   test('inside a bracketed paste CR and LF are text, and the state survives any split', () => {
     const text = 'x\x1b[200~a\rb\nc\x1b[201~\r';
     const whole = scan(text);
