@@ -933,10 +933,9 @@ class HeadlessCommandExtractor implements CommandExtractor {
    * accepted here. The secret's keys are compared, never kept.
    */
   private wentToNoEchoRead(accepted: AcceptedLine): boolean {
-    if (accepted.keys === '' || this.waitingCount === 0) return false;
+    const next = this.nextKeysInsteadOfOwn(accepted);
+    if (next === undefined) return false;
     const shown = accepted.text.trim();
-    const next = this.waiting[this.waitingHead]!.keys.trim();
-    if (next === '' || shown === accepted.keys.trim()) return false;
     let prompt: string | undefined;
     if (shown !== next) {
       prompt = this.commandPrompts.find((known) => known.trim() !== '' && shown.endsWith(known + next));
@@ -962,6 +961,26 @@ class HeadlessCommandExtractor implements CommandExtractor {
     };
     this.commitAccepted();
     return true;
+  }
+
+  /** The next waiting line's keys, when `accepted` was typed unedited and its row shows something else. */
+  private nextKeysInsteadOfOwn(accepted: AcceptedLine): string | undefined {
+    if (accepted.keys === '' || this.waitingCount === 0) return undefined;
+    const next = this.waiting[this.waitingHead]!.keys.trim();
+    return next === '' || accepted.text.trim() === accepted.keys.trim() ? undefined : next;
+  }
+
+  /**
+   * The same with bracketed paste (bash): the shell's next prompt was bound
+   * to the Enter that went to the no-echo read, and the line it accepts is
+   * exactly the next waiting one's keys, so it is that line.
+   */
+  private skipNoEchoAnswer(accepted: AcceptedLine): void {
+    if (this.nextKeysInsteadOfOwn(accepted) !== accepted.text.trim()) return;
+    const entry = this.shiftWaiting();
+    accepted.startedOffsetNs = entry.offsetNs;
+    accepted.sources = entry.sources;
+    accepted.keys = entry.keys;
   }
 
   /**
@@ -1056,6 +1075,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
           accepted.lineEnd?.dispose();
           accepted.lineEnd = undefined;
         }
+        this.skipNoEchoAnswer(accepted);
         this.commitAccepted();
       }
       break;
@@ -1160,6 +1180,13 @@ class HeadlessCommandExtractor implements CommandExtractor {
     }
     this.open = undefined;
     const parsed = parseShellText(open.text);
+    if (process.env.XDBG)
+      console.log(
+        'parsed',
+        JSON.stringify(open.text),
+        parsed.commands.length,
+        JSON.stringify(parsed.incomplete),
+      );
     const last = parsed.commands.length - 1;
     for (let i = 0; i <= last; i++) {
       const command = parsed.commands[i]!;
@@ -1362,6 +1389,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   }
 
   private emit(event: TerminalEvent): void {
+    if (process.env.XDBG) console.log('emit', JSON.stringify(event).slice(0, 150));
     this.eventCount++;
     this.retained?.push(event);
     if (this.onEvent === undefined) return;

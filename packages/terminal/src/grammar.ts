@@ -15,7 +15,17 @@ import type { CommandProgram } from './types.js';
 
 const require = createRequire(import.meta.url);
 
-await Parser.init();
+/**
+ * One init per web-tree-sitter module: a second `Parser.init()` replaces its
+ * WebAssembly instance, and every parser made before then returns no tree.
+ * Two copies of this module in one process (a bundle beside node_modules,
+ * source beside dist) share one web-tree-sitter, so the promise is kept on
+ * its Parser class, where each copy of web-tree-sitter has its own.
+ */
+const INIT = Symbol.for('tapline.terminal.treeSitterInit');
+const parserClass = Parser as unknown as Record<symbol, Promise<void> | undefined>;
+parserClass[INIT] ??= Parser.init();
+await parserClass[INIT];
 const bash = await Language.load(readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
 const parser = new Parser();
 parser.setLanguage(bash);

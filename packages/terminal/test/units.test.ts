@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { Parser } from 'web-tree-sitter';
 import { showsKeysWithTabs } from '../src/extractor.js';
 import { programOf, programsOf } from '../src/index.js';
 import { InputByte, InputScanner } from '../src/input-scanner.js';
@@ -147,5 +148,27 @@ describe('programsOf (tree-sitter-bash)', () => {
   test('never throws on arbitrary text, and parses are cached (same result object)', () => {
     fc.assert(fc.property(fc.string(), (text) => Array.isArray(programsOf(text))));
     expect(programsOf('ls -la')[0]).toBe(programsOf('ls -la')[0]);
+  });
+});
+
+describe('the shell grammar, loaded twice in one process', () => {
+  // Two copies initialising web-tree-sitter at once leave one of them with no
+  // trees at all (every line one command, no programs): each copy must reuse
+  // the first init instead of starting its own.
+  test('a second copy of the module (source beside dist, two bundles) does not initialise web-tree-sitter again', async () => {
+    await import('../src/grammar.js');
+    const init = vi.spyOn(Parser, 'init');
+    try {
+      // A query makes the module loader evaluate a second, separate copy of the file.
+      const secondCopy = '../src/grammar.js?second-copy';
+      const copy = (await import(/* @vite-ignore */ secondCopy)) as typeof import('../src/grammar.js');
+      expect(init).not.toHaveBeenCalled();
+      expect(copy.parseShellText('echo a\necho b; ls').commands.map((command) => command.text)).toEqual([
+        'echo a',
+        'echo b; ls',
+      ]);
+    } finally {
+      init.mockRestore();
+    }
   });
 });
