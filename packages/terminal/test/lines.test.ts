@@ -508,6 +508,32 @@ describe('a cursor-position report the tty echoed before the prompt (busybox und
     expect(texts(await extractCommands(s.events))).toEqual(expected);
   });
 
+  test('bash: a no-echo answer and the next line typed ahead; then several lines in one write are each a command', async () => {
+    const s = new StreamBuilder();
+    showPrompt(s, BASH);
+    s.in("read -rs -p 'Secret: ' secret\r");
+    s.out("read -rs -p 'Secret: ' secret\r\n\x1b[?2004l\rSecret: ");
+    s.in('hunter2\r');
+    s.in(`${SECRET_LENGTH}\r`);
+    // The tty echoes the typed-ahead line on the program's row, then bash reads it at its prompt.
+    s.out(`${SECRET_LENGTH}\r\n`);
+    showPrompt(s, BASH);
+    shellRuns(s, BASH, SECRET_LENGTH, '7\r\n');
+    s.in('echo w0\recho w1\recho w2\r');
+    shellRuns(s, BASH, 'echo w0', 'w0\r\n');
+    shellRuns(s, BASH, 'echo w1', 'w1\r\n');
+    shellRuns(s, BASH, 'echo w2', 'w2\r\n');
+    const events = commands(await extractCommands(s.events));
+    expect(events.map((event) => event.text)).toEqual([
+      "read -rs -p 'Secret: ' secret",
+      SECRET_LENGTH,
+      'echo w0',
+      'echo w1',
+      'echo w2',
+    ]);
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
   test("the terminal's cursor report in the input starts no line; keys typed over a command's output wait for the prompt", async () => {
     const s = new StreamBuilder();
     s.out(`${BUSYBOX.prompt}\x1b[6n`);
