@@ -115,7 +115,7 @@ describe('examples/ssh-connector with OpenSSH', () => {
     terminal.type('lo world');
     terminal.keys('Enter');
     await terminal.waitFor(new RegExp(`^hello world\\n${prompt('~')}`, 'm'));
-    terminal.resize(120, 40);
+    await terminal.resize(120, 40);
     terminal.type('stty size');
     terminal.keys('Enter');
     await terminal.waitFor(new RegExp(`^40 120\\n${prompt('~')}`, 'm'));

@@ -133,8 +133,19 @@ export function startTmux(command: string, cols = 100, rows = 30) {
     screen,
     keys: (...keys: string[]) => void tmux('send-keys', '-t', 'main', ...keys),
     type: (text: string) => void tmux('send-keys', '-t', 'main', '-l', text),
-    resize: (newCols: number, newRows: number) =>
-      void tmux('resize-window', '-t', 'main', '-x', String(newCols), '-y', String(newRows)),
+    /**
+     * Resizes the window and waits until the pane's pty has the new size (the
+     * kernel signals ssh then): tmux applies it after the command returns, and
+     * keys sent before then reach ssh ahead of its SIGWINCH, so the target's
+     * `stty size` would still show the old size.
+     */
+    async resize(newCols: number, newRows: number): Promise<void> {
+      tmux('resize-window', '-t', 'main', '-x', String(newCols), '-y', String(newRows));
+      const tty = tmux('display-message', '-p', '-t', 'main', '#{pane_tty}').trim();
+      const wanted = `${newRows} ${newCols}`;
+      const size = () => execFileSync('stty', ['-F', tty, 'size'], { encoding: 'utf8' }).trim();
+      await until(() => (size() === wanted ? true : undefined), 5_000, `the pane's pty to be ${wanted}`);
+    },
     async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
       let last = '';
       try {

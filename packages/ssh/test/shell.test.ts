@@ -73,7 +73,7 @@ describe('interactive shell in a real pty through the proxy', () => {
     await terminal.waitFor(/^40 120$/m);
     await terminal.waitFor(/^erase = \^H$/m);
 
-    terminal.resize(100, 30);
+    await terminal.resize(100, 30);
     terminal.type('clear; stty size');
     await terminal.waitFor(/^30 100$/m);
 

@@ -11,7 +11,8 @@ export interface Tmux {
   paste(text: string, bracketed: boolean): void;
   screen(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  resize(cols: number, rows: number): void;
+  /** Resizes, and resolves once the pane's pty has the new size (keys sent earlier reach ssh before its SIGWINCH). */
+  resize(cols: number, rows: number): Promise<void>;
   alive(): boolean;
   kill(): void;
 }
@@ -56,8 +57,12 @@ export function startTmux(command: string, cols = 120, rows = 40): Tmux {
       }
       return last;
     },
-    resize(newCols, newRows) {
+    async resize(newCols, newRows) {
       tmux('resize-window', '-t', 'main', '-x', String(newCols), '-y', String(newRows));
+      const tty = tmux('display-message', '-p', '-t', 'main', '#{pane_tty}').trim();
+      const wanted = `${newRows} ${newCols}`;
+      const size = () => execFileSync('stty', ['-F', tty, 'size'], { encoding: 'utf8' }).trim();
+      await until(() => size() === wanted, 5_000, `the pane's pty to be ${wanted}`);
     },
     alive() {
       try {
