@@ -82,6 +82,12 @@ interface AcceptedLine extends TypedLine {
   lineEnd?: IMarker | undefined;
 }
 
+/** xterm's own handlers for CR and LF (not public API: absent, the row is left as it is). */
+interface RowStarter {
+  carriageReturn(): void;
+  lineFeed(): void;
+}
+
 /** An Enter pressed while the shell was still busy with an earlier line (type-ahead, several lines in one write). */
 interface WaitingEnter {
   offsetNs: number;
@@ -275,6 +281,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private handlingEntry = false;
   /** Where the last committed line started. */
   private lastCommittedMarker: IMarker | undefined;
+  /** A row break of the extractor's own is being applied (not the shell's line feed). */
+  private startingShellRow = false;
   /** Bracketed paste is on: the shell is reading a line (bash ≥ 5.1, zsh). */
   private bracketedPaste = false;
   private fullscreen: Omit<FullscreenTerminalEvent, 'endedOffsetNs'> | undefined;
@@ -894,7 +902,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   }
 
   private handleLineFeed(): void {
-    if (this.buffer.type === 'alternate') return;
+    if (this.buffer.type === 'alternate' || this.startingShellRow) return;
     const accepted = this.accepted;
     if (accepted === undefined) {
       if (this.waitingCount > 0 && !this.bracketedPaste) this.bindWaitingAtPromptRow();
@@ -1057,6 +1065,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       if (this.buffer.type === 'alternate') break;
       this.bracketedPaste = set;
       const accepted = this.accepted;
+      if (set) this.startShellRowForTypedAhead();
       if (set) {
         if (accepted !== undefined && !accepted.expectAccept && accepted.lineFeeds === 0) {
           // zsh turns bracketed paste on after printing its prompt: this is
@@ -1082,6 +1091,33 @@ class HeadlessCommandExtractor implements CommandExtractor {
     }
     // Let xterm's own handler run too.
     return false;
+  }
+
+  /**
+   * Bash turns bracketed paste on just before it draws its prompt. When the
+   * terminal echoed keys typed ahead on that row first, readline still counts
+   * its columns from the row's start, so every edit it redraws after a CR
+   * lands on the echo and the row never shows the line it reads (a vi-mode
+   * edit of a typed-ahead line). The emulator is given the fresh row readline
+   * believes it has, so the screen it reads is readline's line. Only the
+   * extractor's screen changes; the recording keeps the bytes as they came.
+   */
+  private startShellRowForTypedAhead(): void {
+    const buffer = this.buffer;
+    if (buffer.cursorX === 0 || this.line !== undefined || !this.scanner.lineHasKeys) return;
+    const { prompt: beforeCursor } = promptAtCursor(buffer);
+    // zsh turns it on after its prompt: the row already is the shell's.
+    for (const known of this.knownPrompts) if (beforeCursor.endsWith(known)) return;
+    const core = (this.terminal as unknown as { _core?: { _inputHandler?: Partial<RowStarter> } })._core;
+    const input = core?._inputHandler;
+    if (typeof input?.carriageReturn !== 'function' || typeof input.lineFeed !== 'function') return;
+    this.startingShellRow = true;
+    try {
+      input.carriageReturn();
+      input.lineFeed();
+    } finally {
+      this.startingShellRow = false;
+    }
   }
 
   /** OSC 133 / 633: A prompt start, B prompt end (command start), C executed, D[;exit] finished. */

@@ -23,18 +23,20 @@ test.each([
   expect(commands.map((command) => command.text)).toEqual(expected);
 });
 
-test('keys typed ahead that the terminal echoed (ESC as ^[) before the prompt: the line starts after the prompt, never a piece of it', async () => {
+test('keys typed ahead that the terminal echoed (ESC as ^[) before the prompt: the line is the one readline edited', async () => {
   // The same bash run at its 35th sequence, after the first command: the
   // kernel echoed `echo vvv t13-35z^[` while `set -o vi` ran, readline drew
   // its prompt and the line after that echo on the same row, then redrew the
-  // edit as if the row began with its prompt. The screen never shows the X.
+  // edit as if the row began with its prompt. The real screen never shows
+  // the X; the extractor gives readline the fresh row it counts from, so it
+  // reads the line bash ran.
   const trace = recorded('vi-mode-bash-echoed.json');
   const events = await extractCommands(streamEvents(trace), { cols: trace.cols, rows: trace.rows });
   const commands = events.filter((event): event is CommandTerminalEvent => event.kind === 'command');
   expect(commands.map((command) => command.text)).toEqual([
     'echo kilo t13-0z',
     'set -o vi',
-    'echo vvv t13-35z',
+    'echo Xvvv t13-35z',
     'set -o emacs',
   ]);
 });
