@@ -225,7 +225,15 @@ const features: Record<string, Feature> = {
       ['gamma.log', 'gam'],
     ] as const);
     // Completion leaves a space after the name; the shells keep it (an Up + edit shows it).
-    return single('tab-completion', [text(`cat ${prefix}`), keys('Tab'), enter], `cat ${file} `);
+    if (b.shell !== 'busybox')
+      return single('tab-completion', [text(`cat ${prefix}`), keys('Tab'), enter], `cat ${file} `);
+    // busybox drops a line equal to the previous one from its history: a tag keeps each one there.
+    const tail = `# ${b.tag}`;
+    return single(
+      'tab-completion',
+      [text(`cat ${prefix}`), keys('Tab'), text(tail), enter],
+      `cat ${file} ${tail}`,
+    );
   },
   'completion-dir': (b) => {
     return single(
