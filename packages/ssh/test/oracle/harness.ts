@@ -3,7 +3,7 @@
 // and collects, per ssh session: the shell's own log, the commands the live
 // analyzer recorded, the commands extracted offline from the recording, and
 // what the generator expected.
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Recorder } from '@tapline/core';
 import { type DecodedFrame, readFrames } from '@tapline/frames';
@@ -33,6 +33,8 @@ export interface SessionOutcome {
   expected: string[];
   /** Sequences whose prompts did not come back in time (the run went on). */
   syncTimeouts: string[];
+  /** The shell's files (logs, history dumps) and the recorded terminal stream, to keep for a look or remove. */
+  directory: string;
 }
 
 const PROMPT_TIMEOUT_MS = 8000;
@@ -176,10 +178,6 @@ export async function runSession(
     terminal.kill();
   }
   const oracle = setup.commands();
-  // TAPLINE_ORACLE_KEEP=1 keeps the shell's files (logs, history dumps) for a look after the run.
-  if (process.env.TAPLINE_ORACLE_KEEP === undefined)
-    rmSync(directories.directory, { recursive: true, force: true });
-  else console.log(`[oracle] ${label}: shell files kept in ${directories.directory}`);
   const frames = await recordedFrames(fixture, recorder, recordings, setup.launch);
   const live = frames
     .filter(
@@ -190,7 +188,7 @@ export async function runSession(
   const offline: string[] = [];
   for (const stream of terminalStreamsOf(frames).values()) {
     for (const command of await extractRecordedCommands(stream)) offline.push(command.text);
-    if (process.env.TAPLINE_ORACLE_KEEP !== undefined) keepTerminalStream(directories.directory, stream);
+    writeTerminalStream(directories.directory, stream);
   }
   return {
     label,
@@ -199,11 +197,12 @@ export async function runSession(
     offline,
     expected: session.sequences.flatMap((sequence) => sequence.expected),
     syncTimeouts,
+    directory: directories.directory,
   };
 }
 
-/** With TAPLINE_ORACLE_KEEP: the recorded terminal stream beside the shell's files, in the trace format of packages/terminal/test/fixtures, to replay a mismatch in a unit test. */
-function keepTerminalStream(directory: string, stream: RecordedTerminalStream): void {
+/** The recorded terminal stream beside the shell's files, in the trace format of packages/terminal/test/fixtures, to replay a mismatch in a unit test. */
+function writeTerminalStream(directory: string, stream: RecordedTerminalStream): void {
   const events = stream.events.map((event) =>
     event.kind === 'resize'
       ? { type: 'resize', offsetNs: event.offsetNs, cols: event.cols, rows: event.rows }
@@ -211,5 +210,4 @@ function keepTerminalStream(directory: string, stream: RecordedTerminalStream): 
   );
   const file = join(directory, `terminal-${stream.streamId}.json`);
   writeFileSync(file, `${JSON.stringify({ cols: stream.cols, rows: stream.rows, events })}\n`);
-  console.log(`[oracle] terminal stream kept in ${file}`);
 }

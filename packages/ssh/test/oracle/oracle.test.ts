@@ -64,7 +64,16 @@ describe('commands recorded vs the shell’s own log (issue 13)', () => {
           await runSession(fixture, recorder, join(root, 'recordings'), session, `${shell}#${number}`),
         );
       }
-      const extractor = sumComparisons(outcomes.map((o) => compareCommands(o.oracle, o.live, o.label)));
+      const perSession = outcomes.map((o) => compareCommands(o.oracle, o.live, o.label));
+      const extractor = sumComparisons(perSession);
+      // A session with a mismatch keeps its shell log and terminal stream for a replay (all of them with TAPLINE_ORACLE_KEEP=1).
+      for (const [i, outcome] of outcomes.entries()) {
+        if (perSession[i]!.mismatches.length > 0 || process.env.TAPLINE_ORACLE_KEEP !== undefined)
+          console.log(
+            `[oracle] ${outcome.label}: shell log and terminal-*.json kept in ${outcome.directory}`,
+          );
+        else rmSync(outcome.directory, { recursive: true, force: true });
+      }
       const generator = sumComparisons(outcomes.map((o) => compareCommands(o.expected, o.oracle, o.label)));
       const timeouts = outcomes.flatMap((o) => o.syncTimeouts.map((t) => `${o.label} ${t}`));
       console.log(

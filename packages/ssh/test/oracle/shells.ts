@@ -103,7 +103,7 @@ export function prepareShell(shell: ShellName, directory: string, workDirectory:
       return {
         launch: `cd ${workDirectory} && exec bash --rcfile ${rc} -i`,
         prompts: countBytes,
-        commands: () => nulSeparated(readOrEmpty(log)),
+        commands: () => readShellLog('bash', directory),
       };
     }
     case 'zsh': {
@@ -129,7 +129,7 @@ export function prepareShell(shell: ShellName, directory: string, workDirectory:
       return {
         launch: `cd ${workDirectory} && exec env ZDOTDIR=${directory} zsh -i`,
         prompts: countBytes,
-        commands: () => nulSeparated(readOrEmpty(log)),
+        commands: () => readShellLog('zsh', directory),
       };
     }
     case 'busybox': {
@@ -148,25 +148,33 @@ export function prepareShell(shell: ShellName, directory: string, workDirectory:
         ].join('\n'),
         { mode: 0o644 },
       );
-      const records = (): string[] => readOrEmpty(snapshots).split(RECORD_SEPARATOR).slice(1);
       return {
         launch: `cd ${workDirectory} && exec env ENV=${rc} busybox sh -i`,
-        prompts: () => records().length,
-        commands() {
-          const commands: string[] = [];
-          let previous: string[] = [];
-          for (const record of records()) {
-            const history = record
-              .split('\n')
-              .filter((line) => line !== '')
-              .map((line) => line.replace(/^ *\d+ /, ''));
-            const added = linesAdded(previous, history);
-            if (added.length > 0) commands.push(added.join('\n'));
-            previous = history;
-          }
-          return commands;
-        },
+        prompts: () => busyboxRecords(directory).length,
+        commands: () => readShellLog('busybox', directory),
       };
     }
   }
+}
+
+/** busybox's history dumps, one per prompt. */
+function busyboxRecords(directory: string): string[] {
+  return readOrEmpty(join(directory, 'busybox.snapshots')).split(RECORD_SEPARATOR).slice(1);
+}
+
+/** What the shell logged it ran, from the files prepareShell set it up to write in `directory`. */
+export function readShellLog(shell: ShellName, directory: string): string[] {
+  if (shell !== 'busybox') return nulSeparated(readOrEmpty(join(directory, `${shell}.log`)));
+  const commands: string[] = [];
+  let previous: string[] = [];
+  for (const record of busyboxRecords(directory)) {
+    const history = record
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.replace(/^ *\d+ /, ''));
+    const added = linesAdded(previous, history);
+    if (added.length > 0) commands.push(added.join('\n'));
+    previous = history;
+  }
+  return commands;
 }
