@@ -87,7 +87,11 @@ export interface PolicyOptions {
   policy?: PolicyFunction;
   /** What a throwing, timing-out or malformed policy decides. @default 'deny' (fail closed) */
   onPolicyError?: 'deny' | 'allow';
-  /** A policy still pending after this long counts as an error. @default 1000 */
+  /**
+   * A policy still pending after this long counts as an error; a proxy that
+   * cannot read an action (a shell line) within it asks `onPolicyError` too.
+   * @default 1000
+   */
   policyTimeoutMs?: number;
 }
 
@@ -125,6 +129,11 @@ export interface PolicyAnnotationTarget {
 export interface PolicyGate {
   /** True when a policy is configured. */
   readonly enabled: boolean;
+  /**
+   * How long a decision may take (`policyTimeoutMs`): the policy's answer,
+   * and a proxy's wait to read what the action is (a shell line).
+   */
+  readonly timeoutMs: number;
   /**
    * Decides `action`. Synchronous when the policy answers synchronously (no
    * timer, no promise), else a promise. Never throws or rejects.
@@ -268,7 +277,7 @@ export function createPolicyGate(options: PolicyOptions = {}): PolicyGate {
     return d;
   };
 
-  return { enabled: policy !== undefined, decide, check, uncheckable };
+  return { enabled: policy !== undefined, timeoutMs, decide, check, uncheckable };
 }
 
 /** A database statement the policy denied, with the decision. */

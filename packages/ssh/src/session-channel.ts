@@ -176,6 +176,7 @@ function shellLineGate(
   return (io) =>
     new ShellLineGate({
       pendingLine,
+      readWaitMs: scope.options.policy.timeoutMs,
       check: (action) => scope.checkPolicy(action, streamId),
       uncheckable: (action, reason) => scope.policyUncheckable(action, reason, streamId),
       onDenied: (command, decision) =>

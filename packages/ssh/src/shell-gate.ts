@@ -28,8 +28,6 @@ const ECHO_QUIET_MS = 40;
 const ECHO_WAIT_MS = 500;
 /** Longest wait for the shell to clear a denied line. */
 const CLEAR_WAIT_MS = 2000;
-/** Longest wait for the terminal analyzer to catch up with the output. */
-const READ_WAIT_MS = 1000;
 const POLL_MS = 10;
 
 export type ShellLineCheck = (
@@ -49,6 +47,8 @@ export interface ShellLineGateOptions {
   /** The terminal analyzer's view of the line being typed. */
   pendingLine(): Promise<PendingCommandLine | undefined>;
   check: ShellLineCheck;
+  /** Longest wait for the terminal analyzer to catch up with the output (the policy's timeout). */
+  readWaitMs: number;
   /** The line could not be read in time: decided by `onPolicyError`, recorded. */
   uncheckable(action: Omit<PolicyAction, 'protocol' | 'context'>, reason: string): ResolvedPolicyDecision;
   /** A line was denied (after the keys clearing it were sent). */
@@ -177,7 +177,7 @@ export class ShellLineGate {
   ): Promise<PendingCommandLine | null | 'timeout'> {
     const started = performance.now();
     for (;;) {
-      const line = await within(this.options.pendingLine(), READ_WAIT_MS);
+      const line = await within(this.options.pendingLine(), this.options.readWaitMs);
       if (line === TIMED_OUT) return 'timeout';
       if (line === undefined) return null;
       if (!line.reading || this.closed || settled(line)) return line;

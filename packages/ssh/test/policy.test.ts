@@ -39,6 +39,9 @@ describe('ssh policy (real OpenSSH client and sshd)', () => {
         }
         return { allow: true };
       },
+      // What is tested here is what gets denied, not how fast: under a loaded machine (the soak)
+      // the terminal analyzer can lag more than the default 1 s, and the gate then fails closed.
+      policyTimeoutMs: 10_000,
     });
     remote = userDirectory('tapline-policy-');
     locked = userDirectory('tapline-locked-');

@@ -27,6 +27,7 @@ function harness(deny: RegExp | undefined, view?: () => PendingCommandLine | und
   let line = '';
   const gate = new ShellLineGate({
     pendingLine: async () => (view === undefined ? { reading: true, text: line, keys: line } : view()),
+    readWaitMs: 1000,
     check: (action) => {
       checked.push(action.command ?? '');
       return deny?.test(action.command ?? '')
@@ -118,6 +119,7 @@ describe('ShellLineGate', () => {
     const sent: string[] = [];
     const gate = new ShellLineGate({
       pendingLine: async () => ({ reading: true, text: 'a', keys: 'a' }),
+      readWaitMs: 1000,
       check: () =>
         new Promise<ResolvedPolicyDecision>((resolve) => {
           release = () => resolve({ allow: true, message: '' });
@@ -145,6 +147,8 @@ describe('ShellLineGate', () => {
     const sent: string[] = [];
     const gate = new ShellLineGate({
       pendingLine: () => new Promise(() => {}),
+      // The policy's timeout (policyTimeoutMs) bounds the wait for the analyzer too.
+      readWaitMs: 100,
       check: () => ({ allow: true, message: '' }),
       uncheckable: (_action, reason) => ({ allow: false, message: reason }),
       onDenied: () => {},
