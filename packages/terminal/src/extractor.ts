@@ -1216,13 +1216,6 @@ class HeadlessCommandExtractor implements CommandExtractor {
     }
     this.open = undefined;
     const parsed = parseShellText(open.text);
-    if (process.env.XDBG)
-      console.log(
-        'parsed',
-        JSON.stringify(open.text),
-        parsed.commands.length,
-        JSON.stringify(parsed.incomplete),
-      );
     const last = parsed.commands.length - 1;
     for (let i = 0; i <= last; i++) {
       const command = parsed.commands[i]!;
@@ -1425,7 +1418,6 @@ class HeadlessCommandExtractor implements CommandExtractor {
   }
 
   private emit(event: TerminalEvent): void {
-    if (process.env.XDBG) console.log('emit', JSON.stringify(event).slice(0, 150));
     this.eventCount++;
     this.retained?.push(event);
     if (this.onEvent === undefined) return;
