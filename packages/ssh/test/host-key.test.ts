@@ -71,9 +71,15 @@ describe('generateHostKey', () => {
     const { generateHostKey } = await import('../src/index.js');
     const ssh2 = createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
     // One key in a few hundred has a public key starting with a zero byte.
+    const data = Buffer.from('host key check');
     for (let i = 0; i < 2000; i++) {
       const parsed = ssh2.utils.parseKey(generateHostKey('ed25519'));
       expect(parsed instanceof Error, `key ${i}`).toBe(false);
+      // The public half is the private key's: what it signs, its public key verifies.
+      if (i < 20 && !(parsed instanceof Error)) {
+        const key = Array.isArray(parsed) ? parsed[0]! : parsed;
+        expect(key.verify(data, key.sign(data) as Buffer), `key ${i}`).toBe(true);
+      }
     }
   });
 });
