@@ -143,6 +143,29 @@ interface PendingCommand {
   selects?: string;
 }
 
+/** A command just sent (or answered by the proxy), nothing counted yet. */
+function newPendingCommand(
+  shape: ResponseShape,
+  kind: string,
+  text: string,
+  startedOffsetNs: number,
+  extra: Partial<PendingCommand> = {},
+): PendingCommand {
+  return {
+    shape,
+    kind,
+    mode: 'text',
+    text,
+    statementIndex: 0,
+    startedOffsetNs,
+    startedAt: performance.now(),
+    rows: undefined,
+    warnings: 0,
+    lastInsertId: 0,
+    ...extra,
+  };
+}
+
 const ABORT_MESSAGES: Partial<Record<EndReasonName, string>> = {
   grant_expired: 'your access grant has expired; the session is closed',
   revoked: 'your access was revoked; the session is closed',
@@ -681,21 +704,11 @@ export class MySqlConnection {
     const message = `denied by policy: ${denial.decision.message}`;
     this.#answer({ ...ER.POLICY_DENIED, message: `${message} (Tapline)` }, sequenceId);
     const now = session.now();
-    this.#emitQuery(
-      {
-        shape: 'none',
-        kind,
-        mode: 'text',
-        text: denial.statement,
-        statementIndex: 0,
-        startedOffsetNs: now,
-        startedAt: performance.now(),
-        rows: undefined,
-        warnings: 0,
-        lastInsertId: 0,
-      },
-      { code: ER.POLICY_DENIED.code, sqlState: ER.POLICY_DENIED.sqlState, message },
-    );
+    this.#emitQuery(newPendingCommand('none', kind, denial.statement, now), {
+      code: ER.POLICY_DENIED.code,
+      sqlState: ER.POLICY_DENIED.sqlState,
+      message,
+    });
     this.scope.emit({
       type: 'refused',
       sessionId: session.sessionId,
@@ -731,22 +744,7 @@ export class MySqlConnection {
       kind: string,
       text: string,
       extra: Partial<PendingCommand> = {},
-    ): PendingCommand => {
-      const pending: PendingCommand = {
-        shape,
-        kind,
-        mode: 'text',
-        text,
-        statementIndex: 0,
-        startedOffsetNs: now,
-        startedAt: performance.now(),
-        rows: undefined,
-        warnings: 0,
-        lastInsertId: 0,
-        ...extra,
-      };
-      return pending;
-    };
+    ): PendingCommand => newPendingCommand(shape, kind, text, now, extra);
     const forward = (pending: PendingCommand | undefined, rewritten?: Buffer): void => {
       if (pending !== undefined && pending.shape !== 'none') {
         // An ERR the proxy adds before the target answers continues this command's sequence.

@@ -952,22 +952,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
     this.accepted = undefined;
     accepted.marker?.dispose();
     if (prompt === undefined) return true;
-    const entry = this.shiftWaiting();
-    this.accepted = {
-      marker: undefined,
-      prompt,
-      startCol: -1,
-      promptKnown: true,
-      startedOffsetNs: entry.offsetNs,
-      text: next,
-      certainty: Certainty.AtLineFeed,
-      lineFeeds: 1,
-      sources: entry.sources,
-      keys: entry.keys,
-      expectAccept: false,
-      readAtEnter: true,
-    };
-    this.commitAccepted();
+    this.commitWaitingAsShown(prompt, next);
     return true;
   }
 
@@ -1041,6 +1026,11 @@ class HeadlessCommandExtractor implements CommandExtractor {
       this.learnPrompt(prompt);
     }
     if (prompt === undefined || text.length === prompt.length) return;
+    this.commitWaitingAsShown(prompt, text.slice(prompt.length));
+  }
+
+  /** The next waiting Enter's line, shown as `text` after `prompt` on the row just left: the shell accepted it. */
+  private commitWaitingAsShown(prompt: string, text: string): void {
     const entry = this.shiftWaiting();
     this.accepted = {
       marker: undefined,
@@ -1048,7 +1038,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
       startCol: -1,
       promptKnown: true,
       startedOffsetNs: entry.offsetNs,
-      text: text.slice(prompt.length),
+      text,
       certainty: Certainty.AtLineFeed,
       lineFeeds: 1,
       sources: entry.sources,
