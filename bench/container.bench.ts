@@ -57,8 +57,9 @@ async function writeAndRead(
     for await (const _ of readFrames(writer, keyWrapper ? { keyWrapper } : {})) count++;
     return count;
   })();
+  // appendFrame(): the recorder's own path into the writer.
   for (const frame of frames) {
-    if (!writer.write(frame)) await new Promise((resolve) => writer.once('drain', resolve));
+    if (!writer.appendFrame(frame)) await new Promise((resolve) => writer.once('drain', resolve));
   }
   writer.end();
   const count = await reading;

@@ -1,6 +1,10 @@
 // sysbench oltp_read_only through the MySQL proxy vs direct to the same
-// MariaDB, in the same run, alternating. Not part of `pnpm bench` (a real
-// database and sysbench; figures move with the machine's load).
+// MariaDB, in the same run, each round taking every path in turn: direct, a
+// bare TCP pass-through (bench/lib/tcp-passthrough.ts: what relaying through
+// a Node process costs on this machine before the proxy does anything), the
+// proxy with a recorder that records nothing, and the proxy recording. CPU of
+// this process (the relay and the recorder) per transaction. Not part of `pnpm
+// bench` (a real database and sysbench; figures move with the machine's load).
 //
 //   node --import tsx --conditions=source bench/mysql-sysbench.ts [--time=S] [--rounds=N] [--threads=N] [--result-mib=N]
 import { spawn } from 'node:child_process';
@@ -10,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { RecordedSession, SessionContext } from '@tapline/core';
 import { run, startProxy, sysbenchTlsDirectory, TOKEN } from '../packages/mysql/test/helpers/fixture.js';
 import { startMariaDb } from '../packages/mysql/test/helpers/mariadb.js';
+import { startTcpPassthrough } from './lib/tcp-passthrough.js';
 
 function nullSession(context: SessionContext): RecordedSession {
   let streams = 0;
@@ -57,25 +62,29 @@ const rounds = Number(values.rounds ?? 3);
 const threads = Number(values.threads ?? 2);
 
 const db = await startMariaDb();
-// BENCH_NO_RECORDING=1: the same proxy with a recorder whose sessions drop everything (the relay alone).
-const noRecording = process.env.BENCH_NO_RECORDING === '1';
-const fixture = await startProxy(
-  () => ({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: db.password,
-    tls: { ca: db.certificates.ca },
-  }),
-  {
-    ...(noRecording ? { recorder: { start: async (context) => nullSession(context) } } : {}),
-    onEvent: (event) => {
-      if (event.type === 'session_failed')
-        console.error(event.error, (event.error as { cause?: unknown }).cause);
+const startedProxy = (recording: boolean) =>
+  startProxy(
+    () => ({
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      tls: { ca: db.certificates.ca },
+    }),
+    {
+      // Without recording: a recorder whose sessions drop everything (the proxy's own cost).
+      ...(recording ? {} : { recorder: { start: async (context) => nullSession(context) } }),
+      onEvent: (event) => {
+        if (event.type === 'session_failed')
+          console.error(event.error, (event.error as { cause?: unknown }).cause);
+      },
     },
-  },
-);
+  );
+const fixture = await startedProxy(true);
+const unrecorded = await startedProxy(false);
+const passthrough = await startTcpPassthrough(db.port);
 const proxyTls = sysbenchTlsDirectory(fixture.proxyCertificates.ca, fixture.proxyCertificates);
+const unrecordedTls = sysbenchTlsDirectory(unrecorded.proxyCertificates.ca, unrecorded.proxyCertificates);
 const directTls = sysbenchTlsDirectory(db.certificates.ca, db.certificates);
 
 function args(port: number, user: string, password: string): string[] {
@@ -97,19 +106,29 @@ function args(port: number, user: string, password: string): string[] {
 interface Figures {
   tps: number;
   p50: number;
+  transactions: number;
+  /** CPU of this process while it ran, µs. */
+  cpuMicros: number;
 }
 
 async function measure(port: number, user: string, password: string, cwd: string): Promise<Figures> {
+  const before = process.cpuUsage();
   const result = await run(
     'sysbench',
     [...args(port, user, password), `--threads=${threads}`, `--time=${seconds}`, 'run'],
     undefined,
     cwd,
   );
-  const tps = /transactions:\s+\d+\s+\(([\d.]+) per sec/.exec(result.stdout);
+  const used = process.cpuUsage(before);
+  const tps = /transactions:\s+(\d+)\s+\(([\d.]+) per sec/.exec(result.stdout);
   const p50 = /50th percentile:\s+([\d.]+)/.exec(result.stdout);
   if (!tps || !p50) throw new Error(`sysbench failed: ${result.stderr}${result.stdout}`);
-  return { tps: Number(tps[1]), p50: Number(p50[1]) };
+  return {
+    tps: Number(tps[2]),
+    p50: Number(p50[1]),
+    transactions: Number(tps[1]),
+    cpuMicros: used.user + used.system,
+  };
 }
 
 try {
@@ -121,22 +140,43 @@ try {
   );
   if (prepared.code !== 0) throw new Error(prepared.stderr);
   const direct: Figures[] = [];
+  const passedThrough: Figures[] = [];
+  const notRecording: Figures[] = [];
   const proxied: Figures[] = [];
   for (let round = 0; round < rounds; round++) {
     direct.push(await measure(db.port, db.user, db.password, directTls));
+    passedThrough.push(await measure(passthrough.port, db.user, db.password, directTls));
+    notRecording.push(await measure(unrecorded.port, 'alice', TOKEN, unrecordedTls));
     proxied.push(await measure(fixture.port, 'alice', TOKEN, proxyTls));
   }
+  const cpuPerTransaction = (list: Figures[]): string =>
+    (
+      list.reduce((sum, figure) => sum + figure.cpuMicros, 0) /
+      list.reduce((sum, figure) => sum + figure.transactions, 0)
+    ).toFixed(0);
   const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   const directTps = median(direct.map((figure) => figure.tps));
   const proxyTps = median(proxied.map((figure) => figure.tps));
+  const passthroughTps = median(passedThrough.map((figure) => figure.tps));
+  const notRecordingTps = median(notRecording.map((figure) => figure.tps));
   const directP50 = median(direct.map((figure) => figure.p50));
   const proxyP50 = median(proxied.map((figure) => figure.p50));
   console.log(
-    `sysbench oltp_read_only${noRecording ? ' (proxy without recording)' : ''}, ${threads} threads, ${seconds} s x ${rounds} rounds each, TLS on both paths`,
+    `sysbench oltp_read_only, ${threads} threads, ${seconds} s x ${rounds} rounds each, TLS on both paths`,
   );
   console.log(`  direct TPS ${direct.map((figure) => figure.tps).join(', ')}  median ${directTps}`);
-  console.log(`  proxy  TPS ${proxied.map((figure) => figure.tps).join(', ')}  median ${proxyTps}`);
-  console.log(`  ratio proxy/direct ${(proxyTps / directTps).toFixed(3)} (goal >= 0.85)`);
+  console.log(
+    `  TCP pass-through TPS ${passedThrough.map((figure) => figure.tps).join(', ')}  median ${passthroughTps}, ratio ${(passthroughTps / directTps).toFixed(3)}, CPU ${cpuPerTransaction(passedThrough)} µs per transaction`,
+  );
+  console.log(
+    `  proxy, not recording TPS ${notRecording.map((figure) => figure.tps).join(', ')}  median ${notRecordingTps}, ratio ${(notRecordingTps / directTps).toFixed(3)}, CPU ${cpuPerTransaction(notRecording)} µs per transaction`,
+  );
+  console.log(
+    `  proxy  TPS ${proxied.map((figure) => figure.tps).join(', ')}  median ${proxyTps}, CPU ${cpuPerTransaction(proxied)} µs per transaction`,
+  );
+  console.log(
+    `  ratio proxy/direct ${(proxyTps / directTps).toFixed(3)} (goal >= 0.85), proxy/pass-through ${(proxyTps / passthroughTps).toFixed(3)}`,
+  );
   console.log(
     `  p50 latency direct ${directP50} ms, proxy ${proxyP50} ms, added ${(proxyP50 - directP50).toFixed(2)} ms per transaction (goal <= 0.1 ms per statement)`,
   );
@@ -199,8 +239,11 @@ try {
   );
   console.log(`  ratio proxy/direct ${(proxyMib / directMib).toFixed(3)} (goal >= 0.80 at 1 GiB)`);
 } finally {
+  await passthrough.close();
+  await unrecorded.close();
   await fixture.close();
   await db.stop();
   rmSync(proxyTls, { recursive: true, force: true });
   rmSync(directTls, { recursive: true, force: true });
+  rmSync(unrecordedTls, { recursive: true, force: true });
 }

@@ -188,7 +188,8 @@ export class Session implements RecordedSession {
         return none;
       },
     ]);
-    this.#pipeline.on('drain', () => this.#pump());
+    // Frames go straight to the writer (appendFrame); its 'drain' says when there is room again.
+    this.#writer.on('drain', () => this.#pump());
     this.#pipeline.resume();
     this.#pipelineDone = finished(this.#pipeline).catch((error: unknown) => this.#failRecording(error));
     this.#enqueueFrame({ sessionStart: this.#sessionStartBody() }, 0);
@@ -745,7 +746,7 @@ export class Session implements RecordedSession {
     }
     this.#framesSinceCut++;
     if (this.#queue.length === 0 && this.#writerReady) {
-      this.#writerReady = this.#pipeline.write(frame);
+      this.#writerReady = this.#writer.appendFrame(frame);
       return;
     }
     this.#queue.push({ frame, bytes });
@@ -769,7 +770,7 @@ export class Session implements RecordedSession {
         this.#writerReady = this.#writer.cutSegment();
       } else {
         this.#queuedBytes -= next.bytes;
-        this.#writerReady = this.#pipeline.write(next.frame);
+        this.#writerReady = this.#writer.appendFrame(next.frame);
       }
     }
     if (this.#queue.length === 0) {

@@ -78,6 +78,8 @@ export interface RecordingWriterOptions {
 const INITIAL_BUFFER_BYTES = 16 * 1024;
 
 const CUT_SEGMENT: unique symbol = Symbol('tapline.cutSegment');
+/** What #encode() says when the frame filled the segment and it was cut. */
+const FILLED: unique symbol = Symbol('tapline.segmentFilled');
 
 interface PendingSegment {
   raw: FrameBuffer;
@@ -121,6 +123,8 @@ export class RecordingWriter extends Transform {
   #pending = 0;
   #finalizing: Promise<void> = Promise.resolve();
   #waitingCallback: TransformCallback | undefined;
+  /** appendFrame() said "wait": 'drain' is emitted once a segment finishes. */
+  #drainOwed = false;
   #failed: Error | undefined;
 
   constructor(options: RecordingWriterOptions) {
@@ -188,24 +192,65 @@ export class RecordingWriter extends Transform {
       if (this.#currentCount > 0) this.#cut(false);
       return this.#continueWhenRoom(callback);
     }
+    const outcome = this.#encode(frame);
+    if (outcome instanceof Error) return callback(outcome);
+    if (outcome === FILLED) return this.#continueWhenRoom(callback);
+    callback();
+  }
+
+  /**
+   * Encodes `frame` at once, without what a `write()` costs per frame (a
+   * queued write request and a tick for its callback): the recorder's hot
+   * path for keystroke-sized frames. Same checks, same order: while earlier
+   * writes are still queued, or segments wait for a slow reader, it is a
+   * plain `write()` (whose queue then holds the frames back). Returns false
+   * when the caller should wait for 'drain' before the next frame, as
+   * `write()` does.
+   */
+  appendFrame(frame: Frame): boolean {
+    if (
+      this.#drainOwed ||
+      this.writableLength > 0 ||
+      this.#waitingCallback !== undefined ||
+      !this.writable ||
+      this.readableLength >= this.readableHighWaterMark
+    ) {
+      return this.write(frame);
+    }
+    if (this.#failed) {
+      this.destroy(this.#failed);
+      return false;
+    }
+    const outcome = this.#encode(frame);
+    if (outcome instanceof Error) {
+      this.destroy(outcome);
+      return false;
+    }
+    if (outcome === FILLED && !this.#hasRoom()) {
+      this.#drainOwed = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Encodes one frame into the current segment; cuts the segment when it is full. */
+  #encode(frame: Frame): Error | typeof FILLED | undefined {
     const seq = frame.seq ?? 0;
     const offsetNs = frame.offsetNs ?? 0;
     if (seq !== this.#nextSeq) {
-      return callback(
-        new TaplineError('TAPLINE_ERR_SEQ_GAP', `frame seq ${seq} written where ${this.#nextSeq} was due`, {
+      return new TaplineError(
+        'TAPLINE_ERR_SEQ_GAP',
+        `frame seq ${seq} written where ${this.#nextSeq} was due`,
+        {
           component: 'frames',
-        }),
+        },
       );
     }
     if (offsetNs < this.#lastOffsetNs) {
-      return callback(
-        new TaplineError(
-          'TAPLINE_ERR_TIME_REVERSED',
-          `frame offset ${offsetNs} ns is before ${this.#lastOffsetNs} ns`,
-          {
-            component: 'frames',
-          },
-        ),
+      return new TaplineError(
+        'TAPLINE_ERR_TIME_REVERSED',
+        `frame offset ${offsetNs} ns is before ${this.#lastOffsetNs} ns`,
+        { component: 'frames' },
       );
     }
     try {
@@ -215,32 +260,30 @@ export class RecordingWriter extends Transform {
         // Readers refuse segments above this size: the frame starts a new segment.
         this.#current.length = before;
         if (before === 0) {
-          return callback(
-            new TaplineError('TAPLINE_ERR_FRAME_ENCODE', `a frame exceeds ${MAX_SEGMENT_RAW_BYTES} bytes`, {
+          return new TaplineError(
+            'TAPLINE_ERR_FRAME_ENCODE',
+            `a frame exceeds ${MAX_SEGMENT_RAW_BYTES} bytes`,
+            {
               component: 'frames',
-            }),
+            },
           );
         }
         this.#cut(false);
         encodeFrameInto(this.#current, frame);
       }
     } catch (cause) {
-      return callback(
-        new TaplineError('TAPLINE_ERR_FRAME_ENCODE', 'frame could not be encoded', {
-          component: 'frames',
-          cause,
-        }),
-      );
+      return new TaplineError('TAPLINE_ERR_FRAME_ENCODE', 'frame could not be encoded', {
+        component: 'frames',
+        cause,
+      });
     }
     if (this.#currentCount === 0) this.#currentFirstOffsetNs = offsetNs;
     this.#currentCount++;
     this.#nextSeq++;
     this.#lastOffsetNs = offsetNs;
-    if (this.#current.length >= this.#segmentBytes) {
-      this.#cut(false);
-      return this.#continueWhenRoom(callback);
-    }
-    callback();
+    if (this.#current.length < this.#segmentBytes) return undefined;
+    this.#cut(false);
+    return FILLED;
   }
 
   override _flush(callback: TransformCallback): void {
@@ -252,10 +295,13 @@ export class RecordingWriter extends Transform {
     );
   }
 
-  #continueWhenRoom(callback: TransformCallback): void {
+  #hasRoom(): boolean {
     // Stored and pressure-level segments finish fast; allow a few more of them in flight.
-    const limit = this.#storeWhenBehind ? this.#maxPending * 4 : this.#maxPending;
-    if (this.#pending < limit) callback();
+    return this.#pending < (this.#storeWhenBehind ? this.#maxPending * 4 : this.#maxPending);
+  }
+
+  #continueWhenRoom(callback: TransformCallback): void {
+    if (this.#hasRoom()) callback();
     else this.#waitingCallback = callback;
   }
 
@@ -344,10 +390,15 @@ export class RecordingWriter extends Transform {
     this.#segmentIndex++;
     this.#pending--;
     this.push(out);
+    if (this.#pending >= this.#maxPending) return;
     const waiting = this.#waitingCallback;
-    if (waiting && this.#pending < this.#maxPending) {
+    if (waiting) {
       this.#waitingCallback = undefined;
       waiting();
+    }
+    if (this.#drainOwed) {
+      this.#drainOwed = false;
+      this.emit('drain');
     }
   }
 

@@ -1,13 +1,16 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { createRecordingWriter, type tapline } from '../src/index.js';
+import { createRecordingWriter, readFrames, type tapline } from '../src/index.js';
 import { SESSION_ID } from './helpers.js';
 
 const payload = Buffer.alloc(32 * 1024, 'x');
 
-/** Writes frames as fast as write() allows, honouring it or not, into a slow consumer. */
-async function run(honourBackpressure: boolean): Promise<{ peakBuffered: number; frames: number }> {
+/** Writes frames as fast as write() (or appendFrame()) allows, honouring it or not, into a slow consumer. */
+async function run(
+  honourBackpressure: boolean,
+  method: 'write' | 'appendFrame' = 'write',
+): Promise<{ peakBuffered: number; frames: number }> {
   let consumedBytes = 0;
   const writer = createRecordingWriter({ sessionId: SESSION_ID, codec: 'none', segmentBytes: 64 * 1024 });
   const slow = new Writable({
@@ -21,7 +24,7 @@ async function run(honourBackpressure: boolean): Promise<{ peakBuffered: number;
   let peakBuffered = 0;
   const frames = 400;
   for (let seq = 0; seq < frames; seq++) {
-    const ok = writer.write({ seq, offsetNs: seq, data: { streamId: 1, direction: 2, bytes: payload } });
+    const ok = writer[method]({ seq, offsetNs: seq, data: { streamId: 1, direction: 2, bytes: payload } });
     // Bytes produced but not yet taken by the consumer: what the pipeline holds.
     peakBuffered = Math.max(peakBuffered, (seq + 1) * payload.length - consumedBytes);
     if (!ok && honourBackpressure) await new Promise((resolve) => writer.once('drain', resolve));
@@ -39,6 +42,62 @@ describe('writer backpressure', () => {
     // 64 queued frames plus two segments compressing plus one being consumed.
     expect(honoured.peakBuffered).toBeLessThan(4 * 1024 * 1024);
     expect(ignored.peakBuffered).toBeGreaterThan(honoured.peakBuffered * 2);
+  });
+
+  it('appendFrame() says "wait" the same way: a producer that listens for drain stays bounded', async () => {
+    const honoured = await run(true, 'appendFrame');
+    const ignored = await run(false, 'appendFrame');
+    // Two segments compressing plus one being consumed; appendFrame queues no frames of its own.
+    expect(honoured.peakBuffered).toBeLessThan(4 * 1024 * 1024);
+    expect(ignored.peakBuffered).toBeGreaterThan(honoured.peakBuffered * 2);
+  });
+
+  it('appendFrame(), write() and cutSegment() mixed keep the frames in order through a slow consumer', async () => {
+    const writer = createRecordingWriter({ sessionId: SESSION_ID, codec: 'gzip', segmentBytes: 4096 });
+    const segments: Buffer[] = [];
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, callback) {
+        segments.push(chunk);
+        setTimeout(callback, 1);
+      },
+    });
+    const done = pipeline(writer, slow);
+    const frames = 3000;
+    for (let seq = 0; seq < frames; seq++) {
+      const frame = {
+        seq,
+        offsetNs: seq,
+        data: { streamId: 1, direction: 2, bytes: Buffer.from(`frame ${seq};`) },
+      };
+      // A fixed pattern of the three calls, so appends land while writes are still queued and the other way round.
+      const ok = seq % 7 === 3 ? writer.write(frame) : writer.appendFrame(frame);
+      if (seq % 97 === 0) writer.cutSegment();
+      if (!ok && seq % 5 === 0) await new Promise((resolve) => writer.once('drain', resolve));
+    }
+    writer.end();
+    await done;
+    const seqs: number[] = [];
+    const texts: string[] = [];
+    for await (const frame of readFrames(Buffer.concat(segments))) {
+      seqs.push(frame.seq);
+      texts.push(Buffer.from(frame.data?.bytes ?? []).toString());
+    }
+    expect(seqs).toEqual(Array.from({ length: frames }, (_, seq) => seq));
+    expect(texts[2999]).toBe('frame 2999;');
+  });
+
+  it('appendFrame() fails the writer with the same coded errors as write()', async () => {
+    for (const [frame, code] of [
+      [{ seq: 1, offsetNs: 0, annotation: {} }, 'TAPLINE_ERR_SEQ_GAP'],
+      [{ seq: 0, offsetNs: -1, annotation: {} }, 'TAPLINE_ERR_TIME_REVERSED'],
+    ] as const) {
+      const writer = createRecordingWriter({ sessionId: SESSION_ID });
+      writer.resume();
+      const failed = new Promise((resolve) => writer.once('error', resolve));
+      expect(writer.appendFrame(frame as tapline.v1.IFrame)).toBe(false);
+      expect(await failed).toMatchObject({ code });
+    }
   });
 
   it('rejects a seq gap and time running backwards with coded errors', async () => {

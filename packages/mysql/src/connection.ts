@@ -21,7 +21,7 @@ import {
 import { TaplineError } from '@tapline/frames';
 import { createNonce, verifyNativePassword } from './auth.js';
 import { MySqlErrorCode, type MySqlErrorCodeName, mysqlError } from './errors.js';
-import { PacketReaderStream, prefixedSocket, writePacket } from './io.js';
+import { PacketReaderStream, writePacket } from './io.js';
 import { encodePacket, type Packet, PacketParser } from './packets.js';
 import { type BoundParameter, decodeExecuteParameters } from './params.js';
 import {
@@ -276,14 +276,14 @@ export class MySqlConnection {
       let packet = await reader.read(true);
       if (isSslRequest(packet.payload) && this.scope.secureContext !== undefined) {
         decodeSslRequest(packet.payload);
+        // Clients start TLS without waiting for an answer, so the ClientHello
+        // often came in the same read as the SSLRequest. Put it back: a
+        // TLSSocket takes what the socket has buffered first and then reads
+        // the handle natively (a JS Duplex in between would cost every later
+        // read and write an extra trip through JavaScript).
         const leftover = reader.detach();
-        const tlsSocket = new TLSSocket(
-          leftover.length > 0 ? (prefixedSocket(socket, leftover) as unknown as Socket) : socket,
-          {
-            isServer: true,
-            secureContext: this.scope.secureContext,
-          },
-        );
+        if (leftover.length > 0) socket.unshift(leftover);
+        const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext: this.scope.secureContext });
         tlsSocket.on('error', () => {});
         await new Promise<void>((resolve, reject) => {
           tlsSocket.once('secure', resolve);

@@ -2,7 +2,6 @@
 // connection phase (request/response, awaited one packet at a time).
 
 import type { Socket } from 'node:net';
-import { Duplex } from 'node:stream';
 import { MySqlErrorCode, mysqlError } from './errors.js';
 import { encodePacket, type Packet, PacketParser } from './packets.js';
 
@@ -92,32 +91,4 @@ export class PacketReaderStream {
 
 export function writePacket(socket: Socket, payload: Buffer, sequenceId: number): void {
   socket.write(encodePacket(payload, sequenceId));
-}
-
-/** A Duplex over `socket` that yields `prefix` first: TLS bytes that arrived with the SSLRequest. */
-export function prefixedSocket(socket: Socket, prefix: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      socket.destroy();
-      callback(error);
-    },
-  });
-  if (prefix.length > 0) duplex.push(prefix);
-  socket.on('data', (chunk: Buffer) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.on('end', () => duplex.push(null));
-  socket.on('error', (error) => duplex.destroy(error));
-  socket.on('close', () => duplex.destroy());
-  return duplex;
 }

@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endOf, mariadbClient, type ProxyFixture, queriesOf, startProxy } from './helpers/fixture.js';
+import { encodePacket } from '../src/packets.js';
+import { Capability, encodeHandshakeResponse41, encodeSslRequest } from '../src/protocol.js';
+import { endOf, mariadbClient, type ProxyFixture, queriesOf, startProxy, TOKEN } from './helpers/fixture.js';
 import { type MariaDb, startMariaDb } from './helpers/mariadb.js';
 
 let db: MariaDb;
@@ -85,5 +90,86 @@ describe('the mariadb client through the proxy', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+/** The next whole packet's payload from a raw socket (length and sequence id stripped). */
+function nextPayload(socket: Socket | Duplex, buffered: { bytes: Buffer }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const take = (): boolean => {
+      const bytes = buffered.bytes;
+      if (bytes.length < 4) return false;
+      const length = bytes.readUIntLE(0, 3);
+      if (bytes.length < 4 + length) return false;
+      buffered.bytes = bytes.subarray(4 + length);
+      socket.off('data', onData);
+      socket.off('error', reject);
+      resolve(bytes.subarray(4, 4 + length));
+      return true;
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered.bytes = Buffer.concat([buffered.bytes, chunk]);
+      take();
+    };
+    if (take()) return;
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
+describe('TLS upgrade', () => {
+  it('a client whose SSLRequest and ClientHello reach the proxy in one write logs in over TLS', async () => {
+    const raw = netConnect({ host: '127.0.0.1', port: fixture.port });
+    const fromProxy = { bytes: Buffer.alloc(0) };
+    await nextPayload(raw, fromProxy); // HandshakeV10
+    raw.pause();
+    const capabilities =
+      Capability.PROTOCOL_41 | Capability.SSL | Capability.SECURE_CONNECTION | Capability.PLUGIN_AUTH;
+    const sslRequest = encodePacket(
+      encodeSslRequest({ capabilities, maxPacketSize: 1 << 24, characterSet: 45 }),
+      1,
+    );
+    // The TLS client writes through this shim: its first flight goes out glued to the SSLRequest.
+    let first = true;
+    const wire = new Duplex({
+      read() {
+        raw.resume();
+      },
+      write(chunk: Buffer, _encoding, callback) {
+        raw.write(first ? Buffer.concat([sslRequest, chunk]) : chunk, callback);
+        first = false;
+      },
+      destroy(error, callback) {
+        raw.destroy();
+        callback(error);
+      },
+    });
+    raw.on('data', (chunk: Buffer) => wire.push(chunk));
+    raw.on('end', () => wire.push(null));
+    const secure = tlsConnect({ socket: wire, ca: fixture.proxyCertificates.ca, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    expect(first).toBe(false);
+    secure.write(
+      encodePacket(
+        encodeHandshakeResponse41({
+          capabilities,
+          maxPacketSize: 1 << 24,
+          characterSet: 45,
+          user: 'alice',
+          authResponse: Buffer.from(`${TOKEN}\0`),
+          database: '',
+          authPluginName: 'mysql_clear_password',
+          attributes: {},
+        }),
+        2,
+      ),
+    );
+    const answer = await nextPayload(secure, { bytes: Buffer.alloc(0) });
+    secure.destroy();
+    // 0x00: OK, the login went through the proxy to the target.
+    expect(answer[0]).toBe(0x00);
   });
 });

@@ -1,8 +1,11 @@
-// pgbench straight to PostgreSQL vs through the proxy with the real recorder
-// (file sink), in the same run, alternating direct and proxied passes:
+// pgbench straight to PostgreSQL and through three relays in the same run,
+// each pass taking every path in turn: a bare TLS pass-through
+// (bench/tls-passthrough.ts: what terminating TLS on both legs costs in Node
+// before Tapline does anything), the proxy with a recorder that records
+// nothing, and the proxy with the real recorder (file sink). Workloads:
 // select-only (-S -c 8 -j 2), TPC-B (-c 8 -j 2), and a single-client
-// select-only run for the latency the proxy adds. CPU of this process (the
-// proxy and the recorder; pgbench and PostgreSQL are other processes) per
+// select-only run for the latency each adds. CPU of this process (the relay
+// and the recorder; pgbench and PostgreSQL are other processes) per
 // transaction. `--json` prints the figures as JSON; `--seconds=N` per pass.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,13 +14,13 @@ import { join } from 'node:path';
 import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
 import { createPostgresProxy } from '../src/index.js';
 import { makePki, startPostgres } from '../test/helpers/postgres.js';
+import { startTlsPassthrough } from './tls-passthrough.js';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 8);
 const passes = Number(process.argv.find((arg) => arg.startsWith('--passes='))?.slice(9) ?? 2);
 const json = process.argv.includes('--json');
-// Variants that take a cost out to see where the overhead is: plaintext proxy→target, no recorder at all.
+// Takes TLS off the proxy→target leg to see what it costs.
 const targetPlaintext = process.argv.includes('--target-plaintext');
-const noRecording = process.argv.includes('--no-recording');
 
 interface Run {
   tps: number;
@@ -55,7 +58,7 @@ const recorder = createRecorder({
   spool: { directory: join(root, 'spool') },
   sinks: [createFileSink({ directory: join(root, 'recordings') })],
 });
-/** A recorder that records nothing (the `--no-recording` variant). */
+/** A recorder that records nothing: the proxy's own cost without the recorder's. */
 const nullRecorder = {
   async start(context: SessionContext): Promise<RecordedSession> {
     const controller = new AbortController();
@@ -92,25 +95,41 @@ const nullRecorder = {
     return session;
   },
 };
-const proxy = createPostgresProxy({
-  tls: { cert: pki.cert, key: pki.key },
-  recorder: noRecording ? nullRecorder : recorder,
-  limits: { maxConnectionsPerSource: Number.POSITIVE_INFINITY },
-  authorize: ({ user }) => ({
-    context: { user: { id: user }, accessRequestId: 'bench', resource: { id: 'pg', type: 'postgres' } },
-    target: {
-      host: '127.0.0.1',
-      port: server.port,
-      user: 'bench',
-      password: 'bench-pw',
-      tls: targetPlaintext ? false : { ca: pki.ca },
-    },
-  }),
+const proxyOptions = (recording: boolean) =>
+  createPostgresProxy({
+    tls: { cert: pki.cert, key: pki.key },
+    recorder: recording ? recorder : nullRecorder,
+    limits: { maxConnectionsPerSource: Number.POSITIVE_INFINITY },
+    authorize: ({ user }) => ({
+      context: { user: { id: user }, accessRequestId: 'bench', resource: { id: 'pg', type: 'postgres' } },
+      target: {
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'bench',
+        password: 'bench-pw',
+        tls: targetPlaintext ? false : { ca: pki.ca },
+      },
+    }),
+  });
+const proxy = proxyOptions(true);
+const unrecordedProxy = proxyOptions(false);
+const passthrough = await startTlsPassthrough({
+  cert: pki.cert,
+  key: pki.key,
+  ca: pki.ca,
+  targetPort: server.port,
 });
-const { port } = await proxy.listen();
 const tlsParams = `sslmode=verify-full sslrootcert=${caPath}`;
-const direct = `host=127.0.0.1 port=${server.port} user=bench password=bench-pw dbname=postgres ${tlsParams}`;
-const proxied = `host=127.0.0.1 port=${port} user=alice password=token dbname=postgres ${tlsParams}`;
+const dsnFor = (port: number, user: string, password: string): string =>
+  `host=127.0.0.1 port=${port} user=${user} password=${password} dbname=postgres ${tlsParams}`;
+const direct = dsnFor(server.port, 'bench', 'bench-pw');
+// Every path runs in each pass, in this order, so a busier moment of the machine hits them alike.
+const paths = [
+  { name: 'direct', dsn: direct },
+  { name: 'TLS pass-through', dsn: dsnFor(passthrough.port, 'bench', 'bench-pw') },
+  { name: 'proxy, not recording', dsn: dsnFor((await unrecordedProxy.listen()).port, 'alice', 'token') },
+  { name: 'proxy', dsn: dsnFor((await proxy.listen()).port, 'alice', 'token') },
+];
 await pgbench(['-i', '-s', '4', '-q'], direct);
 
 const workloads = [
@@ -118,35 +137,46 @@ const workloads = [
   { name: 'TPC-B -c 8 -j 2', args: ['-c', '8', '-j', '2', '-T', String(seconds)], goal: 0.9 },
   { name: 'select-only -S -c 1 (latency)', args: ['-S', '-c', '1', '-T', String(seconds)], goal: undefined },
 ];
-const rows: Array<Record<string, number | string | undefined>> = [];
+interface PathFigures {
+  path: string;
+  tps: number;
+  ratio: number;
+  latencyMs: number;
+  addedLatencyMs: number;
+  /** CPU of this process per transaction (0 for direct: the work is in pgbench and PostgreSQL). */
+  cpuMicrosPerTransaction: number;
+}
+const rows: Array<{ workload: string; goal: number | undefined; paths: PathFigures[] }> = [];
 for (const workload of workloads) {
-  const directRuns: Run[] = [];
-  const proxyRuns: Run[] = [];
-  let cpuMicros = 0;
+  const runs = paths.map(() => [] as Run[]);
+  const cpuMicros = paths.map(() => 0);
   for (let pass = 0; pass < passes; pass++) {
-    directRuns.push(await pgbench(workload.args, direct));
-    const before = process.cpuUsage();
-    proxyRuns.push(await pgbench(workload.args, proxied));
-    const used = process.cpuUsage(before);
-    cpuMicros += used.user + used.system;
+    for (const [index, path] of paths.entries()) {
+      const before = process.cpuUsage();
+      runs[index]!.push(await pgbench(workload.args, path.dsn));
+      const used = process.cpuUsage(before);
+      cpuMicros[index]! += used.user + used.system;
+    }
   }
-  const directTps = median(directRuns.map((run) => run.tps));
-  const proxyTps = median(proxyRuns.map((run) => run.tps));
-  const transactions = proxyRuns.reduce((sum, run) => sum + run.transactions, 0);
+  const tps = runs.map((list) => median(list.map((run) => run.tps)));
+  const latency = runs.map((list) => median(list.map((run) => run.latencyMs)));
   rows.push({
     workload: workload.name,
-    directTps,
-    proxyTps,
-    ratio: proxyTps / directTps,
     goal: workload.goal,
-    directLatencyMs: median(directRuns.map((run) => run.latencyMs)),
-    proxyLatencyMs: median(proxyRuns.map((run) => run.latencyMs)),
-    addedLatencyMs:
-      median(proxyRuns.map((run) => run.latencyMs)) - median(directRuns.map((run) => run.latencyMs)),
-    proxyCpuMicrosPerTransaction: cpuMicros / transactions,
+    paths: paths.map((path, index) => ({
+      path: path.name,
+      tps: tps[index]!,
+      ratio: tps[index]! / tps[0]!,
+      latencyMs: latency[index]!,
+      addedLatencyMs: latency[index]! - latency[0]!,
+      cpuMicrosPerTransaction:
+        index === 0 ? 0 : cpuMicros[index]! / runs[index]!.reduce((sum, run) => sum + run.transactions, 0),
+    })),
   });
 }
 await proxy.close();
+await unrecordedProxy.close();
+await passthrough.close();
 await recorder.close();
 server.stop();
 rmSync(root, { recursive: true, force: true });
@@ -155,15 +185,19 @@ rmSync(pki.directory, { recursive: true, force: true });
 if (json) console.log(JSON.stringify(rows));
 else {
   console.log(
-    `pgbench through the Tapline proxy (recording to a file sink) vs direct, ${passes} alternating passes of ${seconds} s, TLS on both legs`,
+    `pgbench direct, through a bare TLS pass-through, and through the Tapline proxy without and with recording (file sink); ${passes} alternating passes of ${seconds} s, TLS on both legs${targetPlaintext ? ' (proxy→target plaintext)' : ''}`,
   );
-  console.log(
-    '| workload | direct TPS | proxy TPS | ratio | goal | added latency (avg) | proxy CPU / transaction |',
-  );
-  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |');
+  console.log('| workload | path | TPS | vs direct | goal | added latency (avg) | CPU / transaction |');
+  console.log('| --- | --- | ---: | ---: | --- | ---: | ---: |');
   for (const row of rows) {
-    console.log(
-      `| ${row.workload} | ${Number(row.directTps).toFixed(0)} | ${Number(row.proxyTps).toFixed(0)} | ${Number(row.ratio).toFixed(2)}× | ${row.goal === undefined ? '' : `≥ ${row.goal}×`} | ${Number(row.addedLatencyMs).toFixed(3)} ms | ${Number(row.proxyCpuMicrosPerTransaction).toFixed(0)} µs |`,
-    );
+    for (const figures of row.paths) {
+      const goal = figures.path === 'proxy' && row.goal !== undefined ? `≥ ${row.goal}×` : '';
+      const cpu =
+        figures.cpuMicrosPerTransaction > 0 ? `${figures.cpuMicrosPerTransaction.toFixed(0)} µs` : '';
+      const added = figures.path === 'direct' ? '' : `${figures.addedLatencyMs.toFixed(3)} ms`;
+      console.log(
+        `| ${row.workload} | ${figures.path} | ${figures.tps.toFixed(0)} | ${figures.ratio.toFixed(2)}× | ${goal} | ${added} | ${cpu} |`,
+      );
+    }
   }
 }
