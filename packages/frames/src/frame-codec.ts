@@ -7,6 +7,7 @@ export type Frame = tapline.v1.IFrame;
 export type DecodedFrame = tapline.v1.Frame;
 
 const FrameMessage = tapline.v1.Frame;
+const DataMessage = tapline.v1.Data;
 
 /** Bytes a varint of `value` takes (value is a safe non-negative integer). */
 export function varintLength(value: number): number {
@@ -141,6 +142,94 @@ function encodeDataFrame(target: FrameBuffer, seq: number, offsetNs: number, dat
   target.length = position;
 }
 
+/** Where the last varint read by {@link readSmallVarint} ended (module state: the hot path allocates nothing). */
+let varintEnd = 0;
+
+/**
+ * Reads a varint of at most `maxBytes` bytes ending before `end`; -1 when it
+ * is longer or unterminated (the caller then leaves the frame to protobufjs).
+ */
+function readSmallVarint(bytes: Buffer, position: number, end: number, maxBytes: number): number {
+  let value = 0;
+  let multiplier = 1;
+  for (let index = 0; index < maxBytes && position < end; index++) {
+    const byte = bytes[position++]!;
+    value += (byte & 0x7f) * multiplier;
+    if (byte < 0x80) {
+      varintEnd = position;
+      return value;
+    }
+    multiplier *= 128;
+  }
+  return -1;
+}
+
+/**
+ * Decodes a data frame (the hot path: keystrokes and output) by hand into
+ * the objects protobufjs makes: a Frame with seq, offsetNs and data, a Data
+ * with each field set only when non-zero, its bytes a view into `bytes`. It
+ * takes only the layout the writer emits (fields in order, each once, small
+ * varints) and returns undefined for anything else, which protobufjs then
+ * decodes or refuses: this path never judges a frame on its own.
+ */
+export function decodeDataFrame(bytes: Buffer, start: number, end: number): DecodedFrame | undefined {
+  let position = start;
+  let seq = 0;
+  let offsetNs = 0;
+  if (bytes[position] === 0x08) {
+    seq = readSmallVarint(bytes, position + 1, end, 7);
+    if (seq < 0) return undefined;
+    position = varintEnd;
+  }
+  if (position < end && bytes[position] === 0x10) {
+    offsetNs = readSmallVarint(bytes, position + 1, end, 7);
+    if (offsetNs < 0) return undefined;
+    position = varintEnd;
+  }
+  if (position >= end || bytes[position] !== 0x1a) return undefined;
+  const dataLength = readSmallVarint(bytes, position + 1, end, 4);
+  if (dataLength < 0 || varintEnd + dataLength !== end) return undefined;
+  position = varintEnd;
+  let streamId = 0;
+  let direction = 0;
+  let payloadStart = 0;
+  let payloadLength = 0;
+  let channel = 0;
+  if (position < end && bytes[position] === 0x08) {
+    streamId = readSmallVarint(bytes, position + 1, end, 4);
+    if (streamId < 0) return undefined;
+    position = varintEnd;
+  }
+  if (position < end && bytes[position] === 0x10) {
+    // An enum: one byte keeps it a small non-negative value (a negative int32 takes ten).
+    direction = readSmallVarint(bytes, position + 1, end, 1);
+    if (direction < 0) return undefined;
+    position = varintEnd;
+  }
+  if (position < end && bytes[position] === 0x1a) {
+    payloadLength = readSmallVarint(bytes, position + 1, end, 4);
+    if (payloadLength < 0 || varintEnd + payloadLength > end) return undefined;
+    payloadStart = varintEnd;
+    position = payloadStart + payloadLength;
+  }
+  if (position < end && bytes[position] === 0x20) {
+    channel = readSmallVarint(bytes, position + 1, end, 4);
+    if (channel < 0) return undefined;
+    position = varintEnd;
+  }
+  if (position !== end) return undefined;
+  const data = new DataMessage();
+  if (streamId !== 0) data.streamId = streamId;
+  if (direction !== 0) data.direction = direction;
+  if (payloadLength !== 0) data.bytes = bytes.subarray(payloadStart, payloadStart + payloadLength);
+  if (channel !== 0) data.channel = channel;
+  const frame = new FrameMessage();
+  if (seq !== 0) frame.seq = seq;
+  if (offsetNs !== 0) frame.offsetNs = offsetNs;
+  frame.data = data;
+  return frame;
+}
+
 /** Encodes one frame on its own (tests, tools). */
 export function encodeFrame(frame: Frame): Uint8Array {
   return FrameMessage.encode(frame).finish();
@@ -172,6 +261,7 @@ export function* iterateFrames(
   segmentIndex: number,
   expected: FrameExpectations,
 ): Generator<DecodedFrame, void, undefined> {
+  const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   let position = 0;
   let count = 0;
   let previousOffsetNs = expected.firstOffsetNs;
@@ -199,11 +289,13 @@ export function* iterateFrames(
         segmentIndex,
       );
     }
-    let frame: DecodedFrame;
-    try {
-      frame = FrameMessage.decode(readerFor(raw.subarray(position, position + length)));
-    } catch (cause) {
-      throw frameError('frame does not decode as tapline.v1.Frame', segmentIndex, cause);
+    let frame = decodeDataFrame(buffer, position, position + length);
+    if (frame === undefined) {
+      try {
+        frame = FrameMessage.decode(readerFor(raw.subarray(position, position + length)));
+      } catch (cause) {
+        throw frameError('frame does not decode as tapline.v1.Frame', segmentIndex, cause);
+      }
     }
     if (frame.seq !== expected.firstSeq + count) {
       throw new TaplineError('TAPLINE_ERR_SEQ_GAP', `frame ${count} of the segment has seq ${frame.seq}`, {

@@ -74,8 +74,9 @@ class ZstdPool {
     zstdBinding(); // fail here, with the coded reason, when there is no binding
     const entry = this.#leastBusy();
     const id = this.#nextId++;
-    // One copy into memory the worker can own; the writer reuses its buffer.
-    const owned = new Uint8Array(raw.byteLength);
+    // One copy into memory the worker can own (the writer reuses its buffer);
+    // allocUnsafeSlow: its own ArrayBuffer, transferable, not zero-filled first.
+    const owned = Buffer.allocUnsafeSlow(raw.byteLength);
     owned.set(raw);
     return new Promise<Uint8Array>((resolve, reject) => {
       entry.inFlight.set(id, { resolve, reject });

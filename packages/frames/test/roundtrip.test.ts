@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFrameInto, FrameBuffer } from '../src/frame-codec.js';
+import { decodeDataFrame, encodeFrameInto, FrameBuffer } from '../src/frame-codec.js';
 import { type CodecName, encodeFrame, readFrames, tapline, verifyRecording } from '../src/index.js';
+import { readerFor } from '../src/schema.js';
 import { framesArbitrary, writeRecording } from './helpers.js';
 
 const codecArbitrary = fc.constantFrom<CodecName>('none', 'gzip', 'brotli');
@@ -78,6 +79,69 @@ describe('Data fast path', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  // What protobufjs makes of the same bytes, or the error it throws.
+  const generatedDecode = (bytes: Buffer): unknown => {
+    try {
+      return tapline.v1.Frame.decode(readerFor(bytes));
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('decodes data frames into the same objects as the generated decoder, or leaves them to it', () => {
+    // Mostly the sizes sessions have, sometimes the extremes the hand decoder leaves alone.
+    const upTo = (usual: number, extreme: number) =>
+      fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 0, max: usual }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: extreme }) },
+      );
+    const dataFrame = fc.record({
+      seq: upTo(2 ** 30, Number.MAX_SAFE_INTEGER),
+      offsetNs: upTo(2 ** 48, Number.MAX_SAFE_INTEGER),
+      streamId: upTo(1000, 0xffff_ffff),
+      direction: fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -3, max: 300 }) },
+      ),
+      channel: upTo(5, 0xffff_ffff),
+      bytes: fc.uint8Array({ maxLength: 300 }),
+    });
+    let decodedByHand = 0;
+    fc.assert(
+      fc.property(
+        dataFrame,
+        // Damage: none, or one byte changed, or the message cut short or lengthened with garbage.
+        fc.oneof(
+          fc.constant(undefined),
+          fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+          fc.record({ cut: fc.nat() }),
+          fc.record({ extra: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+        ),
+        ({ seq, offsetNs, ...data }, damage) => {
+          let bytes = Buffer.from(encodeFrame({ seq, offsetNs, data }));
+          if (damage !== undefined && 'at' in damage && bytes.length > 0) {
+            bytes = Buffer.from(bytes);
+            bytes[damage.at % bytes.length] = damage.value;
+          } else if (damage !== undefined && 'cut' in damage) {
+            bytes = bytes.subarray(0, damage.cut % (bytes.length + 1));
+          } else if (damage !== undefined && 'extra' in damage) {
+            bytes = Buffer.concat([bytes, damage.extra]);
+          }
+          // Inside a bigger buffer, as in a segment body.
+          const body = Buffer.concat([Buffer.from([1, 2, 3]), bytes, Buffer.from([4, 5])]);
+          const fast = decodeDataFrame(body, 3, 3 + bytes.length);
+          if (fast === undefined) return;
+          decodedByHand++;
+          expect(fast).toEqual(generatedDecode(bytes));
+          expect(fast.body).toBe('data');
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    // The property must have exercised the hand decoder, not only the fallback.
+    expect(decodedByHand).toBeGreaterThan(1000);
   });
 });
 
