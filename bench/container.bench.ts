@@ -13,7 +13,7 @@ import {
   decompress,
   type Frame,
   type KeyWrapper,
-  readFrames,
+  readSegments,
 } from '@tapline/frames';
 import { encodeFrameInto, FrameBuffer } from '../packages/frames/src/frame-codec.js';
 import { corpusOutput } from './lib/corpus.js';
@@ -52,9 +52,13 @@ async function writeAndRead(
     ...(keyWrapper ? { keyWrapper } : {}),
   });
   if (stored) writer.on('data', (segment: Buffer) => (stored.bytes += segment.length));
+  // readSegments: the bulk reader `tapline inspect`/`export` use (a segment's
+  // frames iterate synchronously; readFrames adds an async step per frame).
   const reading = (async () => {
     let count = 0;
-    for await (const _ of readFrames(writer, keyWrapper ? { keyWrapper } : {})) count++;
+    for await (const segment of readSegments(writer, keyWrapper ? { keyWrapper } : {})) {
+      for (const _ of segment.frames ?? []) count++;
+    }
     return count;
   })();
   // appendFrame(): the recorder's own path into the writer.
