@@ -327,7 +327,12 @@ export class RecordingWriter extends Transform {
     // The promise is awaited in order below; this keeps a rejection from being
     // reported as unhandled while earlier segments are still finishing.
     segment.compressed.catch(() => {});
-    this.#current = this.#spareBuffers.pop() ?? new FrameBuffer(INITIAL_BUFFER_BYTES);
+    // A segment that filled says more will: its successor starts at the same
+    // capacity instead of growing from 16 KiB by doubling (a megabyte of
+    // copying per segment); a segment cut by time starts small again.
+    this.#current =
+      this.#spareBuffers.pop() ??
+      new FrameBuffer(raw.length >= this.#segmentBytes ? raw.bytes.length : INITIAL_BUFFER_BYTES);
     this.#current.reset();
     this.#currentFirstSeq = this.#nextSeq;
     this.#currentCount = 0;

@@ -27,7 +27,7 @@ parentPort.on('message', ({ id, raw, level }) => {
     const out = new Uint8Array(total);
     let offset = 0;
     for (const chunk of chunks) { out.set(chunk, offset); offset += chunk.length; }
-    parentPort.postMessage({ id, body: out }, [out.buffer]);
+    parentPort.postMessage({ id, body: out, raw }, [out.buffer, raw.buffer]);
   } catch (error) {
     compressors.delete(level);
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -61,9 +61,14 @@ export function defaultCompressionThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
+/** Copies kept for reuse: enough for the segments in flight across the pool. */
+const MAX_RETURNED_BUFFERS = 8;
+
 class ZstdPool {
   readonly #size: number;
   readonly #workers: PoolWorker[] = [];
+  /** Segment copies the workers sent back, for the next segments. */
+  readonly #returned: ArrayBuffer[] = [];
   #nextId = 0;
 
   constructor(size: number) {
@@ -74,15 +79,30 @@ class ZstdPool {
     zstdBinding(); // fail here, with the coded reason, when there is no binding
     const entry = this.#leastBusy();
     const id = this.#nextId++;
-    // One copy into memory the worker can own (the writer reuses its buffer);
-    // allocUnsafeSlow: its own ArrayBuffer, transferable, not zero-filled first.
-    const owned = Buffer.allocUnsafeSlow(raw.byteLength);
+    // One copy into memory the worker can own (the writer reuses its buffer).
+    const owned = this.#transferBuffer(raw.byteLength);
     owned.set(raw);
     return new Promise<Uint8Array>((resolve, reject) => {
       entry.inFlight.set(id, { resolve, reject });
       if (entry.inFlight.size === 1) entry.worker.ref();
-      entry.worker.postMessage({ id, raw: owned, level }, [owned.buffer]);
+      entry.worker.postMessage({ id, raw: owned, level }, [owned.buffer as ArrayBuffer]);
     });
+  }
+
+  /**
+   * Memory to hand a worker: one the workers gave back when it is big
+   * enough (fresh memory costs a page fault per page on first touch, more
+   * than the copy itself), else new.
+   */
+  #transferBuffer(length: number): Uint8Array {
+    const index = this.#returned.findIndex((buffer) => buffer.byteLength >= length);
+    if (index === -1) return Buffer.allocUnsafeSlow(length);
+    const [buffer] = this.#returned.splice(index, 1);
+    return new Uint8Array(buffer!, 0, length);
+  }
+
+  #giveBack(buffer: ArrayBuffer): void {
+    if (this.#returned.length < MAX_RETURNED_BUFFERS) this.#returned.push(buffer);
   }
 
   #leastBusy(): PoolWorker {
@@ -101,7 +121,8 @@ class ZstdPool {
     // An idle pool must not keep the process alive; a busy one must.
     worker.unref();
     const entry: PoolWorker = { worker, inFlight: new Map() };
-    worker.on('message', (message: { id: number; body?: Uint8Array; error?: string }) => {
+    worker.on('message', (message: { id: number; body?: Uint8Array; raw?: Uint8Array; error?: string }) => {
+      if (message.raw) this.#giveBack(message.raw.buffer as ArrayBuffer);
       const task = entry.inFlight.get(message.id);
       if (!task) return;
       entry.inFlight.delete(message.id);
