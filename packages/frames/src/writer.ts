@@ -123,6 +123,8 @@ export class RecordingWriter extends Transform {
   #pending = 0;
   #finalizing: Promise<void> = Promise.resolve();
   #waitingCallback: TransformCallback | undefined;
+  /** The last compressed segment shrank to under half: no incompressibility probe for the next. */
+  #compressingWell = false;
   /** appendFrame() said "wait": 'drain' is emitted once a segment finishes. */
   #drainOwed = false;
   #failed: Error | undefined;
@@ -309,7 +311,10 @@ export class RecordingWriter extends Transform {
     const raw = this.#current;
     let codec = this.#codec;
     let level = this.#level;
-    if (codec !== 'none' && incompressible(raw.view())) codec = 'none';
+    // The probe is skipped while this session's segments compress well (text
+    // stays text); one that does not turns it back on. A segment that slips
+    // through is compressed for nothing and stored raw below.
+    if (codec !== 'none' && !this.#compressingWell && incompressible(raw.view())) codec = 'none';
     else if (codec !== 'none' && this.#storeWhenBehind && this.#pending >= this.#maxPending) {
       if (codec === 'zstd') level = Math.min(level, this.#pressureLevel);
       else codec = 'none';
@@ -329,10 +334,15 @@ export class RecordingWriter extends Transform {
     segment.compressed.catch(() => {});
     // A segment that filled says more will: its successor starts at the same
     // capacity instead of growing from 16 KiB by doubling (a megabyte of
-    // copying per segment); a segment cut by time starts small again.
+    // copying per segment), and the buffers of finished segments are kept
+    // for the next ones (fresh memory costs a page fault per page and makes
+    // the garbage collector run more often). A segment cut by time means the
+    // session is quiet: its spare buffers are let go, so idle sessions hold
+    // no spare megabytes.
+    const filled = raw.length >= this.#segmentBytes;
+    if (!filled) this.#spareBuffers.length = 0;
     this.#current =
-      this.#spareBuffers.pop() ??
-      new FrameBuffer(raw.length >= this.#segmentBytes ? raw.bytes.length : INITIAL_BUFFER_BYTES);
+      this.#spareBuffers.pop() ?? new FrameBuffer(filled ? raw.bytes.length : INITIAL_BUFFER_BYTES);
     this.#current.reset();
     this.#currentFirstSeq = this.#nextSeq;
     this.#currentCount = 0;
@@ -350,6 +360,8 @@ export class RecordingWriter extends Transform {
   async #finish(segment: PendingSegment): Promise<void> {
     let body = await segment.compressed;
     const rawLength = segment.raw.length;
+    if (segment.codec !== 'none') this.#compressingWell = body.length < rawLength / 2;
+    else if (rawLength >= PROBE_MIN_SEGMENT) this.#compressingWell = false;
     if (segment.codec !== 'none' && body.length >= rawLength) {
       // Compression made it bigger: store the raw frames instead.
       segment.codec = 'none';
@@ -382,8 +394,10 @@ export class RecordingWriter extends Transform {
     const bodyStart = HEADER_LENGTH + extension.length;
     if (dataKey) body = seal(dataKey, body, out.subarray(0, bodyStart));
     out.set(body, bodyStart);
-    // The raw buffer is free once its bytes are compressed and copied.
-    if (this.#spareBuffers.length < 2) this.#spareBuffers.push(segment.raw);
+    // The raw buffer is free once its bytes are compressed and copied: kept
+    // for the next segment while the session writes (enough for every
+    // segment that can be in flight), let go once nothing is in flight.
+    if (this.#spareBuffers.length <= this.#maxPending * 4) this.#spareBuffers.push(segment.raw);
     const trailerStart = bodyStart + bodyLength;
     writeTrailerPrefix(out, trailerStart, segment.frameCount, rawLength);
     const hash = createHash('sha256')
@@ -394,6 +408,7 @@ export class RecordingWriter extends Transform {
     this.#previousHash = hash;
     this.#segmentIndex++;
     this.#pending--;
+    if (this.#pending === 0 && this.#current.length === 0) this.#spareBuffers.length = 0;
     this.push(out);
     if (this.#pending >= this.#maxPending) return;
     const waiting = this.#waitingCallback;

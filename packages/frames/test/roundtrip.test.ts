@@ -1,7 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeDataFrame, encodeFrameInto, FrameBuffer } from '../src/frame-codec.js';
-import { type CodecName, encodeFrame, readFrames, tapline, verifyRecording } from '../src/index.js';
+import {
+  type CodecName,
+  encodeFrame,
+  readFrames,
+  readSegments,
+  tapline,
+  verifyRecording,
+} from '../src/index.js';
 import { readerFor } from '../src/schema.js';
 import { framesArbitrary, writeRecording } from './helpers.js';
 
@@ -155,3 +163,34 @@ function delimited(message: Uint8Array): Uint8Array {
   prefix.push(length);
   return Buffer.concat([Buffer.from(prefix), message]);
 }
+
+describe('incompressible segments', () => {
+  it('stores random segments raw and compresses text, whichever came before', async () => {
+    const text = Buffer.from(
+      'make[2]: Entering directory /usr/src/app; cc -O2 -c main.c -o main.o\n'.repeat(2000),
+    );
+    const random = randomBytes(text.length);
+    const kinds = ['text', 'text', 'random', 'random', 'text', 'random', 'text', 'text'] as const;
+    const frames: tapline.v1.IFrame[] = [];
+    for (const kind of kinds) {
+      const source = kind === 'text' ? text : random;
+      for (let offset = 0; offset < source.length; offset += 16 * 1024) {
+        const seq = frames.length;
+        frames.push({
+          seq,
+          offsetNs: seq,
+          data: { streamId: 1, direction: 2, bytes: source.subarray(offset, offset + 16 * 1024) },
+        });
+      }
+    }
+    const segments = await writeRecording(frames, { segmentBytes: text.length, codec: 'gzip' });
+    const codecs: string[] = [];
+    let count = 0;
+    for await (const segment of readSegments(segments)) {
+      for (const _ of segment.frames ?? []) count++;
+      if (segment.trailer.frameCount > 0) codecs.push(segment.header.codec);
+    }
+    expect(count).toBe(frames.length);
+    expect(codecs).toEqual(kinds.map((kind) => (kind === 'text' ? 'gzip' : 'none')));
+  });
+});
