@@ -1,6 +1,6 @@
 // sysbench oltp_read_only through the MySQL proxy vs direct to the same
 // MariaDB, in the same run, each round taking every path in turn: direct, a
-// bare TCP pass-through (bench/lib/tcp-passthrough.ts: what relaying through
+// bare TCP pass-through (bench/lib/passthrough.ts: what relaying through
 // a Node process costs on this machine before the proxy does anything), the
 // proxy with a recorder that records nothing, and the proxy recording. CPU of
 // this process (the relay and the recorder) per transaction. Not part of `pnpm
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import type { RecordedSession, SessionContext } from '@tapline/core';
 import { run, startProxy, sysbenchTlsDirectory, TOKEN } from '../packages/mysql/test/helpers/fixture.js';
 import { startMariaDb } from '../packages/mysql/test/helpers/mariadb.js';
-import { startTcpPassthrough } from './lib/tcp-passthrough.js';
+import { startTcpPassthrough } from './lib/passthrough.js';
 
 function nullSession(context: SessionContext): RecordedSession {
   let streams = 0;

@@ -165,6 +165,25 @@ function readSmallVarint(bytes: Buffer, position: number, end: number, maxBytes:
 }
 
 /**
+ * An optional varint field with this tag at `position`: its value (0, with
+ * `varintEnd` = `position`, when the next field is another), or -1 as
+ * {@link readSmallVarint}.
+ */
+function readOptionalVarint(
+  bytes: Buffer,
+  position: number,
+  end: number,
+  tag: number,
+  maxBytes: number,
+): number {
+  if (position >= end || bytes[position] !== tag) {
+    varintEnd = position;
+    return 0;
+  }
+  return readSmallVarint(bytes, position + 1, end, maxBytes);
+}
+
+/**
  * Decodes a data frame (the hot path: keystrokes and output) by hand into
  * the objects protobufjs makes: a Frame with seq, offsetNs and data, a Data
  * with each field set only when non-zero, its bytes a view into `bytes`. It
@@ -173,51 +192,23 @@ function readSmallVarint(bytes: Buffer, position: number, end: number, maxBytes:
  * decodes or refuses: this path never judges a frame on its own.
  */
 export function decodeDataFrame(bytes: Buffer, start: number, end: number): DecodedFrame | undefined {
-  let position = start;
-  let seq = 0;
-  let offsetNs = 0;
-  if (bytes[position] === 0x08) {
-    seq = readSmallVarint(bytes, position + 1, end, 7);
-    if (seq < 0) return undefined;
-    position = varintEnd;
-  }
-  if (position < end && bytes[position] === 0x10) {
-    offsetNs = readSmallVarint(bytes, position + 1, end, 7);
-    if (offsetNs < 0) return undefined;
-    position = varintEnd;
-  }
-  if (position >= end || bytes[position] !== 0x1a) return undefined;
-  const dataLength = readSmallVarint(bytes, position + 1, end, 4);
-  if (dataLength < 0 || varintEnd + dataLength !== end) return undefined;
-  position = varintEnd;
-  let streamId = 0;
-  let direction = 0;
-  let payloadStart = 0;
-  let payloadLength = 0;
-  let channel = 0;
-  if (position < end && bytes[position] === 0x08) {
-    streamId = readSmallVarint(bytes, position + 1, end, 4);
-    if (streamId < 0) return undefined;
-    position = varintEnd;
-  }
-  if (position < end && bytes[position] === 0x10) {
-    // An enum: one byte keeps it a small non-negative value (a negative int32 takes ten).
-    direction = readSmallVarint(bytes, position + 1, end, 1);
-    if (direction < 0) return undefined;
-    position = varintEnd;
-  }
-  if (position < end && bytes[position] === 0x1a) {
-    payloadLength = readSmallVarint(bytes, position + 1, end, 4);
-    if (payloadLength < 0 || varintEnd + payloadLength > end) return undefined;
-    payloadStart = varintEnd;
-    position = payloadStart + payloadLength;
-  }
-  if (position < end && bytes[position] === 0x20) {
-    channel = readSmallVarint(bytes, position + 1, end, 4);
-    if (channel < 0) return undefined;
-    position = varintEnd;
-  }
-  if (position !== end) return undefined;
+  const seq = readOptionalVarint(bytes, start, end, 0x08, 7);
+  if (seq < 0) return undefined;
+  const offsetNs = readOptionalVarint(bytes, varintEnd, end, 0x10, 7);
+  if (offsetNs < 0) return undefined;
+  const dataLength = readOptionalVarint(bytes, varintEnd, end, 0x1a, 4);
+  // Absent (0 with no tag) or not the rest of the frame: not a data frame of ours.
+  if (dataLength <= 0 || varintEnd + dataLength !== end) return undefined;
+  const streamId = readOptionalVarint(bytes, varintEnd, end, 0x08, 4);
+  if (streamId < 0) return undefined;
+  // An enum: one byte keeps it a small non-negative value (a negative int32 takes ten).
+  const direction = readOptionalVarint(bytes, varintEnd, end, 0x10, 1);
+  if (direction < 0) return undefined;
+  const payloadLength = readOptionalVarint(bytes, varintEnd, end, 0x1a, 4);
+  const payloadStart = varintEnd;
+  if (payloadLength < 0 || payloadStart + payloadLength > end) return undefined;
+  const channel = readOptionalVarint(bytes, payloadStart + payloadLength, end, 0x20, 4);
+  if (channel < 0 || varintEnd !== end) return undefined;
   const data = new DataMessage();
   if (streamId !== 0) data.streamId = streamId;
   if (direction !== 0) data.direction = direction;

@@ -63,6 +63,12 @@ export function defaultCompressionThreads(): number {
 
 /** Copies kept for reuse: enough for the segments in flight across the pool. */
 const MAX_RETURNED_BUFFERS = 8;
+/**
+ * Only copies of full-sized segments are kept and reused: small ones are
+ * cheap to make anew, and keeping them would fill the pool with buffers too
+ * small for the segments that need it.
+ */
+const REUSED_BUFFER_MIN_BYTES = 256 * 1024;
 
 class ZstdPool {
   readonly #size: number;
@@ -95,14 +101,18 @@ class ZstdPool {
    * than the copy itself), else new.
    */
   #transferBuffer(length: number): Uint8Array {
-    const index = this.#returned.findIndex((buffer) => buffer.byteLength >= length);
+    const index =
+      length < REUSED_BUFFER_MIN_BYTES
+        ? -1
+        : this.#returned.findIndex((buffer) => buffer.byteLength >= length);
     if (index === -1) return Buffer.allocUnsafeSlow(length);
     const [buffer] = this.#returned.splice(index, 1);
     return new Uint8Array(buffer!, 0, length);
   }
 
   #giveBack(buffer: ArrayBuffer): void {
-    if (this.#returned.length < MAX_RETURNED_BUFFERS) this.#returned.push(buffer);
+    if (buffer.byteLength >= REUSED_BUFFER_MIN_BYTES && this.#returned.length < MAX_RETURNED_BUFFERS)
+      this.#returned.push(buffer);
   }
 
   #leastBusy(): PoolWorker {

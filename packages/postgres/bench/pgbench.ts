@@ -1,6 +1,6 @@
 // pgbench straight to PostgreSQL and through three relays in the same run,
 // each pass taking every path in turn: a bare TLS pass-through
-// (bench/tls-passthrough.ts: what terminating TLS on both legs costs in Node
+// (bench/lib/passthrough.ts at the root: what terminating TLS on both legs costs in Node
 // before Tapline does anything), the proxy with a recorder that records
 // nothing, and the proxy with the real recorder (file sink). Workloads:
 // select-only (-S -c 8 -j 2), TPC-B (-c 8 -j 2), and a single-client
@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
+import { startPostgresTlsPassthrough } from '../../../bench/lib/passthrough.js';
 import { createPostgresProxy } from '../src/index.js';
 import { makePki, startPostgres } from '../test/helpers/postgres.js';
-import { startTlsPassthrough } from './tls-passthrough.js';
 
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 8);
 const passes = Number(process.argv.find((arg) => arg.startsWith('--passes='))?.slice(9) ?? 2);
@@ -113,7 +113,7 @@ const proxyOptions = (recording: boolean) =>
   });
 const proxy = proxyOptions(true);
 const unrecordedProxy = proxyOptions(false);
-const passthrough = await startTlsPassthrough({
+const passthrough = await startPostgresTlsPassthrough({
   cert: pki.cert,
   key: pki.key,
   ca: pki.ca,
