@@ -13,7 +13,14 @@ import type {
   PendingCommandLine,
   TerminalEvent,
 } from './types.js';
-import { type IBuffer, type IMarker, type XtermTerminal, XtermTerminalClass } from './xterm.js';
+import {
+  type IBuffer,
+  type IMarker,
+  inputHandlerOf,
+  type XtermInputHandler,
+  type XtermTerminal,
+  XtermTerminalClass,
+} from './xterm.js';
 
 const COMPONENT = 'terminal';
 const DEFAULT_MAX_PENDING = 8 * 1024 * 1024;
@@ -80,12 +87,6 @@ interface AcceptedLine extends TypedLine {
   readAtEnter: boolean;
   /** Where the line ended at the first line feed, while that text is not read yet. */
   lineEnd?: IMarker | undefined;
-}
-
-/** xterm's own handlers for CR and LF (not public API: absent, the row is left as it is). */
-interface RowStarter {
-  carriageReturn(): void;
-  lineFeed(): void;
 }
 
 /** An Enter pressed while the shell was still busy with an earlier line (type-ahead, several lines in one write). */
@@ -252,6 +253,10 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private readonly onParsed = (): void => this.handleParsed();
   /** xterm's `terminal.buffer` getter checks the proposed-API flag on every call: taken once. */
   private readonly buffers: XtermTerminal['buffer'];
+  /** xterm's parser and CR/LF steps (internal: absent, a typed-ahead row is left as it is). */
+  private readonly inputHandler: XtermInputHandler | undefined;
+  /** Set for a recording read back: output is parsed at once, not through xterm's write buffer. */
+  private readonly parser: XtermInputHandler | undefined;
 
   private pendingBytes = 0;
   private droppedBytes = 0;
@@ -300,7 +305,7 @@ class HeadlessCommandExtractor implements CommandExtractor {
   private endResolve: ((events: TerminalEvent[]) => void) | undefined;
   private endReject: ((error: Error) => void) | undefined;
 
-  constructor(options: CommandExtractorOptions) {
+  constructor(options: CommandExtractorOptions, parseAtOnce: boolean) {
     const maxPending = options.maxPendingBytes ?? DEFAULT_MAX_PENDING;
     if (!Number.isFinite(maxPending) || maxPending < MIN_CHUNK_COST || maxPending > MAX_PENDING_LIMIT) {
       throw invalid(`maxPendingBytes must be between ${MIN_CHUNK_COST} and ${MAX_PENDING_LIMIT}`);
@@ -319,6 +324,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // result does not depend on how the output was cut into chunks.
     this.terminal.onLineFeed(() => this.handleLineFeed());
     this.buffers = this.terminal.buffer;
+    this.inputHandler = inputHandlerOf(this.terminal);
+    this.parser = parseAtOnce ? this.inputHandler : undefined;
     this.buffers.onBufferChange((buffer) => this.handleBufferChange(buffer));
     this.terminal.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) =>
       this.handleMode(params, true),
@@ -495,9 +502,23 @@ class HeadlessCommandExtractor implements CommandExtractor {
     // gaps need nothing parsed after them: they are handled at once when
     // xterm has nothing pending, else right after the output before them is
     // parsed (in that output's write callback). One write and one callback
-    // per output chunk, none per keystroke.
-    if (kind === EntryKind.Output) this.terminal.write(payload!, this.onParsed);
-    else if (idle) this.handleWaitingEntries();
+    // per output chunk, none per keystroke. Read back from a recording,
+    // nothing is pending here (each entry is handled as it comes), so output
+    // is parsed and handled at once.
+    if (kind === EntryKind.Output) {
+      if (this.parser !== undefined && idle) this.parseNow(payload!);
+      else this.terminal.write(payload!, this.onParsed);
+    } else if (idle) this.handleWaitingEntries();
+  }
+
+  private parseNow(bytes: Uint8Array): void {
+    try {
+      if (this.parser!.parse(bytes) !== undefined)
+        throw new Error('the terminal parser paused on an async handler');
+    } catch (error) {
+      this.callbackError ??= error;
+    }
+    this.handleParsed();
   }
 
   // ---- Processing (xterm's write callbacks, in stream order) ----
@@ -1098,9 +1119,8 @@ class HeadlessCommandExtractor implements CommandExtractor {
     const { prompt: beforeCursor } = promptAtCursor(buffer);
     // zsh turns it on after its prompt: the row already is the shell's.
     for (const known of this.knownPrompts) if (beforeCursor.endsWith(known)) return;
-    const core = (this.terminal as unknown as { _core?: { _inputHandler?: Partial<RowStarter> } })._core;
-    const input = core?._inputHandler;
-    if (typeof input?.carriageReturn !== 'function' || typeof input.lineFeed !== 'function') return;
+    const input = this.inputHandler;
+    if (input === undefined) return;
     this.startingShellRow = true;
     try {
       input.carriageReturn();
@@ -1426,5 +1446,14 @@ class HeadlessCommandExtractor implements CommandExtractor {
  * proxy; it never blocks the caller.
  */
 export function createCommandExtractor(options: CommandExtractorOptions = {}): CommandExtractor {
-  return new HeadlessCommandExtractor(options);
+  return new HeadlessCommandExtractor(options, false);
+}
+
+/**
+ * The same extractor for a recording read back (`extractCommands`): the
+ * caller waits for it, so output is parsed at once instead of in xterm's
+ * timed slices. Same parse, same order, same events as live.
+ */
+export function createReplayExtractor(options: CommandExtractorOptions): CommandExtractor {
+  return new HeadlessCommandExtractor(options, true);
 }

@@ -1,5 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TaplineError } from '@tapline/frames';
-import { createCommandExtractor } from './extractor.js';
+import { createReplayExtractor } from './extractor.js';
 import type {
   CommandExtractor,
   CommandExtractorOptions,
@@ -32,22 +33,32 @@ async function feed(
   return belowHalf;
 }
 
+/** Events between two looks at the clock. */
+const EVENTS_PER_CLOCK_CHECK = 1024;
+/** The longest the event loop is held before others get a turn. */
+const MAX_HOLD_MS = 20;
+
 /**
  * The events of a recorded terminal stream (output, input and resizes in
  * recorded order), with the same extractor the live path uses. It waits for
  * the emulator instead of dropping, so it gives the live result whenever the
- * live extractor reported no gap.
+ * live extractor reported no gap. The emulator parses as events come (no
+ * write queue to wait on), so the loop gives the event loop a turn every
+ * 20 ms: a long recording read in a busy process does not stall it.
  */
 export async function extractCommands(
   events: Iterable<TerminalStreamEvent> | AsyncIterable<TerminalStreamEvent>,
   options: ExtractCommandsOptions = {},
 ): Promise<TerminalEvent[]> {
-  const extractor = createCommandExtractor({ ...options, retainEvents: true });
+  const extractor = createReplayExtractor({ ...options, retainEvents: true });
   const maxPieceBytes = Math.floor((options.maxPendingBytes ?? 8 * 1024 * 1024) / 4);
   let lastOffsetNs = 0;
+  let sinceClockCheck = 0;
+  let heldSince = performance.now();
   try {
     // A sync iterable (an array) is walked without a promise per event: the
-    // only awaits are for the emulator, when the queue is half full.
+    // only awaits are the event loop's turns (and, should xterm lack the
+    // direct parser, waits for its write queue when half full).
     const sync = Symbol.iterator in events;
     const iterator = sync
       ? (events as Iterable<TerminalStreamEvent>)[Symbol.iterator]()
@@ -62,10 +73,10 @@ export async function extractCommands(
       switch (event?.kind) {
         case 'output':
         case 'input':
-          belowHalf =
-            event.bytes instanceof Uint8Array && event.bytes.length <= maxPieceBytes
-              ? extractor[event.kind](event.bytes, event.offsetNs)
-              : await feed(extractor, event.kind, event.bytes, event.offsetNs, maxPieceBytes);
+          if (!(event.bytes instanceof Uint8Array) || event.bytes.length > maxPieceBytes)
+            belowHalf = await feed(extractor, event.kind, event.bytes, event.offsetNs, maxPieceBytes);
+          else if (event.kind === 'output') belowHalf = extractor.output(event.bytes, event.offsetNs);
+          else belowHalf = extractor.input(event.bytes, event.offsetNs);
           break;
         case 'resize':
           extractor.resize(event.cols, event.rows, event.offsetNs);
@@ -79,6 +90,13 @@ export async function extractCommands(
       lastOffsetNs = event.offsetNs;
       // Backpressure instead of dropping: the queue never reaches its cap.
       if (!belowHalf) await extractor.drained();
+      if (++sinceClockCheck === EVENTS_PER_CLOCK_CHECK) {
+        sinceClockCheck = 0;
+        if (performance.now() - heldSince > MAX_HOLD_MS) {
+          await nextTurn();
+          heldSince = performance.now();
+        }
+      }
     }
   } catch (error) {
     extractor.dispose();

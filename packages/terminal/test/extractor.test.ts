@@ -6,6 +6,7 @@ import {
   type TerminalEvent,
   type TerminalStreamEvent,
 } from '../src/index.js';
+import { inputHandlerOf, XtermTerminalClass } from '../src/xterm.js';
 import { StreamBuilder, splitEvent, typed } from './builder.js';
 
 /** A bash-like session covering the main cases, with what must come out of it. */
@@ -324,6 +325,37 @@ describe('bounded memory', () => {
     expect(extractor.stats.pendingBytes).toBe(0);
     expect(extractor.stats.outputBytes).toBe(100_000);
     extractor.dispose();
+  });
+});
+
+describe('reading a recording back', () => {
+  test('the installed @xterm/headless has the parser replays use (else they fall back to its slower write queue)', () => {
+    const terminal = new XtermTerminalClass({ allowProposedApi: true });
+    const handler = inputHandlerOf(terminal);
+    expect(handler).toBeDefined();
+    handler!.parse(new TextEncoder().encode('ab\r\ncd'));
+    expect(terminal.buffer.active.getLine(1)?.translateToString(true)).toBe('cd');
+    terminal.dispose();
+  });
+
+  test('a long replay parses at once but gives the event loop a turn every 20 ms', async () => {
+    const s = new StreamBuilder();
+    const commands = 8000;
+    for (let i = 0; i < commands; i++) s.prompt().typeEchoed(`echo ${i}`).enter(`${i}\r\n`);
+    let turns = 0;
+    let extracting = true;
+    const count = (): void => {
+      turns++;
+      if (extracting) setImmediate(count);
+    };
+    setImmediate(count);
+    const started = performance.now();
+    const events = await extractCommands(s.events);
+    const elapsedMs = performance.now() - started;
+    extracting = false;
+    expect(events.filter((event) => event.kind === 'command')).toHaveLength(commands);
+    // Held at most 20 ms at a time (plus one clock check's worth of events): at least one turn per 100 ms.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(elapsedMs / 100));
   });
 });
 
