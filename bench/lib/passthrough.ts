@@ -5,6 +5,7 @@
 //   - startTcpPassthrough: a TCP pipe; TLS, when the client asks, runs end to end.
 //   - startPostgresTlsPassthrough: answers PostgreSQL's SSLRequest and
 //     terminates TLS on both legs, as the proxy does.
+//   - startTlsPassthrough: terminates TLS on both legs (the kube proxy's shape).
 import { connect, createServer, type Socket } from 'node:net';
 import { TLSSocket, connect as tlsConnect } from 'node:tls';
 
@@ -108,5 +109,29 @@ export function startPostgresTlsPassthrough(options: {
       });
       relay(client, target);
     })().catch(() => raw.destroy());
+  });
+}
+
+/** Terminates the client's TLS with `cert`/`key` and opens its own TLS to the target, verified with `ca`. */
+export function startTlsPassthrough(options: {
+  cert: string;
+  key: string;
+  ca: string;
+  targetPort: number;
+  targetHost?: string;
+}): Promise<Passthrough> {
+  return serve((raw, track) => {
+    raw.on('error', () => raw.destroy());
+    const client = new TLSSocket(raw, { isServer: true, cert: options.cert, key: options.key });
+    client.setNoDelay(true);
+    const target = tlsConnect({
+      host: options.targetHost ?? '127.0.0.1',
+      port: options.targetPort,
+      ca: options.ca,
+      servername: 'localhost',
+    });
+    target.setNoDelay(true);
+    track(target);
+    relay(client, target);
   });
 }

@@ -1,24 +1,16 @@
 // Request latency and exec stdout throughput through the proxy vs straight to
-// the test API server, in the same run. `pnpm --filter @tapline/kube bench`
+// the test API server, in the same run (for exec, the proxy runs in a process
+// of its own: bench/proxy-process.ts). `pnpm --filter @tapline/kube bench`
 // (options: --requests=N, --exec-mib=N, --rounds=N, --recorder=memory|null|file, --json).
 // `--json` also prints the figures as one `BENCH_JSON {...}` line (the root harness, bench/run.ts, reads it).
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tls from 'node:tls';
-import type {
-  Direction,
-  EndReasonName,
-  RecordedSession,
-  SessionContext,
-  SessionSummary,
-} from '@tapline/core';
-import { createFileSink, createRecorder } from '@tapline/core';
 import { Pool } from 'undici';
-import type { KubeProxyOptions, KubeRecorder } from '../src/index.js';
 import { RemoteCommandDecoder, WebSocketParser } from '../src/index.js';
 import { CONNECTOR_TOKEN, startHarness, USER_TOKEN } from '../test/harness.js';
+import type { ProxyProcessMessage, ProxyProcessSetup } from './proxy-process.js';
+import { type BenchRecorderKind, benchPolicy, makeRecorder } from './setup.js';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => {
@@ -29,67 +21,7 @@ const args = Object.fromEntries(
 const requests = Number(args.requests ?? 2000);
 const rounds = Number(args.rounds ?? 5);
 const execMiB = Number(args['exec-mib'] ?? 256);
-const recorderKind = (args.recorder ?? 'null') as 'null' | 'memory' | 'file';
-
-/** Counts what it is given and keeps nothing: the proxy's own cost, not the recorder's. */
-class NullSession implements RecordedSession {
-  readonly sessionId = 'bench';
-  readonly context: SessionContext;
-  readonly signal = new AbortController().signal;
-  bytes = 0;
-  calls = 0;
-  private next = 1;
-  private readonly started = process.hrtime.bigint();
-  constructor(context: SessionContext) {
-    this.context = context;
-  }
-  now(): number {
-    return Number(process.hrtime.bigint() - this.started);
-  }
-  openStream(): number {
-    return this.next++;
-  }
-  closeStream(): void {}
-  data(_streamId: number, _direction: Direction, bytes: Uint8Array): void {
-    this.bytes += bytes.byteLength;
-  }
-  resize(): void {}
-  command(): void {}
-  query(): void {}
-  apiCall(): void {
-    this.calls++;
-  }
-  fileOperation(): void {}
-  annotation(): void {}
-  async end(reason: EndReasonName): Promise<SessionSummary> {
-    return {
-      sessionId: this.sessionId,
-      reason,
-      frames: 0,
-      bytesClientToTarget: 0,
-      bytesTargetToClient: this.bytes,
-      commands: 0,
-      queries: 0,
-      apiCalls: this.calls,
-      fileOperations: 0,
-      streams: 0,
-      bytesNotRecorded: 0,
-      durationNs: this.now(),
-    };
-  }
-}
-
-function makeRecorder(): KubeRecorder & { close?: () => Promise<void> } {
-  if (recorderKind === 'null') return { start: async (context) => new NullSession(context) };
-  if (recorderKind === 'file') {
-    const recorder = createRecorder({
-      spool: { directory: mkdtempSync(join(tmpdir(), 'tapline-kube-bench-spool-')) },
-      sinks: [createFileSink({ directory: mkdtempSync(join(tmpdir(), 'tapline-kube-bench-out-')) })],
-    });
-    return { start: (context) => recorder.start(context), close: () => recorder.close() };
-  }
-  return undefined as never; // memory: the harness default
-}
+const recorderKind = (args.recorder ?? 'null') as BenchRecorderKind;
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -163,23 +95,74 @@ async function execThroughput(
   });
 }
 
-/** A policy as a connector would write one: a few field checks and regexes, then allow. */
-const benchPolicy: NonNullable<KubeProxyOptions['policy']> = (action) => {
-  if (action.verb === 'delete' && action.resource === 'namespaces' && /^prod-/.test(action.name ?? ''))
-    return { allow: false, message: 'deleting prod namespaces is not allowed', rule: 'no-prod-ns-delete' };
-  if (action.subresource === 'exec' && /\brm\s+-rf\b/.test(action.command ?? ''))
-    return { allow: false, message: 'rm -rf in pods is not allowed', rule: 'no-rm-rf' };
-  if (action.namespace === 'kube-system' && action.verb !== 'get' && action.verb !== 'list')
-    return { allow: false, message: 'kube-system is read-only' };
-  return { allow: true };
-};
+/** A proxy in a process of its own (bench/proxy-process.ts), and its CPU time on demand. */
+interface ProxyProcess {
+  url: string;
+  /** The bare TLS pass-through beside it. */
+  passthroughUrl: string;
+  /** CPU time of the proxy process so far, ms. */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startProxyProcess(setup: ProxyProcessSetup): Promise<ProxyProcess> {
+  const child: ChildProcess = fork(new URL('./proxy-process.ts', import.meta.url).pathname, [], {
+    execArgv: process.execArgv,
+    env: { ...process.env, TAPLINE_BENCH_PROXY: JSON.stringify(setup) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: ProxyProcessMessage['type']): Promise<ProxyProcessMessage> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ProxyProcessMessage): void => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = (code: number | null): void => {
+        child.off('message', onMessage);
+        reject(new Error(`the proxy process exited (${code}) before sending ${type}`));
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const ready = (await next('ready')) as Extract<ProxyProcessMessage, { type: 'ready' }>;
+  return {
+    url: ready.url,
+    passthroughUrl: ready.passthroughUrl,
+    async cpuMs() {
+      const reply = next('cpu');
+      child.send('cpu');
+      const { userMicros, systemMicros } = (await reply) as { userMicros: number; systemMicros: number };
+      return (userMicros + systemMicros) / 1000;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('stop');
+      await exited;
+    },
+  };
+}
 
 async function main(): Promise<void> {
-  const recorder = makeRecorder();
-  const h = await startHarness({}, recorder ?? undefined);
+  // Latency: the proxy in this process, beside the client and the test API
+  // server, so a request's added time is the proxy's own work, not the OS
+  // waking another process (which any proxy pays, and which would be most of
+  // the 0.1 ms measured here). Throughput: the proxy in a process of its own,
+  // as a connector runs it; on a shared event loop the proxy, the client and
+  // the API server would take turns on one core.
+  const recorder = makeRecorder(recorderKind);
+  const h = await startHarness({}, recorder);
   // The same proxy with a policy, against its own copy of the test API server, timed in the same rounds.
-  const policyRecorder = makeRecorder();
-  const withPolicy = await startHarness({ policy: benchPolicy }, policyRecorder ?? undefined);
+  const policyRecorder = makeRecorder(recorderKind);
+  const withPolicy = await startHarness({ policy: benchPolicy }, policyRecorder);
+  const proxyProcess = await startProxyProcess({
+    tls: { key: h.pki.serverKey, cert: h.pki.serverCert },
+    upstream: { url: h.api.url, ca: h.pki.ca, token: CONNECTOR_TOKEN },
+    grants: { [USER_TOKEN]: 'alice@example.com' },
+    recorder: recorderKind,
+    policy: false,
+  });
   const direct = new Pool(h.api.url, { connections: 1, connect: { ca: h.pki.ca } });
   const proxied = new Pool(h.proxy.url, { connections: 1, connect: { ca: h.pki.ca } });
   const policed = new Pool(withPolicy.proxy.url, { connections: 1, connect: { ca: withPolicy.pki.ca } });
@@ -214,22 +197,38 @@ async function main(): Promise<void> {
     );
 
     const bytes = execMiB * 1024 * 1024;
-    const results: Record<string, number[]> = { direct: [], proxy: [] };
+    // In turns, each run: straight to the API server, through the bare TLS
+    // pass-through, through the proxy (the last two with the CPU time of their process).
+    const paths = [
+      { name: 'direct', url: h.api.url, token: CONNECTOR_TOKEN, process: false },
+      { name: 'TLS pass-through', url: proxyProcess.passthroughUrl, token: CONNECTOR_TOKEN, process: true },
+      { name: 'through the proxy', url: proxyProcess.url, token: USER_TOKEN, process: true },
+    ];
+    const mibps = paths.map((): number[] => []);
+    const cpuMsPerMiB = paths.map((): number[] => []);
     for (let run = 0; run < 3; run++) {
-      const d = await execThroughput(h.api.url, h.pki.ca, CONNECTOR_TOKEN, bytes);
-      const p = await execThroughput(h.proxy.url, h.pki.ca, USER_TOKEN, bytes);
-      if (d.bytes !== bytes || p.bytes !== bytes || d.exitCode !== 0 || p.exitCode !== 0) {
-        throw new Error(`exec lost bytes: direct ${d.bytes}, proxy ${p.bytes}, expected ${bytes}`);
+      for (const [index, path] of paths.entries()) {
+        const cpuBefore = path.process ? await proxyProcess.cpuMs() : 0;
+        const result = await execThroughput(path.url, h.pki.ca, path.token, bytes);
+        if (path.process) cpuMsPerMiB[index]!.push(((await proxyProcess.cpuMs()) - cpuBefore) / execMiB);
+        if (result.bytes !== bytes || result.exitCode !== 0)
+          throw new Error(`exec ${path.name}: ${result.bytes} bytes of ${bytes}, exit ${result.exitCode}`);
+        mibps[index]!.push(bytes / 1048576 / result.seconds);
       }
-      results.direct!.push(bytes / 1048576 / d.seconds);
-      results.proxy!.push(bytes / 1048576 / p.seconds);
     }
     const median = (values: number[]): number =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    console.log(`\nexec stdout, head -c ${execMiB}M /dev/zero, v5.channel.k8s.io (median of 3)`);
-    console.log(`direct                 ${median(results.direct!).toFixed(0)} MiB/s`);
+    const [directMiBps, passthroughMiBps, proxyMiBps] = mibps.map(median) as [number, number, number];
+    const [, passthroughCpu, proxyCpu] = cpuMsPerMiB.map((values) => (values.length ? median(values) : 0));
     console.log(
-      `through the proxy      ${median(results.proxy!).toFixed(0)} MiB/s   (${(median(results.proxy!) / median(results.direct!)).toFixed(2)}× direct)`,
+      `\nexec stdout, head -c ${execMiB}M /dev/zero, v5.channel.k8s.io (median of 3; relays in their own process)`,
+    );
+    console.log(`direct                 ${directMiBps.toFixed(0)} MiB/s`);
+    console.log(
+      `TLS pass-through       ${passthroughMiBps.toFixed(0)} MiB/s   (${(passthroughMiBps / directMiBps).toFixed(2)}× direct); CPU ${passthroughCpu!.toFixed(2)} ms/MiB`,
+    );
+    console.log(
+      `through the proxy      ${proxyMiBps.toFixed(0)} MiB/s   (${(proxyMiBps / directMiBps).toFixed(2)}× direct, ${(proxyMiBps / passthroughMiBps).toFixed(2)}× pass-through); CPU ${proxyCpu!.toFixed(2)} ms/MiB`,
     );
     if (args.json === 'true') {
       const latency = (s: number[]) => ({ p50: percentile(s, 50), p99: percentile(s, 99), count: s.length });
@@ -240,8 +239,11 @@ async function main(): Promise<void> {
           proxy: latency(proxySamples),
           policy: latency(policySamples),
           execMiB,
-          execDirectMiBps: median(results.direct!),
-          execProxyMiBps: median(results.proxy!),
+          execDirectMiBps: directMiBps,
+          execPassthroughMiBps: passthroughMiBps,
+          execProxyMiBps: proxyMiBps,
+          execPassthroughCpuMsPerMiB: passthroughCpu,
+          execProxyCpuMsPerMiB: proxyCpu,
         })}`,
       );
     }
@@ -249,10 +251,11 @@ async function main(): Promise<void> {
     await direct.close();
     await proxied.close();
     await policed.close();
+    await proxyProcess.stop();
     await h.close();
     await withPolicy.close();
-    await recorder?.close?.();
-    await policyRecorder?.close?.();
+    await recorder.close?.();
+    await policyRecorder.close?.();
   }
 }
 
