@@ -8,6 +8,7 @@
 // read) in the same process: the floor a relay meets on this machine.
 import { startTlsPassthrough } from '../../../bench/lib/passthrough.js';
 import { createKubeProxy } from '../src/index.js';
+import { authorizeGrants } from '../test/harness.js';
 import { type BenchRecorderKind, benchPolicy, makeRecorder } from './setup.js';
 
 export interface ProxyProcessSetup {
@@ -29,19 +30,7 @@ async function main(): Promise<void> {
   const recorder = makeRecorder(setup.recorder);
   const proxy = createKubeProxy({
     tls: setup.tls,
-    authorize: (credentials) => {
-      const user = credentials.token ? setup.grants[credentials.token] : undefined;
-      if (!user) return undefined;
-      return {
-        context: {
-          protocol: 'kubernetes',
-          user: { id: user, email: user },
-          accessRequestId: `req-${user}`,
-          resource: { id: 'cluster-1', type: 'kubernetes', name: 'test-cluster' },
-        },
-        impersonate: { user, groups: ['developers', 'system:authenticated'] },
-      };
-    },
+    authorize: authorizeGrants(setup.grants),
     upstream: setup.upstream,
     recorder,
     ...(setup.policy ? { policy: benchPolicy } : {}),

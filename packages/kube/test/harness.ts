@@ -66,6 +66,23 @@ export function requireKubectl(): void {
     );
 }
 
+/** The tests' authorize: a bearer token's grant, as a user of the test cluster impersonated upstream. */
+export function authorizeGrants(grants: Record<string, string>): KubeProxyOptions['authorize'] {
+  return (credentials) => {
+    const user = credentials.token ? grants[credentials.token] : undefined;
+    if (!user) return undefined;
+    return {
+      context: {
+        protocol: 'kubernetes',
+        user: { id: user, email: user },
+        accessRequestId: `req-${user}`,
+        resource: { id: 'cluster-1', type: 'kubernetes', name: 'test-cluster' },
+      },
+      impersonate: { user, groups: ['developers', 'system:authenticated'] },
+    };
+  };
+}
+
 export async function startHarness(
   overrides: Partial<KubeProxyOptions> = {},
   recorder: KubeRecorder = new MemoryRecorder(),
@@ -94,19 +111,7 @@ export async function startHarness(
   };
   const proxy = createKubeProxy({
     tls: { key: pki.serverKey, cert: pki.serverCert },
-    authorize: (credentials) => {
-      const user = credentials.token ? grants[credentials.token] : undefined;
-      if (!user) return undefined;
-      return {
-        context: {
-          protocol: 'kubernetes',
-          user: { id: user, email: user },
-          accessRequestId: `req-${user}`,
-          resource: { id: 'cluster-1', type: 'kubernetes', name: 'test-cluster' },
-        },
-        impersonate: { user, groups: ['developers', 'system:authenticated'] },
-      };
-    },
+    authorize: authorizeGrants(grants),
     upstream: { url: api.url, ca: pki.ca, token: CONNECTOR_TOKEN },
     recorder,
     onEvent: (event) => {
