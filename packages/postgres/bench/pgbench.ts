@@ -4,9 +4,11 @@
 // before Tapline does anything), the proxy with a recorder that records
 // nothing, and the proxy with the real recorder (file sink). Workloads:
 // select-only (-S -c 8 -j 2), TPC-B (-c 8 -j 2), and a single-client
-// select-only run for the latency each adds. CPU of this process (the relay
-// and the recorder; pgbench and PostgreSQL are other processes) per
-// transaction. `--json` prints the figures as JSON; `--seconds=N` per pass.
+// select-only run for the latency each adds; then psql's `\copy` of a
+// generated table out to /dev/null (`--copy-mib=N`, default 1024). CPU of
+// this process (the relay and the recorder; pgbench, psql and PostgreSQL are
+// other processes) per transaction and per MiB copied. `--json` prints the
+// figures as JSON; `--seconds=N` per pass.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { makePki, startPostgres } from '../test/helpers/postgres.js';
 const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice(10) ?? 8);
 const passes = Number(process.argv.find((arg) => arg.startsWith('--passes='))?.slice(9) ?? 2);
 const json = process.argv.includes('--json');
+const copyMiB = Number(process.argv.find((arg) => arg.startsWith('--copy-mib='))?.slice(11) ?? 1024);
 // Takes TLS off the proxy→target leg to see what it costs.
 const targetPlaintext = process.argv.includes('--target-plaintext');
 
@@ -174,6 +177,49 @@ for (const workload of workloads) {
     })),
   });
 }
+// COPY out of a table made once: rows of an integer and three md5 strings
+// (text that compresses about as well as a real table's), about 108 bytes
+// each, `copyMiB` MiB in all. Made beforehand so the server only reads and
+// formats rows while the relays are timed (generating them on the fly held
+// every path at the server's md5 speed).
+const copyRows = Math.ceil((copyMiB * 1024 * 1024) / 108);
+server.sql(
+  `create unlogged table copy_out as select i, md5(i::text) as a, md5((i + 1)::text) as b, md5((i + 2)::text) as c from generate_series(1, ${copyRows}) i`,
+);
+// 3 × 32 characters, 3 tabs and a newline besides the integer.
+const copyBytes = Number(server.sql('select sum(octet_length(i::text) + 100) from copy_out').trim());
+function copyOut(dsn: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    execFile(
+      'psql',
+      [dsn, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', "\\copy copy_out to '/dev/null'"],
+      { encoding: 'utf8' },
+      (error, _stdout, stderr) => {
+        if (error) return reject(new Error(`${error.message}\n${stderr}`));
+        resolve(Number(process.hrtime.bigint() - started) / 1e9);
+      },
+    );
+  });
+}
+const copySeconds = paths.map(() => [] as number[]);
+const copyCpuMicros = paths.map(() => 0);
+for (let pass = 0; pass < passes; pass++) {
+  for (const [index, path] of paths.entries()) {
+    const before = process.cpuUsage();
+    copySeconds[index]!.push(await copyOut(path.dsn));
+    const used = process.cpuUsage(before);
+    copyCpuMicros[index]! += used.user + used.system;
+  }
+}
+const copyMiBps = copySeconds.map((list) => copyBytes / 1048576 / median(list));
+const copyFigures = paths.map((path, index) => ({
+  path: path.name,
+  mibps: copyMiBps[index]!,
+  ratio: copyMiBps[index]! / copyMiBps[0]!,
+  cpuMsPerMiB: index === 0 ? 0 : copyCpuMicros[index]! / 1000 / ((copyBytes / 1048576) * passes),
+}));
+
 await proxy.close();
 await unrecordedProxy.close();
 await passthrough.close();
@@ -182,7 +228,7 @@ server.stop();
 rmSync(root, { recursive: true, force: true });
 rmSync(pki.directory, { recursive: true, force: true });
 
-if (json) console.log(JSON.stringify(rows));
+if (json) console.log(JSON.stringify({ pgbench: rows, copyOut: { bytes: copyBytes, paths: copyFigures } }));
 else {
   console.log(
     `pgbench direct, through a bare TLS pass-through, and through the Tapline proxy without and with recording (file sink); ${passes} alternating passes of ${seconds} s, TLS on both legs${targetPlaintext ? ' (proxy→target plaintext)' : ''}`,
@@ -199,5 +245,19 @@ else {
         `| ${row.workload} | ${figures.path} | ${figures.tps.toFixed(0)} | ${figures.ratio.toFixed(2)}× | ${goal} | ${added} | ${cpu} |`,
       );
     }
+  }
+}
+if (!json) {
+  console.log(
+    `\nCOPY out: psql \\copy of ${(copyBytes / 1048576).toFixed(0)} MiB (${copyRows} rows) to /dev/null, ${passes} alternating passes, median`,
+  );
+  console.log('| path | MiB/s | vs direct | goal | CPU / MiB |');
+  console.log('| --- | ---: | ---: | --- | ---: |');
+  for (const figures of copyFigures) {
+    const goal = figures.path === 'proxy' ? '≥ 0.8×' : '';
+    const cpu = figures.cpuMsPerMiB > 0 ? `${figures.cpuMsPerMiB.toFixed(2)} ms` : '';
+    console.log(
+      `| ${figures.path} | ${figures.mibps.toFixed(0)} | ${figures.ratio.toFixed(2)}× | ${goal} | ${cpu} |`,
+    );
   }
 }
