@@ -8,7 +8,7 @@
 // generated table out to /dev/null (`--copy-mib=N`, default 1024). CPU of
 // this process (the relay and the recorder; pgbench, psql and PostgreSQL are
 // other processes) per transaction and per MiB copied. `--json` prints the
-// figures as JSON; `--seconds=N` per pass.
+// figures as JSON; `--seconds=N` per pass; `--copy-only` skips pgbench.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ const seconds = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?
 const passes = Number(process.argv.find((arg) => arg.startsWith('--passes='))?.slice(9) ?? 2);
 const json = process.argv.includes('--json');
 const copyMiB = Number(process.argv.find((arg) => arg.startsWith('--copy-mib='))?.slice(11) ?? 1024);
+// Only the COPY rows (no pgbench workloads).
+const copyOnly = process.argv.includes('--copy-only');
 // Takes TLS off the proxy→target leg to see what it costs.
 const targetPlaintext = process.argv.includes('--target-plaintext');
 
@@ -150,7 +152,7 @@ interface PathFigures {
   cpuMicrosPerTransaction: number;
 }
 const rows: Array<{ workload: string; goal: number | undefined; paths: PathFigures[] }> = [];
-for (const workload of workloads) {
+for (const workload of copyOnly ? [] : workloads) {
   const runs = paths.map(() => [] as Run[]);
   const cpuMicros = paths.map(() => 0);
   for (let pass = 0; pass < passes; pass++) {
@@ -178,13 +180,14 @@ for (const workload of workloads) {
   });
 }
 // COPY out of a table made once: rows of an integer and three md5 strings
-// (text that compresses about as well as a real table's), about 108 bytes
-// each, `copyMiB` MiB in all. Made beforehand so the server only reads and
+// that never repeat within a segment (hex digests: zstd-1 keeps about half,
+// a table of tokens or hashes, the hard case for the recorder), about 108
+// bytes each, `copyMiB` MiB in all. Made beforehand so the server only reads and
 // formats rows while the relays are timed (generating them on the fly held
 // every path at the server's md5 speed).
 const copyRows = Math.ceil((copyMiB * 1024 * 1024) / 108);
 server.sql(
-  `create unlogged table copy_out as select i, md5(i::text) as a, md5((i + 1)::text) as b, md5((i + 2)::text) as c from generate_series(1, ${copyRows}) i`,
+  `create unlogged table copy_out as select i, md5(i::text) as a, md5((-i)::text) as b, md5((i || 'c')::text) as c from generate_series(1, ${copyRows}) i`,
 );
 // 3 × 32 characters, 3 tabs and a newline besides the integer.
 const copyBytes = Number(server.sql('select sum(octet_length(i::text) + 100) from copy_out').trim());
