@@ -21,6 +21,12 @@ export const MARGIN = 0.15;
 export const REPORT_ONLY: Record<string, string> = {
   'SSH end-to-end (corpus output, exec cat) | OpenSSH direct (no relay)':
     'compares OpenSSH with the bare ssh2 relay: neither is Tapline code',
+  'SSH end-to-end (corpus output, exec cat) | Tapline proxy, no-op recorder':
+    'three processes on two cores, modes run one after the other: it fell 39 % below its median under load (2026-11-24 runs)',
+  'parse SFTP (recorded sftp -b upload) | createSftpTracker':
+    'a sub-millisecond parse against a plain loop: it fell 25 % below its median under load (2026-11-24 runs)',
+  'kube exec stdout (head -c /dev/zero, v5 channels) | bare TLS pass-through':
+    'a bare Node TLS relay against direct: no Tapline code',
   'kube GET pod latency (keep-alive, real recorder) | through the proxy p99':
     'a tail latency of 1,000 requests on a shared machine: one descheduling moves it',
   'segment primitives (1 MiB blocks, corpus output, one thread) | SHA-256':
