@@ -139,16 +139,52 @@ try {
     directTls,
   );
   if (prepared.code !== 0) throw new Error(prepared.stderr);
-  const direct: Figures[] = [];
-  const passedThrough: Figures[] = [];
-  const notRecording: Figures[] = [];
-  const proxied: Figures[] = [];
+  // Every path in turn, each round: `tls` is sysbench's certificate directory, `ca` the mariadb client's.
+  const paths = [
+    {
+      name: 'direct',
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      tls: directTls,
+      ca: db.certificates.caPath,
+    },
+    {
+      name: 'TCP pass-through',
+      port: passthrough.port,
+      user: db.user,
+      password: db.password,
+      tls: directTls,
+      ca: db.certificates.caPath,
+    },
+    {
+      name: 'proxy, not recording',
+      port: unrecorded.port,
+      user: 'alice',
+      password: TOKEN,
+      tls: unrecordedTls,
+      ca: unrecorded.proxyCertificates.caPath,
+    },
+    {
+      name: 'proxy',
+      port: fixture.port,
+      user: 'alice',
+      password: TOKEN,
+      tls: proxyTls,
+      ca: fixture.proxyCertificates.caPath,
+    },
+  ];
+  const sysbenchFigures = paths.map((): Figures[] => []);
   for (let round = 0; round < rounds; round++) {
-    direct.push(await measure(db.port, db.user, db.password, directTls));
-    passedThrough.push(await measure(passthrough.port, db.user, db.password, directTls));
-    notRecording.push(await measure(unrecorded.port, 'alice', TOKEN, unrecordedTls));
-    proxied.push(await measure(fixture.port, 'alice', TOKEN, proxyTls));
+    for (const [index, path] of paths.entries())
+      sysbenchFigures[index]!.push(await measure(path.port, path.user, path.password, path.tls));
   }
+  const [direct, passedThrough, notRecording, proxied] = sysbenchFigures as [
+    Figures[],
+    Figures[],
+    Figures[],
+    Figures[],
+  ];
   const cpuPerTransaction = (list: Figures[]): string =>
     (
       list.reduce((sum, figure) => sum + figure.cpuMicros, 0) /
@@ -223,34 +259,10 @@ try {
     return (resultMib / (performance.now() - started)) * 1000;
   };
   // The same four paths in turn, each round; CPU of this process (the relays and the recorder) per MiB.
-  const resultPaths = [
-    { name: 'direct', port: db.port, user: db.user, password: db.password, ca: db.certificates.caPath },
-    {
-      name: 'TCP pass-through',
-      port: passthrough.port,
-      user: db.user,
-      password: db.password,
-      ca: db.certificates.caPath,
-    },
-    {
-      name: 'proxy, not recording',
-      port: unrecorded.port,
-      user: 'alice',
-      password: TOKEN,
-      ca: unrecorded.proxyCertificates.caPath,
-    },
-    {
-      name: 'proxy',
-      port: fixture.port,
-      user: 'alice',
-      password: TOKEN,
-      ca: fixture.proxyCertificates.caPath,
-    },
-  ];
-  const resultMibs = resultPaths.map((): number[] => []);
-  const resultCpuMs = resultPaths.map(() => 0);
+  const resultMibs = paths.map((): number[] => []);
+  const resultCpuMs = paths.map(() => 0);
   for (let round = 0; round < rounds; round++) {
-    for (const [index, path] of resultPaths.entries()) {
+    for (const [index, path] of paths.entries()) {
       const before = process.cpuUsage();
       resultMibs[index]!.push(await timed(path.port, path.user, path.password, path.ca));
       const used = process.cpuUsage(before);
@@ -259,7 +271,7 @@ try {
   }
   const directMib = median(resultMibs[0]!);
   console.log(`${resultMib} MiB result set (1 MiB rows), mariadb client, ${rounds} rounds each`);
-  for (const [index, path] of resultPaths.entries()) {
+  for (const [index, path] of paths.entries()) {
     const mib = median(resultMibs[index]!);
     const cpu = index === 0 ? '' : `, CPU ${(resultCpuMs[index]! / (resultMib * rounds)).toFixed(2)} ms/MiB`;
     console.log(

@@ -9,7 +9,7 @@
 import { startTlsPassthrough } from '../../../bench/lib/passthrough.js';
 import { createKubeProxy } from '../src/index.js';
 import { authorizeGrants } from '../test/harness.js';
-import { type BenchRecorderKind, benchPolicy, makeRecorder } from './setup.js';
+import { type BenchRecorderKind, makeRecorder } from './setup.js';
 
 export interface ProxyProcessSetup {
   tls: { key: string; cert: string };
@@ -17,7 +17,6 @@ export interface ProxyProcessSetup {
   /** Bearer token → the user it grants. */
   grants: Record<string, string>;
   recorder: BenchRecorderKind;
-  policy: boolean;
 }
 
 /** Messages from the proxy process. */
@@ -33,7 +32,6 @@ async function main(): Promise<void> {
     authorize: authorizeGrants(setup.grants),
     upstream: setup.upstream,
     recorder,
-    ...(setup.policy ? { policy: benchPolicy } : {}),
     onEvent: (event) => {
       if (event.type === 'error') console.error('proxy error', event.error);
     },

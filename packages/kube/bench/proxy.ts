@@ -111,13 +111,15 @@ async function startProxyProcess(setup: ProxyProcessSetup): Promise<ProxyProcess
     env: { ...process.env, TAPLINE_BENCH_PROXY: JSON.stringify(setup) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = (type: ProxyProcessMessage['type']): Promise<ProxyProcessMessage> =>
+  const next = <T extends ProxyProcessMessage['type']>(
+    type: T,
+  ): Promise<Extract<ProxyProcessMessage, { type: T }>> =>
     new Promise((resolve, reject) => {
       const onMessage = (message: ProxyProcessMessage): void => {
         if (message.type !== type) return;
         child.off('message', onMessage);
         child.off('exit', onExit);
-        resolve(message);
+        resolve(message as Extract<ProxyProcessMessage, { type: T }>);
       };
       const onExit = (code: number | null): void => {
         child.off('message', onMessage);
@@ -126,17 +128,18 @@ async function startProxyProcess(setup: ProxyProcessSetup): Promise<ProxyProcess
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  const ready = (await next('ready')) as Extract<ProxyProcessMessage, { type: 'ready' }>;
+  const ready = await next('ready');
   return {
     url: ready.url,
     passthroughUrl: ready.passthroughUrl,
     async cpuMs() {
       const reply = next('cpu');
       child.send('cpu');
-      const { userMicros, systemMicros } = (await reply) as { userMicros: number; systemMicros: number };
+      const { userMicros, systemMicros } = await reply;
       return (userMicros + systemMicros) / 1000;
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send('stop');
       await exited;
@@ -161,7 +164,6 @@ async function main(): Promise<void> {
     upstream: { url: h.api.url, ca: h.pki.ca, token: CONNECTOR_TOKEN },
     grants: { [USER_TOKEN]: 'alice@example.com' },
     recorder: recorderKind,
-    policy: false,
   });
   const direct = new Pool(h.api.url, { connections: 1, connect: { ca: h.pki.ca } });
   const proxied = new Pool(h.proxy.url, { connections: 1, connect: { ca: h.pki.ca } });
