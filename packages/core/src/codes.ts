@@ -47,6 +47,10 @@ export const CoreErrorCode = {
   SINK_WRITE: 'TAPLINE_ERR_SINK_WRITE',
   /** The file sink could not open, append to or finish a file. */
   SINK_CLOSE: 'TAPLINE_ERR_SINK_CLOSE',
+  /** The file sink could not take the spool's file of a finished recording (link or copy, fsync, rename). */
+  SINK_ADOPT: 'TAPLINE_ERR_SINK_ADOPT',
+  /** A sink's `adopt()` declined the spool's file: the delivery hands it the segments through `open()` instead. */
+  SINK_ADOPT_UNSUPPORTED: 'TAPLINE_ERR_SINK_ADOPT_UNSUPPORTED',
   /** A write after `close()`. */
   SINK_CLOSED: 'TAPLINE_ERR_SINK_CLOSED',
   /** A sink got a segment it did not expect next. */

@@ -164,6 +164,27 @@ export interface Sink {
   open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording>;
   /** Where the recording will be once delivered (for session.ended metadata). */
   locate?(recording: RecordingInfo): string;
+  /**
+   * Takes a whole recording as the spool's own file, instead of segment by
+   * segment through `open()`: a sink on the spool's disk links it (no byte
+   * written twice) or copies it inside the kernel. Called once the recording
+   * has ended, when no earlier attempt left a checkpoint and every segment is
+   * on disk; the file is never written again, and the spool only deletes its
+   * own name for it. Resolves only when the recording is durable where the
+   * sink keeps it. Rejecting with TAPLINE_ERR_SINK_ADOPT_UNSUPPORTED makes the
+   * delivery use `open()` instead; any other rejection is a failed attempt,
+   * retried like one.
+   */
+  adopt?(recording: RecordingInfo, file: SpooledFile, summary: RecordingSummary): Promise<DeliveryReceipt>;
+}
+
+/** A finished recording's segments as the spool keeps them: one file, segment after segment. */
+export interface SpooledFile {
+  /** Absolute path; read or link it, never write it. */
+  path: string;
+  /** The file's size: every segment, nothing after. */
+  bytes: number;
+  segments: number;
 }
 
 export interface SinkRecording {

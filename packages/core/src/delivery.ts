@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeliveryReceipt, Sink, SinkCheckpoint, SinkRecording } from './contracts.js';
+import type { DeliveryReceipt, RecordingSummary, Sink, SinkCheckpoint, SinkRecording } from './contracts.js';
 import { channels } from './diagnostics.js';
 import { coreError, errorCode, errorMessage } from './errors.js';
-import type { SinkProgress, SpoolRecording } from './spool.js';
+import type { SinkProgress, SpoolEnd, SpoolRecording } from './spool.js';
 
 export interface RetryOptions {
   /**
@@ -67,6 +67,9 @@ export class Delivery {
   readonly #retry: Required<RetryOptions>;
   #stopping = false;
   #checkpointRefused = false;
+  /** The sink declined the spool's file once: it gets segments from then on. */
+  #adoptDeclined = false;
+  #adopting = false;
   #wakeSleep: (() => void) | undefined;
   #onStop: () => void = () => {};
   readonly #stopped = new Promise<void>((resolve) => {
@@ -85,9 +88,13 @@ export class Delivery {
     this.done = this.#run();
   }
 
-  /** Segments the spool holds that this sink has not been handed yet. */
+  /**
+   * Segments the spool holds that this sink has not been handed yet. A sink
+   * waiting to take the spool's file whole is never behind: that file is the
+   * copy it will keep.
+   */
   get lag(): number {
-    return this.recording.segmentCount - this.written;
+    return this.#adopting ? 0 : this.recording.segmentCount - this.written;
   }
 
   /** Stops after the current step (shutdown); the spool keeps what is undelivered. */
@@ -108,10 +115,16 @@ export class Delivery {
       const checkpoint = this.#checkpointRefused ? { segments: 0 } : this.#usableCheckpoint(progress);
       let attempt: SinkRecording | undefined;
       try {
-        attempt = await this.sink.open(this.recording.info, checkpoint.segments > 0 ? checkpoint : undefined);
-        const receipt = await this.#feed(attempt, checkpoint);
+        let receipt = checkpoint.segments === 0 ? await this.#adopt() : undefined;
+        if (receipt === undefined && !this.#stopping) {
+          attempt = await this.sink.open(
+            this.recording.info,
+            checkpoint.segments > 0 ? checkpoint : undefined,
+          );
+          receipt = await this.#feed(attempt, checkpoint);
+        }
         if (receipt === undefined) {
-          await attempt.abort(new Error('delivery stopped')).catch(() => {});
+          await attempt?.abort(new Error('delivery stopped')).catch(() => {});
           break;
         }
         // The sink has it for good; a progress file that cannot be written (a
@@ -184,6 +197,74 @@ export class Delivery {
     return { segments: 0 };
   }
 
+  /**
+   * For a sink that takes whole files (`Sink.adopt`): waits for the recording
+   * to end, then hands over the spool's segment file, so no segment is read
+   * back or written a second time. Resolves with the receipt, or undefined
+   * when stopped or when the file cannot be handed over (the last segment is
+   * only in memory, the sink declined): the sink is then fed segments.
+   */
+  async #adopt(): Promise<DeliveryReceipt | undefined> {
+    const sink = this.sink;
+    if (!sink.adopt || this.#adoptDeclined) return undefined;
+    this.#adopting = true;
+    try {
+      let end = this.recording.end;
+      while (end === undefined) {
+        if (this.#stopping) return undefined;
+        await Promise.race([this.recording.changed(), this.#stopped]);
+        end = this.recording.end;
+      }
+      const file = this.recording.sealedFile();
+      if (file === undefined) return undefined;
+      const receipt = await sink
+        .adopt(this.recording.info, file, this.#summary(end, file.segments))
+        .catch((error) => {
+          if (errorCode(error) !== 'TAPLINE_ERR_SINK_ADOPT_UNSUPPORTED') throw error;
+          this.#adoptDeclined = true;
+          return undefined;
+        });
+      if (receipt) {
+        this.written = file.segments;
+        this.#events.progress(sink.name, this.written);
+      }
+      return receipt;
+    } finally {
+      this.#adopting = false;
+    }
+  }
+
+  /**
+   * What the sink is told when it closes: the spool's end state, once it is
+   * sure to describe the `handed` segments the sink has.
+   */
+  #summary(end: SpoolEnd, handed: number): RecordingSummary {
+    if (end.segments === 0) {
+      // Nothing reached the spool (it refused even the last segment): there is no recording to deliver.
+      throw Object.assign(
+        coreError('TAPLINE_ERR_EMPTY', 'the spool holds no segment of this recording', undefined, 'delivery'),
+        { permanent: true },
+      );
+    }
+    if (end.segments !== handed || end.segments !== this.recording.segmentCount) {
+      // Never close a delivery whose object the manifest would not describe.
+      throw coreError(
+        'TAPLINE_ERR_DELIVERY_MISMATCH',
+        `the sink has ${handed} segments, the spool ${this.recording.segmentCount}, the end state ${end.segments}`,
+        undefined,
+        'delivery',
+      );
+    }
+    return {
+      complete: end.complete,
+      chainHash: end.chainHash,
+      segments: end.segments,
+      bytes: end.bytes,
+      ...(end.incompleteReason ? { incompleteReason: end.incompleteReason } : {}),
+      ...(end.signature ? { signature: end.signature } : {}),
+    };
+  }
+
   /** Writes segments from the checkpoint on; resolves with the receipt, or undefined if stopped. */
   async #feed(attempt: SinkRecording, checkpoint: SinkCheckpoint): Promise<DeliveryReceipt | undefined> {
     this.written = checkpoint.segments;
@@ -231,38 +312,7 @@ export class Delivery {
         continue;
       }
       const end = this.recording.end;
-      if (end) {
-        if (end.segments === 0) {
-          // Nothing reached the spool (it refused even the last segment): there is no recording to deliver.
-          throw Object.assign(
-            coreError(
-              'TAPLINE_ERR_EMPTY',
-              'the spool holds no segment of this recording',
-              undefined,
-              'delivery',
-            ),
-            { permanent: true },
-          );
-        }
-        if (end.segments !== this.written || end.segments !== this.recording.segmentCount) {
-          // Never close a delivery whose object the manifest would not describe.
-          throw coreError(
-            'TAPLINE_ERR_DELIVERY_MISMATCH',
-            `the sink has ${this.written} segments, the spool ${this.recording.segmentCount}, the end state ${end.segments}`,
-            undefined,
-            'delivery',
-          );
-        }
-        const summary = {
-          complete: end.complete,
-          chainHash: end.chainHash,
-          segments: end.segments,
-          bytes: end.bytes,
-          ...(end.incompleteReason ? { incompleteReason: end.incompleteReason } : {}),
-          ...(end.signature ? { signature: end.signature } : {}),
-        };
-        return attempt.close(summary);
-      }
+      if (end) return attempt.close(this.#summary(end, this.written));
       await Promise.race([this.recording.changed(), this.#stopped]);
     }
   }

@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { constants, copyFile, type FileHandle, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
@@ -9,6 +9,7 @@ import type {
   Sink,
   SinkCheckpoint,
   SinkRecording,
+  SpooledFile,
 } from './contracts.js';
 import { coreError } from './errors.js';
 import { fsyncDirectory, PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE, writeFileAtomic } from './fs-util.js';
@@ -36,10 +37,13 @@ interface FileState {
 }
 
 /**
- * The embedded default sink: one file per recording. Segments are appended to
- * `<id>.tapline.part`; `close()` fsyncs, writes the manifest
- * `<id>.tapline.json` (summary and signature) and renames the part file to
- * `<id>.tapline` atomically, so a `.tapline` file is always whole.
+ * The embedded default sink: one file per recording. A finished recording's
+ * spool file becomes `<id>.tapline.part` (`adopt`: linked or copied in the
+ * kernel); a delivery resumed from a checkpoint (or one whose last segment
+ * never reached the spool's disk) appends segments to it instead. Then the
+ * part file is fsynced, the manifest `<id>.tapline.json` (summary and
+ * signature) written and the part file renamed to `<id>.tapline` atomically,
+ * so a `.tapline` file is always whole.
  */
 export function createFileSink(options: FileSinkOptions): Sink {
   const directory = resolve(options.directory);
@@ -47,9 +51,61 @@ export function createFileSink(options: FileSinkOptions): Sink {
   const fileMode = options.fileMode ?? PRIVATE_FILE_MODE;
   const directoryMode = options.directoryMode ?? PRIVATE_DIRECTORY_MODE;
   const finalPath = (recording: RecordingInfo) => join(directory, `${recording.sessionId}.tapline`);
+  /** Writes the manifest, then renames the durable part file into place. */
+  const publish = async (recording: RecordingInfo, summary: RecordingSummary) => {
+    const path = finalPath(recording);
+    await writeFileAtomic(
+      `${path}.json`,
+      `${JSON.stringify({ sessionId: recording.sessionId, startedAt: recording.startedAt, ...summary }, null, 2)}\n`,
+      true,
+      fileMode,
+    );
+    await rename(`${path}.part`, path);
+    // A part file linked to the inode already in place (a delivery done again
+    // after a crash) survives the rename: rename(2) does nothing then.
+    await rm(`${path}.part`, { force: true });
+    await fsyncDirectory(directory);
+  };
   return {
     name: options.name ?? 'file',
     locate: (recording) => pathToFileURL(finalPath(recording)).href,
+    /**
+     * Takes the spool's file of a finished recording: a hard link when the
+     * spool is on the same file system (nothing is copied; the spool then
+     * deletes only its own name), else a copy inside the kernel
+     * (copy_file_range). Either way the recording's bytes are written once.
+     */
+    async adopt(recording: RecordingInfo, spooled: SpooledFile, summary: RecordingSummary) {
+      const path = finalPath(recording);
+      const partPath = `${path}.part`;
+      try {
+        await mkdir(directory, { recursive: true, mode: directoryMode });
+        await rm(partPath, { force: true });
+        await link(spooled.path, partPath).catch(() =>
+          copyFile(spooled.path, partPath, constants.COPYFILE_FICLONE),
+        );
+        const handle = await open(partPath, 'r');
+        try {
+          const size = (await handle.stat()).size;
+          if (size !== spooled.bytes)
+            throw new Error(`the spooled file holds ${size} bytes, not ${spooled.bytes}`);
+          await handle.chmod(fileMode);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await publish(recording, summary);
+      } catch (cause) {
+        await rm(partPath, { force: true }).catch(() => {});
+        throw coreError(
+          'TAPLINE_ERR_SINK_ADOPT',
+          `file sink cannot take ${spooled.path} as ${path}`,
+          cause,
+          'file-sink',
+        );
+      }
+      return { location: pathToFileURL(path).href, bytes: spooled.bytes };
+    },
     async open(recording: RecordingInfo, resume?: SinkCheckpoint): Promise<SinkRecording> {
       await mkdir(directory, { recursive: true, mode: directoryMode });
       const path = finalPath(recording);
@@ -128,14 +184,7 @@ export function createFileSink(options: FileSinkOptions): Sink {
             await file.sync();
             await file.close();
             closed = true;
-            await writeFileAtomic(
-              `${path}.json`,
-              `${JSON.stringify({ sessionId: recording.sessionId, startedAt: recording.startedAt, ...summary }, null, 2)}\n`,
-              true,
-              fileMode,
-            );
-            await rename(partPath, path);
-            await fsyncDirectory(directory);
+            await publish(recording, summary);
           } catch (cause) {
             throw coreError('TAPLINE_ERR_SINK_CLOSE', `file sink cannot finish ${path}`, cause, 'file-sink');
           }

@@ -19,6 +19,7 @@ import type {
   RecordingSignature,
   SessionSummary,
   SinkCheckpoint,
+  SpooledFile,
 } from './contracts.js';
 import { coreError, errorCode, errorMessage } from './errors.js';
 import {
@@ -635,6 +636,17 @@ export class SpoolRecording {
       throw coreError('TAPLINE_ERR_SPOOL_READ', `short read of segment ${index}`, undefined, 'spool');
     }
     return buffer;
+  }
+
+  /**
+   * The segment file of a sealed recording, for a sink that takes it whole
+   * (`Sink.adopt`): undefined until the recording ends, and when its last
+   * segment is held only in memory (the disk was full).
+   */
+  sealedFile(): SpooledFile | undefined {
+    const end = this.#file.end;
+    if (!end || end.segments !== this.#segments.length || this.inMemoryTail !== undefined) return undefined;
+    return { path: join(this.directory, SEGMENTS_FILE), bytes: this.#bytes, segments: this.#segments.length };
   }
 
   /** Resolves when a segment is appended or the recording is sealed. */

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type {
   DeliveryReceipt,
   RecordingInfo,
@@ -22,7 +25,8 @@ export type SinkCheckName =
   | 'large-segments'
   | 'concurrent'
   | 'no-mutation'
-  | 'backpressure';
+  | 'backpressure'
+  | 'adopt';
 
 export interface SinkSuiteOptions {
   /** Shown in the describe() title. */
@@ -406,6 +410,42 @@ const checks: Record<SinkCheckName, (context: CheckContext) => Promise<void>> = 
     const receipt = await open.close(summaryOf(segments));
     await expectReadBack(context, receipt, recording, segments, 'after the storage stall');
   },
+  async adopt(context) {
+    const sink = await context.newSink();
+    assert.ok(sink.adopt, 'the adopt check needs a sink with adopt()');
+    const recording = makeRecordingInfo();
+    const segments = await context.segmentsFor(recording, ordinarySizes(context.options, 13), 13);
+    // The spool's file of a finished recording: every segment, back to back.
+    const spooled = Buffer.concat(segments.map((segment) => segment.bytes));
+    const directory = await mkdtemp(join(tmpdir(), 'tapline-adopt-'));
+    const file = {
+      path: join(directory, 'segments.tapline'),
+      bytes: spooled.length,
+      segments: segments.length,
+    };
+    await writeFile(file.path, spooled, { mode: 0o600 });
+    try {
+      const receipt = await sink.adopt(recording, file, summaryOf(segments));
+      await expectReadBack(context, receipt, recording, segments, 'after adopt()');
+      assert.ok(
+        spooled.equals(await readFile(file.path)),
+        "adopt() changed the spool's file: it must only read or link it",
+      );
+      // A crash before the spool saved the delivery: the recording is handed over again.
+      const again = await sink.adopt(recording, file, summaryOf(segments));
+      // Then the spool deletes its own name for the file.
+      await rm(directory, { recursive: true, force: true });
+      await expectReadBack(
+        context,
+        again,
+        recording,
+        segments,
+        "after a second adopt() and the spool's file removed",
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  },
 };
 
 /** The suite's checks as plain async functions (runner-agnostic; testSink wraps them in vitest). */
@@ -450,6 +490,20 @@ export function testSink(options: SinkSuiteOptions): void {
         options.skip?.[name] ??
         (name === 'backpressure' && !options.throttled ? 'no options.throttled given' : undefined);
       const title = reason ? `${name} (skipped: ${reason})` : name;
+      if (name === 'adopt' && reason === undefined) {
+        // Only sinks with adopt() have the check; which they are shows once one is made.
+        it(
+          name,
+          async (test) => {
+            const probe = await options.factory();
+            await options.cleanup?.(probe);
+            if (!probe.adopt) return test.skip('the sink has no adopt(): the spool feeds it segments');
+            await runSinkCheck(name, options);
+          },
+          options.timeoutMs ?? 60_000,
+        );
+        continue;
+      }
       it.skipIf(reason !== undefined)(title, () => runSinkCheck(name, options), options.timeoutMs ?? 60_000);
     }
   });
