@@ -181,6 +181,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const ended: string[] = [];
   const failures: string[] = [];
   let connector: Connector | undefined;
+  /** Waits for the proxy to end `count` sessions: their recordings are then in the recorder's hands, in session order. */
+  const sessionsEnded = async (count: number): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (ended.length < count && failures.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    if (failures.length > 0) throw new DemoError(`a session failed: ${failures.join('; ')}`);
+    if (ended.length < count) throw new DemoError(`the proxy did not end session ${count} within 30 s`);
+  };
   try {
     connector = await startConnector({
       ...(options.directory === undefined ? {} : { directory: options.directory }),
@@ -203,17 +211,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const psql = await runPsql(connector, psqlScript(csvPath));
     out(psql.output.replace(/^/gm, '  ').trimEnd());
     if (psql.code !== 0) throw new DemoError(`psql exited with ${psql.code}`);
+    await sessionsEnded(1);
     out();
     out('2. node-postgres through the proxy (extended protocol, bound parameters):');
     await runDriver(connector, out);
     out();
 
-    const deadline = Date.now() + 30_000;
-    while (ended.length < 2 && failures.length === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    if (failures.length > 0) throw new DemoError(`a session failed: ${failures.join('; ')}`);
-    if (ended.length < 2)
-      throw new DemoError('the proxy did not report the end of both sessions within 30 s');
+    await sessionsEnded(2);
     await connector.recorder.idle();
 
     const io = { stdout, stderr: process.stderr };
