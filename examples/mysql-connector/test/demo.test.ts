@@ -3,11 +3,13 @@
 // export --format jsonl, and the asciicast export and play a database session
 // cannot have.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspectRecording } from '@tapline/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientMismatches, driverMismatches, expectedClientQueries } from '../src/demo.js';
 
 const CONNECTOR = fileURLToPath(new URL('../bin/connector.mjs', import.meta.url));
 const TAPLINE = fileURLToPath(new URL('../../../packages/cli/bin/tapline.mjs', import.meta.url));
@@ -160,6 +162,16 @@ describe('examples/mysql-connector --demo', () => {
       statementType: 'INSERT',
       database: 'demo',
     });
+  });
+
+  it("the demo's own check passes on these recordings and fails on the wrong one (it has teeth)", async () => {
+    const clientReport = await inspectRecording(recordings.client, createReadStream(recordings.client));
+    const driverReport = await inspectRecording(recordings.driver, createReadStream(recordings.driver));
+    const expected = expectedClientQueries(join(directory, 'notes.csv'));
+    expect(clientMismatches(clientReport, expected)).toEqual([]);
+    expect(driverMismatches(driverReport)).toEqual([]);
+    expect(clientMismatches(driverReport, expected)).not.toEqual([]);
+    expect(driverMismatches(clientReport)).not.toEqual([]);
   });
 
   it('asciicast export and play of a database recording say it has no terminal stream', async () => {

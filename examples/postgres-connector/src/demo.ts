@@ -4,11 +4,16 @@
 // connection, as an application would send them.
 import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type InspectReport, inspectRecording, run } from '@tapline/cli';
-import pg from 'pg';
+import type pgTypes from 'pg';
 import { type Connector, startConnector } from './connector.js';
+
+// pg's own entry point loads pg-pool, which the workspace's `import` resolve
+// condition (vitest) turns into its ESM build under require(); the Client alone is enough.
+const PgClient = createRequire(import.meta.url)('pg/lib/client.js') as typeof pgTypes.Client;
 
 export class DemoError extends Error {
   override name = 'DemoError';
@@ -97,7 +102,7 @@ function runPsql(connector: Connector, script: string): Promise<{ code: number |
 }
 
 async function runDriver(connector: Connector, log: (line: string) => void): Promise<void> {
-  const client = new pg.Client({
+  const client = new PgClient({
     host: 'localhost',
     port: connector.port,
     user: 'demo',

@@ -3,11 +3,13 @@
 // export --format jsonl, and the asciicast export and play a database session
 // cannot have.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspectRecording } from '@tapline/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driverMismatches, psqlMismatches } from '../src/demo.js';
 
 const CONNECTOR = fileURLToPath(new URL('../bin/connector.mjs', import.meta.url));
 const TAPLINE = fileURLToPath(new URL('../../../packages/cli/bin/tapline.mjs', import.meta.url));
@@ -146,6 +148,15 @@ describe('examples/postgres-connector --demo', () => {
       rows: 1,
       statementType: 'INSERT',
     });
+  });
+
+  it("the demo's own check passes on these recordings and fails on the wrong one (it has teeth)", async () => {
+    const psqlReport = await inspectRecording(recordings.psql, createReadStream(recordings.psql));
+    const driverReport = await inspectRecording(recordings.driver, createReadStream(recordings.driver));
+    expect(psqlMismatches(psqlReport)).toEqual([]);
+    expect(driverMismatches(driverReport)).toEqual([]);
+    expect(psqlMismatches(driverReport)).not.toEqual([]);
+    expect(driverMismatches(psqlReport)).not.toEqual([]);
   });
 
   it('asciicast export and play of a database recording say it has no terminal stream', async () => {
