@@ -15,6 +15,8 @@ export interface ConnectorOptions {
   port?: number;
   /** How long a grant lasts from login. @default 3600000 */
   ttlMs?: number;
+  /** Let clients run LOAD DATA LOCAL INFILE (recorded with its byte count); refused with a clear error otherwise. @default false */
+  localInfile?: boolean;
   onEvent?: (event: MySqlProxyEvent) => void;
 }
 
@@ -71,6 +73,7 @@ export async function startConnector(options: ConnectorOptions): Promise<Connect
         },
       };
     },
+    localInfile: options.localInfile ?? false,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const address = await proxy.listen(options.port ?? 0, '127.0.0.1');

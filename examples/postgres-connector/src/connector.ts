@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type Recorder } from '@tapline/core';
-import { createPostgresProxy, type PostgresProxy } from '@tapline/postgres';
+import { createPostgresProxy, type PostgresProxy, type PostgresProxyEvent } from '@tapline/postgres';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface Connector {
@@ -18,13 +18,15 @@ export interface Connector {
   psqlCommand: string;
   /** The libpq connection string of that command. */
   dsn: string;
+  /** The CA that signed the proxy's certificate (PEM file), for clients that verify it. */
+  caPath: string;
   recorder: Recorder;
   proxy: PostgresProxy;
   close(): Promise<void>;
 }
 
 export async function startConnector(
-  options: { port?: number; directory?: string } = {},
+  options: { port?: number; directory?: string; onEvent?: (event: PostgresProxyEvent) => void } = {},
 ): Promise<Connector> {
   const database: EmbeddedPostgres = await startEmbeddedPostgres();
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'tapline-postgres-connector-'));
@@ -56,6 +58,7 @@ export async function startConnector(
               tls: { ca: database.ca, servername: 'localhost' },
             },
           },
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const { port } = await proxy.listen(options.port ?? 0);
   const caPath = join(directory, 'ca.pem');
@@ -66,6 +69,7 @@ export async function startConnector(
     token,
     directory,
     dsn,
+    caPath,
     psqlCommand: `PGPASSWORD=${token} psql "${dsn}"`,
     recorder,
     proxy,
