@@ -56,6 +56,47 @@ describe('describeParameter', () => {
     });
     expect(describeParameter(null, 0, 23, options)).toEqual({ format: 'text', type: 'int4', isNull: true });
   });
+  it('writes binary floats and array elements as PostgreSQL prints them (checked against the server in drivers.test.ts)', () => {
+    const options = { maxParameterChars: 100, recordBytea: false };
+    const float = (value: number, single: boolean): string | undefined => {
+      const buffer = Buffer.alloc(single ? 4 : 8);
+      if (single) buffer.writeFloatBE(value);
+      else buffer.writeDoubleBE(value);
+      return describeParameter(buffer, 1, single ? 700 : 701, options).value;
+    };
+    expect(
+      [1e-5, 1e-4, 1e14, 1e15, 1.5e300, -0, 0, 2.5e-7, 123456.789].map((value) => float(value, false)),
+    ).toEqual([
+      '1e-05',
+      '0.0001',
+      '100000000000000',
+      '1e+15',
+      '1.5e+300',
+      '-0',
+      '0',
+      '2.5e-07',
+      '123456.789',
+    ]);
+    expect([0.1, 123456, 1234567, 1e-4, 1e-5, -0].map((value) => float(value, true))).toEqual([
+      '0.1',
+      '123456',
+      '1.234567e+06',
+      '0.0001',
+      '1e-05',
+      '-0',
+    ]);
+    const element = Buffer.from('a\u00a0b');
+    const array = Buffer.alloc(20);
+    array.writeInt32BE(1, 0);
+    array.writeInt32BE(25, 8);
+    array.writeInt32BE(1, 12);
+    array.writeInt32BE(1, 16);
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(element.length);
+    expect(describeParameter(Buffer.concat([array, length, element]), 1, 1009, options).value).toBe(
+      '{a\u00a0b}',
+    );
+  });
   it('shows bytes that do not fit their binary type as hex instead of throwing', () => {
     expect(
       describeParameter(Buffer.from([1, 2, 3]), 1, 23, { maxParameterChars: 100, recordBytea: false }),
