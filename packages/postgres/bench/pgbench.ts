@@ -54,7 +54,11 @@ const median = (values: number[]): number => {
 };
 
 const pki = makePki();
-const server = await startPostgres(pki, ['log_statement=none', 'max_connections=40']);
+const server = await startPostgres(pki, [
+  'log_statement=none',
+  'log_min_duration_statement=-1',
+  'max_connections=40',
+]);
 server.sql("create role bench login password 'bench-pw' superuser");
 const root = mkdtempSync(join(tmpdir(), 'tapline-pg-bench-'));
 const caPath = join(root, 'ca.pem');

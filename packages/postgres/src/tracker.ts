@@ -240,8 +240,21 @@ export class QueryTracker {
     }
   }
 
-  /** Emits what is pending (the connection ended before ReadyForQuery). */
+  /**
+   * Emits what is pending (the connection ended before ReadyForQuery), then
+   * the statement the server was running, if any: it has no command tag (it
+   * never finished) but belongs in the audit trail all the same.
+   */
   flush(): void {
+    const head = this.#queue[this.#head];
+    const running =
+      (head?.op === 'query' && !head.failed && head.index < Math.max(1, head.statements.length)) ||
+      head?.op === 'execute';
+    if (running) {
+      this.#complete(head, undefined, undefined);
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
     this.#flushPending(undefined);
   }
 

@@ -181,7 +181,8 @@ const kElementTypes: Record<number, number> = {
 };
 
 function quoteElement(text: string): string {
-  if (text === '' || /[{},"\\\s]/.test(text) || text.toUpperCase() === 'NULL') {
+  // array_out quotes on ASCII white space only (array_isspace); \s would also take U+00A0 and the like.
+  if (text === '' || /[{},"\\ \t\n\r\v\f]/.test(text) || text.toUpperCase() === 'NULL') {
     return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   }
   return text;
@@ -290,11 +291,24 @@ function floatText(value: number, single: boolean): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Number.POSITIVE_INFINITY) return 'Infinity';
   if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (!single) return String(value);
-  // The shortest text that reads back as the same float4.
-  for (let digits = 1; digits <= 9; digits++) {
-    const text = Number(value.toPrecision(digits));
-    if (Math.fround(text) === value) return String(text);
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  // The shortest digits that read back as the same value (float4: the same float4).
+  let shortest = value;
+  if (single) {
+    for (let digits = 1; digits <= 9; digits++) {
+      const candidate = Number(value.toPrecision(digits));
+      if (Math.fround(candidate) === value) {
+        shortest = candidate;
+        break;
+      }
+    }
   }
-  return String(value);
+  // Laid out as float4out/float8out do with extra_float_digits > 0 (the default; Ryu's to_chars):
+  // fixed point for decimal exponents -4 up to 5 (float4) or 14 (float8), otherwise
+  // d.ddde±XX with at least two exponent digits.
+  const [mantissa = '', exponentText = '0'] = shortest.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent >= -4 && exponent < (single ? 6 : 15)) return String(shortest);
+  const magnitude = String(Math.abs(exponent)).padStart(2, '0');
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${magnitude}`;
 }

@@ -21,6 +21,11 @@ describe('failures', () => {
     const closedPort = await freePort();
     fixture.tokens.set('down', { target: { port: closedPort } });
     fixture.tokens.set('badcert', { target: { tls: { ca: fixture.pki.otherCa } } });
+    // Signed by the right CA, for 127.0.0.1 and localhost: another name must not pass verify-full.
+    fixture.tokens.set('wrongname', {
+      target: { tls: { ca: fixture.pki.ca, servername: 'db.wrong.example' } },
+    });
+    fixture.tokens.set('rightname', { target: { tls: { ca: fixture.pki.ca, servername: 'localhost' } } });
     fixture.tokens.set('md5', { target: { user: 'md5user', password: 'md5-secret' } });
     fixture.tokens.set('cleartext', { target: { user: 'pwuser', password: 'pw-secret', tls: false } });
     fixture.tokens.set('wrongtargetpw', { target: { password: 'nope' } });
@@ -80,6 +85,22 @@ describe('failures', () => {
     expect(JSON.stringify(frames)).toContain('TAPLINE_ERR_POSTGRES_TARGET_TLS');
   });
 
+  it('target certificate from the right CA for another name (verify-full): a clear error, reason error', async () => {
+    const result = await fixture.psql('wrongname', ['-c', 'select 1']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("target's TLS certificate was not accepted");
+    expect(result.stderr).toContain('db.wrong.example');
+    const { frames, queries } = await endedWith('error');
+    expect(JSON.stringify(frames)).toContain('TAPLINE_ERR_POSTGRES_TARGET_TLS');
+    expect(queries).toEqual([]);
+    // The control: the same CA with a name the certificate does carry logs in.
+    const control = await fixture.psql('rightname', ['-A', '-t', '-c', 'select 1']);
+    expect(control.stderr).toBe('');
+    expect(control.stdout.trim()).toBe('1');
+    await endedWith('client_closed');
+    await bystanderWorks();
+  });
+
   it('wrong target credentials: a clear error that does not leak them', async () => {
     const result = await fixture.psql('wrongtargetpw', ['-c', 'select 1']);
     expect(result.stderr).toContain('refused the login');
@@ -120,14 +141,19 @@ describe('failures', () => {
     child.stdin.on('error', () => {});
     child.stdin.write(`${'row of data\n'.repeat(50_000)}`);
     for (;;) {
+      // Rows have reached the server (so through the proxy): psql keeps the COPY open for more.
       const copying = fixture.server.sql(
-        "select count(*) from pg_stat_activity where query ilike 'copy%sink%' and state = 'active'",
+        "select count(*) from pg_stat_progress_copy where relid = 'sink'::regclass and bytes_processed > 0",
       );
       if (copying === '1') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill('SIGKILL');
-    await endedWith('client_closed');
+    const { queries } = await endedWith('client_closed');
+    // The COPY the client was in the middle of is recorded, with the bytes that had gone through.
+    const copy = queries.find((query) => query.kind === 'copy_in');
+    expect(copy?.commandTag).toBeUndefined();
+    expect(copy?.copyBytes).toBeGreaterThan(0);
     for (;;) {
       const left = fixture.server.sql("select count(*) from pg_stat_activity where query ilike 'copy%sink%'");
       if (left === '0') break;
@@ -140,7 +166,10 @@ describe('failures', () => {
     fixture.tokens.set('short', { context: { expiresAt: Date.now() + 1500 } });
     const result = await fixture.psql('short', ['-c', 'select pg_sleep(20)']);
     expect(result.stderr).toContain('the access grant expired');
-    await endedWith('grant_expired');
+    const { queries } = await endedWith('grant_expired');
+    expect(queries.map((query) => [query.text, query.commandTag])).toEqual([
+      ['select pg_sleep(20)', undefined],
+    ]);
     await bystanderWorks();
   });
 
@@ -183,11 +212,27 @@ describe('failures', () => {
     process.kill(Number(pid), 'SIGKILL');
     await new Promise((resolve) => child.once('close', resolve));
     expect(stderr).toContain('the connection to the target database was lost');
-    const ended = await fixture.nextEnded();
-    // The postmaster restarts every backend after a crash: the bystander's target dies too.
-    const reasons = [ended.reason];
-    if (ended.reason !== 'target_closed') reasons.push((await fixture.nextEnded()).reason);
-    expect(reasons).toContain('target_closed');
+    // The postmaster restarts every backend after a crash: the bystander's target dies too, so two
+    // sessions end, in either order; the killed one is the one that ran pg_sleep.
+    let killed: Awaited<ReturnType<Fixture['recording']>> | undefined;
+    let killedReason = '';
+    for (let ended = 0; ended < 2 && killed === undefined; ended++) {
+      const { sessionId, reason } = await fixture.nextEnded();
+      const recording = await fixture.recording(sessionId);
+      if (recording.processId === Number(pid)) {
+        killed = recording;
+        killedReason = reason;
+      }
+    }
+    expect(killedReason).toBe('target_closed');
+    expect(killed?.report).toMatchObject({ complete: true });
+    expect(killed?.endReason).toBe('END_REASON_TARGET_CLOSED');
+    expect(JSON.stringify(killed?.frames)).toContain('TAPLINE_ERR_POSTGRES_TARGET_CLOSED');
+    // The statement that was running is in the audit trail, without a command tag (it never finished).
+    const sleep = killed?.queries.find((query) => query.text === 'select pg_sleep(30)');
+    expect(sleep).toBeDefined();
+    expect(sleep?.commandTag).toBeUndefined();
+    expect(sleep?.rows).toBeUndefined();
     await bystander.end().catch(() => {});
   });
 });

@@ -1,11 +1,22 @@
 // psql through the proxy against a real PostgreSQL: statements recorded as
 // the server logged them.
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  createReadStream,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, startFixture } from './helpers/fixture.js';
 import { compareWithLog, type RecordedSessionQueries } from './helpers/oracle.js';
+import type { LoggedStatement } from './helpers/postgres.js';
 
 describe('psql through the proxy', () => {
   let fixture: Fixture;
@@ -16,6 +27,20 @@ describe('psql through the proxy', () => {
     expect(recording.report).toMatchObject({ complete: true });
     recorded.push({ processId: recording.processId, queries: recording.queries });
     return { ...recording, reason };
+  }
+  /** The server's log entry of a statement of one backend; the log reaches disk asynchronously. */
+  async function loggedStatement(pid: number, text: string, withDuration = false): Promise<LoggedStatement> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const found = fixture.server
+        .statements()
+        .find(
+          (entry) =>
+            entry.pid === pid && entry.text === text && (!withDuration || entry.durationMs !== undefined),
+        );
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the server did not log ${text}`);
   }
   beforeAll(async () => {
     fixture = await startFixture();
@@ -106,6 +131,77 @@ describe('psql through the proxy', () => {
     });
   });
 
+  it('\\copy both ways of 100 MB: files identical, copy bytes and rows recorded, COPY n tags', async () => {
+    const input = join(fixture.root, 'bulk-100mb.csv');
+    const output = join(fixture.root, 'bulk-100mb-out.csv');
+    const { bytes, lines } = writeCsv(input, 100 * 1024 * 1024);
+    const script = join(fixture.root, 'bulk-100mb.sql');
+    writeFileSync(
+      script,
+      [
+        'create table bulk_100mb (id int, name text, pad text);',
+        `\\copy bulk_100mb from '${input}' with (format csv)`,
+        // COPY FROM does not keep the file's order in the heap (rows of varying size fill gaps left on earlier pages).
+        `\\copy (select * from bulk_100mb order by id) to '${output}' with (format csv)`,
+        '',
+      ].join('\n'),
+    );
+    const result = await fixture.psql('token-1', ['-f', script]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`COPY ${lines}`);
+    expect(statSync(output).size).toBe(bytes);
+    expect(await sha256(output)).toBe(await sha256(input));
+    const { queries } = await ended();
+    const copyIn = queries.find((query) => query.kind === 'copy_in');
+    const copyOut = queries.find((query) => query.kind === 'copy_out');
+    expect(copyIn).toMatchObject({ copyBytes: bytes, rows: lines, commandTag: `COPY ${lines}` });
+    expect(copyOut).toMatchObject({ copyBytes: bytes, rows: lines, commandTag: `COPY ${lines}` });
+    rmSync(input);
+    rmSync(output);
+  }, 300_000);
+
+  it('records the duration of a statement: select pg_sleep(0.3), at least what the server logged', async () => {
+    const result = await fixture.psql('token-1', ['-c', 'select pg_sleep(0.3)']);
+    expect(result.stderr).toBe('');
+    const { queries, processId } = await ended();
+    expect(queries).toHaveLength(1);
+    const durationNs = queries[0]?.durationNs ?? 0;
+    expect(durationNs).toBeGreaterThanOrEqual(300_000_000);
+    expect(durationNs).toBeLessThan(5_000_000_000);
+    // The proxy's time spans the server's (log_min_duration_statement=0): a request relayed, a reply relayed.
+    const logged = await loggedStatement(processId, 'select pg_sleep(0.3)', true);
+    expect(logged.durationMs).toBeGreaterThanOrEqual(300);
+    expect(durationNs / 1e6).toBeGreaterThanOrEqual((logged.durationMs ?? 0) - 1);
+  });
+
+  it('passes the database and application_name the client asked for through to the target', async () => {
+    fixture.server.sql('create database audit_other');
+    const result = await fixture.psql(
+      'token-1',
+      ['-A', '-t', '-c', "select current_database(), current_setting('application_name')"],
+      { extra: 'dbname=audit_other application_name=tapline-x' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('audit_other|tapline-x');
+    const { queries, processId, frames } = await ended();
+    expect(queries.map((query) => query.database)).toEqual(['audit_other']);
+    const stream = frames.find((frame) => frame.body === 'streamOpen') as
+      | { streamOpen: { details?: Record<string, string> } }
+      | undefined;
+    expect(stream?.streamOpen.details).toMatchObject({
+      database: 'audit_other',
+      applicationName: 'tapline-x',
+    });
+    expect(fixture.events).toContainEqual(
+      expect.objectContaining({ type: 'session_started', database: 'audit_other' }),
+    );
+    const logged = await loggedStatement(
+      processId,
+      "select current_database(), current_setting('application_name')",
+    );
+    expect(logged.applicationName).toBe('tapline-x');
+  });
+
   it('cancels select pg_sleep(30) on Ctrl-C (SIGINT to psql): the cancel key is mapped to the target backend', async () => {
     const started = Date.now();
     const child = spawn('psql', ['-X', '-d', fixture.dsn('token-1'), '-c', 'select pg_sleep(30)'], {
@@ -168,3 +264,29 @@ describe('psql through the proxy', () => {
     expect(figures.matched).toBeGreaterThan(700);
   });
 });
+
+/** Writes CSV rows of distinct content until the file holds at least `size` bytes, a batch at a time. */
+function writeCsv(path: string, size: number): { bytes: number; lines: number } {
+  const descriptor = openSync(path, 'w');
+  let bytes = 0;
+  let lines = 0;
+  try {
+    while (bytes < size) {
+      let batch = '';
+      for (let index = 0; index < 10_000; index++, lines++) {
+        const hash = Math.imul(lines, 2654435761) >>> 0;
+        batch += `${lines},name-${lines}-${hash.toString(16)},${hash.toString(36).repeat(8)}\n`;
+      }
+      bytes += writeSync(descriptor, batch);
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  return { bytes, lines };
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

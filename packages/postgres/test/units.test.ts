@@ -56,6 +56,47 @@ describe('describeParameter', () => {
     });
     expect(describeParameter(null, 0, 23, options)).toEqual({ format: 'text', type: 'int4', isNull: true });
   });
+  it('writes binary floats and array elements as PostgreSQL prints them (checked against the server in drivers.test.ts)', () => {
+    const options = { maxParameterChars: 100, recordBytea: false };
+    const float = (value: number, single: boolean): string | undefined => {
+      const buffer = Buffer.alloc(single ? 4 : 8);
+      if (single) buffer.writeFloatBE(value);
+      else buffer.writeDoubleBE(value);
+      return describeParameter(buffer, 1, single ? 700 : 701, options).value;
+    };
+    expect(
+      [1e-5, 1e-4, 1e14, 1e15, 1.5e300, -0, 0, 2.5e-7, 123456.789].map((value) => float(value, false)),
+    ).toEqual([
+      '1e-05',
+      '0.0001',
+      '100000000000000',
+      '1e+15',
+      '1.5e+300',
+      '-0',
+      '0',
+      '2.5e-07',
+      '123456.789',
+    ]);
+    expect([0.1, 123456, 1234567, 1e-4, 1e-5, -0].map((value) => float(value, true))).toEqual([
+      '0.1',
+      '123456',
+      '1.234567e+06',
+      '0.0001',
+      '1e-05',
+      '-0',
+    ]);
+    const element = Buffer.from('a\u00a0b');
+    const array = Buffer.alloc(20);
+    array.writeInt32BE(1, 0);
+    array.writeInt32BE(25, 8);
+    array.writeInt32BE(1, 12);
+    array.writeInt32BE(1, 16);
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(element.length);
+    expect(describeParameter(Buffer.concat([array, length, element]), 1, 1009, options).value).toBe(
+      '{a\u00a0b}',
+    );
+  });
   it('shows bytes that do not fit their binary type as hex instead of throwing', () => {
     expect(
       describeParameter(Buffer.from([1, 2, 3]), 1, 23, { maxParameterChars: 100, recordBytea: false }),
@@ -68,7 +109,10 @@ describe('describeParameter', () => {
 });
 
 /** Replays the two directions in the order given: [side, bytes] steps, as they meet the proxy. */
-function track(steps: Array<['client' | 'server', Buffer]>): QueryEvent[] {
+function track(
+  steps: Array<['client' | 'server', Buffer]>,
+  options: { endsHere?: boolean } = {},
+): QueryEvent[] {
   const events: QueryEvent[] = [];
   let clock = 0;
   const tracker = new QueryTracker({
@@ -85,6 +129,8 @@ function track(steps: Array<['client' | 'server', Buffer]>): QueryEvent[] {
     if (side === 'client') front.parse(bytes, (message) => tracker.frontend(message));
     else back.parse(bytes, (message) => tracker.backend(message));
   }
+  // The connection ends here (as when either side goes away mid-statement).
+  if (options.endsHere) tracker.flush();
   return events;
 }
 
@@ -174,6 +220,66 @@ describe('QueryTracker', () => {
     ]);
     expect(events[0]).toMatchObject({ kind: 'copy_in', copyBytes: 6, rows: 3, commandTag: 'COPY 3' });
     expect(events[1]).toMatchObject({ kind: 'notification', channel: 'jobs', text: 'done' });
+  });
+
+  it('records the statement still running when the connection ends, without a tag; nothing for what had finished', () => {
+    const simple = track(
+      [
+        ['client', s.query('select 1; select pg_sleep(30); select 3')],
+        ['server', Buffer.concat([s.dataRow(['1']), s.commandComplete('SELECT 1')])],
+      ],
+      { endsHere: true },
+    );
+    expect(simple.map((event) => [event.text, event.commandTag])).toEqual([
+      ['select 1', 'SELECT 1'],
+      ['select pg_sleep(30)', undefined],
+    ]);
+    const copying = track(
+      [
+        ['client', s.query('copy t from stdin')],
+        ['server', s.copyInResponse(0, [0])],
+        ['client', s.copyData(Buffer.from('1\n2\n'))],
+      ],
+      { endsHere: true },
+    );
+    expect(copying).toEqual([
+      expect.objectContaining({ kind: 'copy_in', copyBytes: 4, text: 'copy t from stdin' }),
+    ]);
+    expect(copying[0]?.commandTag).toBeUndefined();
+    const extended = track(
+      [
+        [
+          'client',
+          Buffer.concat([s.parse('', 'select $1', [23]), s.bind('', '', ['5']), s.execute(''), s.sync()]),
+        ],
+        ['server', Buffer.concat([s.parseComplete(), s.bindComplete()])],
+      ],
+      { endsHere: true },
+    );
+    expect(extended).toEqual([
+      expect.objectContaining({
+        text: 'select $1',
+        mode: 'extended',
+        parameters: [{ format: 'text', type: 'int4', value: '5' }],
+      }),
+    ]);
+    // Everything answered (ReadyForQuery still on its way, or already there): no extra event.
+    const answered = track(
+      [
+        ['client', s.query('select 1; select 2')],
+        ['server', Buffer.concat([s.commandComplete('SELECT 1'), s.commandComplete('SELECT 1')])],
+      ],
+      { endsHere: true },
+    );
+    expect(answered.map((event) => event.text)).toEqual(['select 1', 'select 2']);
+    const failed = track(
+      [
+        ['client', s.query('selec 1; select 2')],
+        ['server', s.errorResponse({ S: 'ERROR', V: 'ERROR', C: '42601', M: 'syntax error' })],
+      ],
+      { endsHere: true },
+    );
+    expect(failed.map((event) => event.errorCode)).toEqual(['42601']);
   });
 
   it('takes parameter types from ParameterDescription when Parse stated none', () => {

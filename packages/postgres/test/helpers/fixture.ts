@@ -160,6 +160,16 @@ export async function startFixture(options: Partial<PostgresProxyOptions> = {}):
       let endReason = '';
       let processId = 0;
       for await (const frame of readFrames(bytes)) {
+        // Raw bytes stay out of the JSON (a bulk COPY records hundreds of MB): their size is enough here.
+        const data = (frame as DecodedFrame).data;
+        if (data !== null && data !== undefined) {
+          frames.push({
+            seq: Number(frame.seq),
+            body: 'data',
+            data: { streamId: data.streamId, length: data.bytes?.length ?? 0 },
+          });
+          continue;
+        }
         const json = frameToJson(frame as DecodedFrame) as Record<string, unknown>;
         frames.push(json);
         if (json.body === 'query') queries.push(json.query as QueryEvent);

@@ -17,10 +17,13 @@ export interface OracleFigures {
   mismatches: string[];
 }
 
+/** A recorded parameter: its value, null, or (bytea, unstated binary) its size on the wire and format. */
+type RecordedParameter = string | null | { length: number; format: 'text' | 'binary' };
+
 interface Unit {
   kind: 'statement' | 'execute';
   texts: string[];
-  parameters: Array<string | number | null>;
+  parameters: RecordedParameter[];
 }
 
 /** Recorded events as the server logs them: a simple query's statements grouped, one unit per Execute. */
@@ -48,9 +51,11 @@ function units(queries: QueryEvent[]): Unit[] {
       out.push({
         kind: 'execute',
         texts: [query.text],
-        parameters: (query.parameters ?? []).map((parameter) =>
-          parameter.isNull ? null : (parameter.value ?? parameter.length ?? 0),
-        ),
+        parameters: (query.parameters ?? []).map((parameter): RecordedParameter => {
+          if (parameter.isNull) return null;
+          if (parameter.value !== undefined) return parameter.value;
+          return { length: parameter.length ?? 0, format: parameter.format ?? 'text' };
+        }),
       });
     }
   }
@@ -65,10 +70,13 @@ function matches(logged: LoggedStatement, unit: Unit): boolean {
       logged.parameters.length === unit.parameters.length &&
       logged.parameters.every((value, index) => {
         const recorded = unit.parameters[index];
-        // A value recorded by length only (bytea) matches the logged hex of that many bytes.
-        if (typeof recorded === 'number')
-          return value?.startsWith('\\x') && (value.length - 2) / 2 === recorded;
-        return value === recorded;
+        if (recorded === undefined || recorded === null || typeof recorded === 'string')
+          return value === recorded;
+        // A value recorded by length only (bytea) matches the logged hex of that many bytes when it came
+        // in binary; in text it came as hex ("\\x0102", as logged) or escaped: at least a character a byte.
+        if (value === null || !value.startsWith('\\x')) return false;
+        const bytes = (value.length - 2) / 2;
+        return recorded.format === 'binary' ? bytes === recorded.length : bytes <= recorded.length;
       })
     );
   }

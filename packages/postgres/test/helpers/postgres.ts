@@ -1,7 +1,9 @@
 // A real PostgreSQL server for tests: initdb in a temp dir as the `postgres`
 // system user (PostgreSQL refuses to run as root), a free loopback port, TLS
 // on with a generated certificate, and every statement logged as JSON lines
-// (log_statement=all): the oracle the recordings are compared with.
+// (log_statement=all, log_min_duration_statement=0): the oracle the
+// recordings are compared with. TimeZone is UTC so the log shows timestamptz
+// parameters as the recording decodes them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -122,6 +124,8 @@ export interface LoggedStatement {
   parameters: Array<string | null>;
   applicationName: string;
   pid: number;
+  /** The server's own duration of the statement (log_min_duration_statement), once logged. */
+  durationMs?: number;
 }
 
 export interface PostgresServer {
@@ -190,7 +194,9 @@ export async function startPostgres(pki: Pki, extra: string[] = []): Promise<Pos
     "log_destination='jsonlog'",
     "log_directory='log'",
     'log_statement=all',
+    'log_min_duration_statement=0',
     'log_parameter_max_length=-1',
+    "TimeZone='UTC'",
     'max_connections=60',
     'fsync=off',
     'synchronous_commit=off',
@@ -242,6 +248,9 @@ export async function startPostgres(pki: Pki, extra: string[] = []): Promise<Pos
     },
     statements() {
       const out: LoggedStatement[] = [];
+      // A statement log_statement already showed gets a bare "duration: 1.234 ms" line from its backend
+      // when it ends; lines that repeat a text ("duration: … ms  parse …") are for the other steps.
+      const lastOfPid = new Map<number, LoggedStatement>();
       if (!existsSync(logDirectory)) return out;
       for (const file of readdirSync(logDirectory)
         .filter((name) => name.endsWith('.json'))
@@ -255,16 +264,24 @@ export async function startPostgres(pki: Pki, extra: string[] = []): Promise<Pos
             continue;
           }
           const message = entry.message ?? '';
+          const duration = /^duration: ([\d.]+) ms$/.exec(message);
+          const last = lastOfPid.get(entry.pid ?? 0);
+          if (duration !== null && last !== undefined && last.durationMs === undefined) {
+            last.durationMs = Number(duration[1]);
+            continue;
+          }
           const simple = /^statement: ([\s\S]*)$/.exec(message);
           const extended = /^execute [^:]*: ([\s\S]*)$/.exec(message);
           if (simple === null && extended === null) continue;
-          out.push({
+          const statement: LoggedStatement = {
             kind: simple !== null ? 'statement' : 'execute',
             text: (simple ?? extended)?.[1] as string,
             parameters: parseParameters(entry.detail),
             applicationName: entry.application_name ?? '',
             pid: entry.pid ?? 0,
-          });
+          };
+          out.push(statement);
+          lastOfPid.set(statement.pid, statement);
         }
       }
       return out;

@@ -10,6 +10,8 @@ export interface RawClient {
   roundTrip(bytes: Buffer, count?: number): Promise<BackendMessage[]>;
   close(): void;
   socket: TLSSocket;
+  /** What the proxy sent after the password, up to ReadyForQuery (ParameterStatus, BackendKeyData, …). */
+  greeting: BackendMessage[];
 }
 
 export async function rawClient(options: {
@@ -53,9 +55,10 @@ export async function rawClient(options: {
   await until(() =>
     messages.some((message) => message.name === 'readyForQuery' || message.name === 'errorResponse'),
   );
-  messages.length = 0;
+  const greeting = messages.splice(0);
   return {
     socket,
+    greeting,
     async roundTrip(bytes, count = 1) {
       messages.length = 0;
       socket.write(bytes);
