@@ -6,7 +6,8 @@ import { type InspectReport, inspectRecording, run } from '@tapline/cli';
 
 /** packages/cli/bin/tapline.mjs, whether @tapline/cli resolves to its src/ or its dist/. */
 const cliBin = fileURLToPath(new URL('../bin/tapline.mjs', import.meta.resolve('@tapline/cli')));
-const workspaceRoot = dirname(dirname(dirname(cliBin)));
+/** The workspace root: packages/cli/bin/tapline.mjs, four levels up. */
+const workspaceRoot = dirname(dirname(dirname(dirname(cliBin))));
 
 function inside(directory: string, path: string): string | undefined {
   const fromThere = relative(directory, path);
