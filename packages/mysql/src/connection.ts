@@ -41,7 +41,7 @@ import {
   ServerStatus,
 } from './protocol.js';
 import { type ResponseOutcome, type ResponseShape, ResponseTracker } from './response.js';
-import { isLoadLocal, parseKill, splitStatements, useDatabase } from './statements.js';
+import { isKill, isLoadLocal, parseKill, splitStatements, useDatabase } from './statements.js';
 import { loginToTarget, type TargetLogin } from './target.js';
 import type {
   MySqlAuthRequest,
@@ -757,21 +757,14 @@ export class MySqlConnection {
     this.#statementsCount++;
     switch (command.name) {
       case 'query': {
-        const kill = parseKill(command.sql);
+        const statements = splitStatements(command.sql);
+        const kill = this.#killTarget(statements);
         if (kill !== undefined) {
-          const mapped = this.#mapKill(kill.id);
-          if (mapped === 'foreign') {
-            this.#refuse(
-              'KILL',
-              `KILL ${kill.id}: that connection goes to another target`,
-              packet.sequenceId + 1,
-              ER.NO_SUCH_THREAD,
-              command.sql,
-            );
+          if ('refusal' in kill) {
+            this.#refuse('KILL', kill.refusal, packet.sequenceId + 1, ER.NO_SUCH_THREAD, command.sql);
             return;
           }
-          const pending = begin('results', 'query', command.sql);
-          forward(pending, mapped === undefined ? undefined : encodeComQuery(kill.withId(mapped)));
+          forward(begin('results', 'query', command.sql), kill.rewritten);
           return;
         }
         if (isLoadLocal(command.sql) && !this.scope.localInfile) {
@@ -785,7 +778,6 @@ export class MySqlConnection {
           );
           return;
         }
-        const statements = splitStatements(command.sql);
         if (
           !policyChecked &&
           this.#gated(packet, statements.length > 0 ? statements : [command.sql], 'query')
@@ -889,10 +881,10 @@ export class MySqlConnection {
       }
       case 'process_kill': {
         const mapped = this.#mapKill(command.connectionId);
-        if (mapped === 'foreign') {
+        if (typeof mapped === 'string') {
           this.#refuse(
             'COM_PROCESS_KILL',
-            `KILL ${command.connectionId}: that connection goes to another target`,
+            killRefusal(command.connectionId, mapped),
             packet.sequenceId + 1,
             ER.NO_SUCH_THREAD,
             `KILL ${command.connectionId}`,
@@ -901,7 +893,7 @@ export class MySqlConnection {
           return;
         }
         const rewritten = Buffer.from(payload);
-        if (mapped !== undefined) rewritten.writeUInt32LE(mapped, 1);
+        rewritten.writeUInt32LE(mapped, 1);
         forward(begin('ok', 'cancel', `KILL ${command.connectionId}`), rewritten);
         return;
       }
@@ -941,12 +933,43 @@ export class MySqlConnection {
     }
   }
 
-  /** A proxy connection id → its target's thread id; `undefined` for an id the proxy did not mint (passed as is). */
-  #mapKill(id: number): number | 'foreign' | undefined {
+  /**
+   * A connection id a client names in KILL → the target's thread id: a proxy
+   * id maps to its session's target connection; a target thread id passes
+   * unchanged only when it is the target connection of one of this proxy's
+   * sessions. Anything else (another application's connection, a session
+   * already gone) is refused: every session shares the target account, so the
+   * server itself would let it through.
+   */
+  #mapKill(id: number): number | 'foreign' | 'unknown' {
     const victim = this.scope.byConnectionId.get(id);
-    if (victim === undefined) return undefined;
-    if (victim.targetAddress !== this.#targetAddress) return 'foreign';
-    return victim.targetConnectionId;
+    if (victim !== undefined) {
+      if (victim.targetAddress !== this.#targetAddress) return 'foreign';
+      return victim.targetConnectionId ?? 'unknown';
+    }
+    for (const session of this.scope.byConnectionId.values())
+      if (session.targetConnectionId === id && session.targetAddress === this.#targetAddress) return id;
+    return 'unknown';
+  }
+
+  /**
+   * A COM_QUERY (its statements) that kills: undefined when it is no KILL, else the text to
+   * send (the id mapped) or why it is refused. Only `KILL [QUERY|CONNECTION]
+   * <id>` sent on its own can be checked; `KILL USER` (every session of the
+   * shared target account), `KILL QUERY ID`, an expression or a KILL inside a
+   * multi-statement query are refused.
+   */
+  #killTarget(statements: string[]): { rewritten: Buffer | undefined } | { refusal: string } | undefined {
+    if (!statements.some(isKill)) return undefined;
+    const kill = statements.length === 1 ? parseKill(statements[0]!) : undefined;
+    if (kill === undefined || kill.queryId)
+      return {
+        refusal:
+          'only KILL [QUERY|CONNECTION] <connection id>, sent on its own, is relayed by the Tapline proxy',
+      };
+    const mapped = this.#mapKill(kill.id);
+    if (typeof mapped === 'string') return { refusal: killRefusal(kill.id, mapped) };
+    return { rewritten: mapped === kill.id ? undefined : encodeComQuery(kill.withId(mapped)) };
   }
 
   #refuse(
@@ -1156,6 +1179,12 @@ export class MySqlConnection {
     })();
     return this.#finished;
   }
+}
+
+function killRefusal(id: number, why: 'foreign' | 'unknown'): string {
+  return why === 'foreign'
+    ? `KILL ${id}: that connection goes to another target`
+    : `Unknown thread id: ${id}: no session of this proxy has that connection id`;
 }
 
 function parameterEvent(parameter: BoundParameter): QueryParameterEvent {
