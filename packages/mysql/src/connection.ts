@@ -106,6 +106,8 @@ const ER = {
   POLICY_DENIED: { code: 1227, sqlState: '42000' },
   UNKNOWN_COM: { code: 1047, sqlState: '08S01' },
   NO_SUCH_THREAD: { code: 1094, sqlState: 'HY000' },
+  // ER_UNSUPPORTED_PS: what the server says of a statement it cannot prepare.
+  UNSUPPORTED_PS: { code: 1295, sqlState: 'HY000' },
   CONNECTION_KILLED: { code: 1927, sqlState: '70100' },
   INSECURE_TRANSPORT: { code: 3159, sqlState: 'HY000' },
   // ER_UNKNOWN_ERROR: libmariadb reports codes of its own client range (2000+) from a server as a malformed packet.
@@ -802,6 +804,18 @@ export class MySqlConnection {
         void this.finish('client_closed');
         return;
       case 'stmt_prepare':
+        if (isKill(command.sql)) {
+          // Its id would be bound at execute time, out of reach of the mapping.
+          this.#refuse(
+            'COM_STMT_PREPARE',
+            'KILL cannot be prepared through the Tapline proxy: send it as a plain query',
+            packet.sequenceId + 1,
+            ER.UNSUPPORTED_PS,
+            command.sql,
+            'prepare',
+          );
+          return;
+        }
         if (!policyChecked && this.#gated(packet, [command.sql], 'prepare')) return;
         forward(begin('prepare', 'prepare', command.sql, { mode: 'prepared', prepareSql: command.sql }));
         return;

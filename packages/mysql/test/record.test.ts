@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProxyFixture, queriesOf, startProxy, TOKEN } from './helpers/fixture.js';
+import { Capability } from '../src/protocol.js';
+import { mariadbClient, type ProxyFixture, queriesOf, startProxy, TOKEN } from './helpers/fixture.js';
 import { type MariaDb, parseGeneralLog, startMariaDb } from './helpers/mariadb.js';
 import { connectRaw, errOf } from './helpers/raw-client.js';
 
@@ -200,6 +201,69 @@ describe('the figures of each recorded statement, as the server gave them', { ti
     expect(only(queries, 'SELECT id FROM counters WHERE id > 100').rows).toBe(0);
   });
 
+  it('the mariadb client: each statement of a multi-statement query keeps its own figures', async () => {
+    const before = fixture.events.length;
+    // With another delimiter the client sends each line as one COM_QUERY, its statements together.
+    const script = [
+      'delimiter //',
+      "SELECT CAST('x' AS SIGNED) AS n; SELECT 1 AS clean; UPDATE counters SET v = 7 WHERE id IN (1, 2)//",
+      'SELECT id FROM counters WHERE id < 3 ORDER BY id//',
+      "SELECT 'a' AS first; SELECT * FROM missing_multi; SELECT 'never' AS third//",
+    ].join('\n');
+    const result = await mariadbClient(fixture.port, ['--ssl-ca', fixture.proxyCertificates.caPath, 'shop'], {
+      input: `${script}\n`,
+    });
+    expect(result.stderr).toMatch(/ERROR 1146 \(42S02\).*missing_multi/);
+    expect(result.stdout).toContain('n\n0\nclean\n1\n');
+    const started = fixture.events.slice(before).find((event) => event.type === 'session_started');
+    if (started?.type !== 'session_started') throw new Error('no session');
+    const { queries } = await recordingOf(started.connectionId);
+    const figures = (text: string) => {
+      const query = only(queries, text);
+      return [query.rows, query.warnings, query.errorCode];
+    };
+    expect(figures("SELECT CAST('x' AS SIGNED) AS n")).toEqual([1, 1, undefined]);
+    expect(figures('SELECT 1 AS clean')).toEqual([1, undefined, undefined]);
+    expect(figures('UPDATE counters SET v = 7 WHERE id IN (1, 2)')).toEqual([2, undefined, undefined]);
+    expect(figures('SELECT id FROM counters WHERE id < 3 ORDER BY id')).toEqual([2, undefined, undefined]);
+    expect(figures("SELECT 'a' AS first")).toEqual([1, undefined, undefined]);
+    expect(figures('SELECT * FROM missing_multi')).toEqual([undefined, undefined, '1146']);
+    // The server stopped at the error: the third statement never ran, so it is not recorded.
+    expect(queries.filter((query) => String(query.text).includes('never'))).toEqual([]);
+  });
+
+  it('a client with CLIENT_DEPRECATE_EOF (result sets end with an OK): rows and warnings as the server sent them', async () => {
+    const client = await connectRaw(fixture.port, fixture.proxyCertificates.ca, Capability.DEPRECATE_EOF);
+    // The server's own figures, from the packet that ends the response.
+    const run = async (sql: string): Promise<{ rows: number; warnings: number }> => {
+      client.command(Buffer.concat([Buffer.of(0x03), Buffer.from(sql)]));
+      const first = await client.next();
+      expect(errOf(first)).toBeUndefined();
+      if (first[0] === 0x00) return { rows: first[1]!, warnings: first.readUInt16LE(first.length - 2) };
+      for (let column = 0; column < first[0]!; column++) await client.next();
+      let rows = 0;
+      for (;;) {
+        const packet = await client.next();
+        // The closing OK has the 0xFE header (an EOF-looking OK): status, then warnings, after two lenenc ints.
+        if (packet[0] === 0xfe && packet.length < 0xffffff) return { rows, warnings: packet.readUInt16LE(5) };
+        rows++;
+      }
+    };
+    const cast = await run("SELECT CAST('x' AS SIGNED) AS n, CAST('y' AS SIGNED) AS m");
+    const many = await run('SELECT id FROM counters ORDER BY id');
+    const update = await run('UPDATE counters SET v = v + 1 WHERE id > 3');
+    await client.close();
+    expect(cast).toEqual({ rows: 1, warnings: 2 });
+    expect(many).toEqual({ rows: 5, warnings: 0 });
+    expect(update.rows).toBe(2);
+    const { queries } = await recordingOf(client.connectionId);
+    expect(queries.map((query) => [query.text, query.rows, query.warnings])).toEqual([
+      ["SELECT CAST('x' AS SIGNED) AS n, CAST('y' AS SIGNED) AS m", 1, 2],
+      ['SELECT id FROM counters ORDER BY id', 5, undefined],
+      ['UPDATE counters SET v = v + 1 WHERE id > 3', 2, undefined],
+    ]);
+  });
+
   it('mysql2 changeUser is refused and recorded; ping is recorded as a ping', async () => {
     const connection = await connectMysql2();
     const id = connection.threadId!;
@@ -340,6 +404,10 @@ describe('KILL through the proxy', { timeout: 30_000 }, () => {
       // KILL USER would end every session sharing the target account.
       const user = await failure(connection.query(`KILL USER ${db.user}`));
       expect(user.errno).toBe(1094);
+      // A prepared KILL would bind its id at execute time, past the mapping.
+      const prepared = await failure(connection.execute('KILL ?', [directId]));
+      expect(prepared.errno).toBe(1295);
+      expect(prepared.message).toMatch(/KILL cannot be prepared/);
       // The direct connection lives on.
       const [rows] = (await direct.query('SELECT 1 AS alive')) as unknown as [Array<{ alive: number }>];
       expect(rows).toEqual([{ alive: 1 }]);
@@ -360,6 +428,11 @@ describe('KILL through the proxy', { timeout: 30_000 }, () => {
     expect(
       queries.filter((query) => String(query.text).startsWith('KILL') && query.errorCode === '1094'),
     ).toHaveLength(3);
+    expect(queries.find((query) => query.text === 'KILL ?')).toMatchObject({
+      kind: 'prepare',
+      errorCode: '1295',
+      errorMessage: expect.stringMatching(/^HY000: KILL cannot be prepared/),
+    });
   });
 
   it('COM_PROCESS_KILL from a raw client is rewritten to the target thread id; an unknown id is refused', async () => {

@@ -33,7 +33,8 @@ export function errOf(payload: Buffer): ErrPacket | undefined {
   return payload[0] === 0xff ? decodeErr(payload) : undefined;
 }
 
-export async function connectRaw(port: number, ca: string): Promise<RawClient> {
+/** `extraCapabilities`: flags to ask for besides the basic ones (e.g. Capability.DEPRECATE_EOF). */
+export async function connectRaw(port: number, ca: string, extraCapabilities = 0): Promise<RawClient> {
   const raw = netConnect({ host: '127.0.0.1', port });
   const queue: Buffer[] = [];
   const waiting: Array<{ resolve(payload: Buffer): void; reject(error: Error): void }> = [];
@@ -67,7 +68,8 @@ export async function connectRaw(port: number, ca: string): Promise<RawClient> {
     Capability.SECURE_CONNECTION |
     Capability.PLUGIN_AUTH |
     Capability.CONNECT_WITH_DB |
-    Capability.TRANSACTIONS;
+    Capability.TRANSACTIONS |
+    extraCapabilities;
   raw.write(encodePacket(encodeSslRequest({ capabilities, maxPacketSize: 1 << 24, characterSet: 45 }), 1));
   const secure: TLSSocket = tlsConnect({ socket: raw, ca, servername: 'localhost' });
   await new Promise<void>((resolve, reject) => {
@@ -109,8 +111,9 @@ export async function connectRaw(port: number, ca: string): Promise<RawClient> {
       if (err !== undefined) throw new Error(`prepare failed: ${err.code} ${err.message}`);
       const ok = decodeStmtPrepareOk(first);
       // Without CLIENT_DEPRECATE_EOF each block of definitions ends with an EOF packet.
+      const eof = (extraCapabilities & Capability.DEPRECATE_EOF) === 0 ? 1 : 0;
       const definitions =
-        (ok.paramCount > 0 ? ok.paramCount + 1 : 0) + (ok.columnCount > 0 ? ok.columnCount + 1 : 0);
+        (ok.paramCount > 0 ? ok.paramCount + eof : 0) + (ok.columnCount > 0 ? ok.columnCount + eof : 0);
       for (let index = 0; index < definitions; index++) await next();
       return ok.statementId;
     },
