@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Capability } from '../src/protocol.js';
 import { mariadbClient, type ProxyFixture, queriesOf, startProxy, TOKEN } from './helpers/fixture.js';
 import { type MariaDb, parseGeneralLog, startMariaDb } from './helpers/mariadb.js';
+import { compareWithGeneralLog } from './helpers/oracle.js';
 import { connectRaw, errOf } from './helpers/raw-client.js';
 
 let db: MariaDb;
@@ -32,6 +33,7 @@ beforeAll(async () => {
       'INSERT INTO shop.counters VALUES (1, 0), (2, 5), (3, 0), (4, 9), (5, 0)',
       'CREATE TABLE shop.narrow (code VARCHAR(3))',
       'CREATE TABLE shop.documents (id INT PRIMARY KEY, body LONGBLOB)',
+      'CREATE TABLE shop.bulk (n INT)',
     ].join(';'),
   );
   fixture = await startProxy(target);
@@ -185,6 +187,11 @@ describe('the figures of each recorded statement, as the server gave them', { ti
     const [none] = (await connection.query('SELECT id FROM counters WHERE id > 100')) as unknown as [
       unknown[],
     ];
+    // Counts past 65535 take a 3-byte length-encoded integer in the OK packet.
+    const [bulkInsert] = (await connection.query(
+      'INSERT INTO bulk SELECT seq FROM seq_1_to_70000',
+    )) as unknown as [mysql.ResultSetHeader];
+    const [bulkRows] = (await connection.query('SELECT n FROM bulk')) as unknown as [unknown[]];
     await connection.end();
     expect(update.affectedRows).toBe(4);
     expect(executed.affectedRows).toBe(4);
@@ -198,6 +205,10 @@ describe('the figures of each recorded statement, as the server gave them', { ti
     expect(execute('UPDATE counters SET v = v + ? WHERE id >= ?')?.rows).toBe(executed.affectedRows);
     expect(only(queries, 'SELECT id FROM counters WHERE v = 1').rows).toBe(selected.length);
     expect(execute('SELECT id FROM counters WHERE id > ?')?.rows).toBe(preparedSelect.length);
+    expect(bulkInsert.affectedRows).toBe(70_000);
+    expect(bulkRows).toHaveLength(70_000);
+    expect(only(queries, 'INSERT INTO bulk SELECT seq FROM seq_1_to_70000').rows).toBe(70_000);
+    expect(only(queries, 'SELECT n FROM bulk').rows).toBe(70_000);
     expect(only(queries, 'SELECT id FROM counters WHERE id > 100').rows).toBe(0);
   });
 
@@ -263,6 +274,54 @@ describe('the figures of each recorded statement, as the server gave them', { ti
       ['UPDATE counters SET v = v + 1 WHERE id > 3', 2, undefined],
     ]);
   });
+
+  it.each([
+    ['EOF packets', 0],
+    ['CLIENT_DEPRECATE_EOF', Capability.DEPRECATE_EOF],
+  ])(
+    'a read-only cursor (%s): COM_STMT_FETCH records the rows each fetch returned',
+    async (_framing, extra) => {
+      const client = await connectRaw(fixture.port, fixture.proxyCertificates.ca, extra);
+      const statementId = await client.prepare('SELECT id FROM counters WHERE id > ? ORDER BY id');
+      const withId = (command: number, tail: Buffer): Buffer => {
+        const out = Buffer.alloc(5);
+        out[0] = command;
+        out.writeUInt32LE(statementId, 1);
+        return Buffer.concat([out, tail]);
+      };
+      // flags CURSOR_TYPE_READ_ONLY, iteration count 1, NULL bitmap 0, new types: LONG; value 0.
+      client.command(withId(0x17, Buffer.of(0x01, 1, 0, 0, 0, 0x00, 0x01, 0x03, 0x00, 0, 0, 0, 0)));
+      const columns = await client.next();
+      expect(errOf(columns)).toBeUndefined();
+      expect(columns[0]).toBe(1);
+      await client.next(); // the column definition
+      const afterColumns = await client.next();
+      // EOF (or an OK in EOF's clothes) with SERVER_STATUS_CURSOR_EXISTS: the rows wait for COM_STMT_FETCH.
+      expect(afterColumns[0]).toBe(0xfe);
+      const fetched: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        client.command(withId(0x1c, Buffer.of(2, 0, 0, 0)));
+        let rows = 0;
+        for (;;) {
+          const packet = await client.next();
+          expect(errOf(packet)).toBeUndefined();
+          if (packet[0] === 0xfe && packet.length < 9) break;
+          rows++;
+        }
+        fetched.push(rows);
+      }
+      await client.close();
+      expect(fetched).toEqual([2, 2, 1]);
+      const { queries } = await recordingOf(client.connectionId);
+      expect(queries.map((query) => [query.kind, query.rows, query.errorCode])).toEqual([
+        ['prepare', undefined, undefined],
+        ['execute', 0, undefined],
+        ['fetch', 2, undefined],
+        ['fetch', 2, undefined],
+        ['fetch', 1, undefined],
+      ]);
+    },
+  );
 
   it('mysql2 changeUser is refused and recorded; ping is recorded as a ping', async () => {
     const connection = await connectMysql2();
@@ -490,5 +549,31 @@ describe('KILL through the proxy', { timeout: 30_000 }, () => {
       ['cancel', `KILL ${directId}`, '1094'],
       ['cancel', `KILL ${victimId}`, undefined],
     ]);
+  });
+});
+
+describe('the oracle', () => {
+  it("this file's recordings match the server's general log", async () => {
+    const log = parseGeneralLog(db.generalLog());
+    let matched = 0;
+    const mismatches: string[] = [];
+    for (const recording of await fixture.recordingsJson()) {
+      expect(recording.intact).toBe(true);
+      const auth = recording.frames.find(
+        (frame) => (frame.annotation as { kind?: string } | undefined)?.kind === 'ANNOTATION_KIND_AUTH',
+      );
+      if (auth === undefined) continue;
+      const threadId = Number(
+        (auth.annotation as { details: Record<string, string> }).details.targetConnectionId,
+      );
+      const figures = compareWithGeneralLog(
+        queriesOf(recording.frames),
+        log.filter((entry) => entry.threadId === threadId),
+      );
+      matched += figures.matched;
+      mismatches.push(...figures.mismatches);
+    }
+    expect(mismatches).toEqual([]);
+    expect(matched).toBeGreaterThan(30);
   });
 });
