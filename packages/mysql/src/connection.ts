@@ -1003,7 +1003,7 @@ export class MySqlConnection {
       {
         shape: 'none',
         kind,
-        mode: 'text',
+        mode: kind === 'prepare' ? 'prepared' : 'text',
         text,
         statementIndex: 0,
         startedOffsetNs: now,

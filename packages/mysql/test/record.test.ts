@@ -489,6 +489,7 @@ describe('KILL through the proxy', { timeout: 30_000 }, () => {
     ).toHaveLength(3);
     expect(queries.find((query) => query.text === 'KILL ?')).toMatchObject({
       kind: 'prepare',
+      mode: 'prepared',
       errorCode: '1295',
       errorMessage: expect.stringMatching(/^HY000: KILL cannot be prepared/),
     });
