@@ -41,7 +41,7 @@ import {
   ServerStatus,
 } from './protocol.js';
 import { type ResponseOutcome, type ResponseShape, ResponseTracker } from './response.js';
-import { isLoadLocal, parseKill, splitStatements, useDatabase } from './statements.js';
+import { isKill, isLoadLocal, parseKill, splitStatements, useDatabase } from './statements.js';
 import { loginToTarget, type TargetLogin } from './target.js';
 import type {
   MySqlAuthRequest,
@@ -106,6 +106,8 @@ const ER = {
   POLICY_DENIED: { code: 1227, sqlState: '42000' },
   UNKNOWN_COM: { code: 1047, sqlState: '08S01' },
   NO_SUCH_THREAD: { code: 1094, sqlState: 'HY000' },
+  // ER_UNSUPPORTED_PS: what the server says of a statement it cannot prepare.
+  UNSUPPORTED_PS: { code: 1295, sqlState: 'HY000' },
   CONNECTION_KILLED: { code: 1927, sqlState: '70100' },
   INSECURE_TRANSPORT: { code: 3159, sqlState: 'HY000' },
   // ER_UNKNOWN_ERROR: libmariadb reports codes of its own client range (2000+) from a server as a malformed packet.
@@ -757,21 +759,14 @@ export class MySqlConnection {
     this.#statementsCount++;
     switch (command.name) {
       case 'query': {
-        const kill = parseKill(command.sql);
+        const statements = splitStatements(command.sql);
+        const kill = this.#killTarget(statements);
         if (kill !== undefined) {
-          const mapped = this.#mapKill(kill.id);
-          if (mapped === 'foreign') {
-            this.#refuse(
-              'KILL',
-              `KILL ${kill.id}: that connection goes to another target`,
-              packet.sequenceId + 1,
-              ER.NO_SUCH_THREAD,
-              command.sql,
-            );
+          if ('refusal' in kill) {
+            this.#refuse('KILL', kill.refusal, packet.sequenceId + 1, ER.NO_SUCH_THREAD, command.sql);
             return;
           }
-          const pending = begin('results', 'query', command.sql);
-          forward(pending, mapped === undefined ? undefined : encodeComQuery(kill.withId(mapped)));
+          forward(begin('results', 'query', command.sql), kill.rewritten);
           return;
         }
         if (isLoadLocal(command.sql) && !this.scope.localInfile) {
@@ -785,7 +780,6 @@ export class MySqlConnection {
           );
           return;
         }
-        const statements = splitStatements(command.sql);
         if (
           !policyChecked &&
           this.#gated(packet, statements.length > 0 ? statements : [command.sql], 'query')
@@ -810,6 +804,18 @@ export class MySqlConnection {
         void this.finish('client_closed');
         return;
       case 'stmt_prepare':
+        if (isKill(command.sql)) {
+          // Its id would be bound at execute time, out of reach of the mapping.
+          this.#refuse(
+            'COM_STMT_PREPARE',
+            'KILL cannot be prepared through the Tapline proxy: send it as a plain query',
+            packet.sequenceId + 1,
+            ER.UNSUPPORTED_PS,
+            command.sql,
+            'prepare',
+          );
+          return;
+        }
         if (!policyChecked && this.#gated(packet, [command.sql], 'prepare')) return;
         forward(begin('prepare', 'prepare', command.sql, { mode: 'prepared', prepareSql: command.sql }));
         return;
@@ -889,10 +895,10 @@ export class MySqlConnection {
       }
       case 'process_kill': {
         const mapped = this.#mapKill(command.connectionId);
-        if (mapped === 'foreign') {
+        if (typeof mapped === 'string') {
           this.#refuse(
             'COM_PROCESS_KILL',
-            `KILL ${command.connectionId}: that connection goes to another target`,
+            killRefusal(command.connectionId, mapped),
             packet.sequenceId + 1,
             ER.NO_SUCH_THREAD,
             `KILL ${command.connectionId}`,
@@ -901,7 +907,7 @@ export class MySqlConnection {
           return;
         }
         const rewritten = Buffer.from(payload);
-        if (mapped !== undefined) rewritten.writeUInt32LE(mapped, 1);
+        rewritten.writeUInt32LE(mapped, 1);
         forward(begin('ok', 'cancel', `KILL ${command.connectionId}`), rewritten);
         return;
       }
@@ -941,12 +947,43 @@ export class MySqlConnection {
     }
   }
 
-  /** A proxy connection id → its target's thread id; `undefined` for an id the proxy did not mint (passed as is). */
-  #mapKill(id: number): number | 'foreign' | undefined {
+  /**
+   * A connection id a client names in KILL → the target's thread id: a proxy
+   * id maps to its session's target connection; a target thread id passes
+   * unchanged only when it is the target connection of one of this proxy's
+   * sessions. Anything else (another application's connection, a session
+   * already gone) is refused: every session shares the target account, so the
+   * server itself would let it through.
+   */
+  #mapKill(id: number): number | 'foreign' | 'unknown' {
     const victim = this.scope.byConnectionId.get(id);
-    if (victim === undefined) return undefined;
-    if (victim.targetAddress !== this.#targetAddress) return 'foreign';
-    return victim.targetConnectionId;
+    if (victim !== undefined) {
+      if (victim.targetAddress !== this.#targetAddress) return 'foreign';
+      return victim.targetConnectionId ?? 'unknown';
+    }
+    for (const session of this.scope.byConnectionId.values())
+      if (session.targetConnectionId === id && session.targetAddress === this.#targetAddress) return id;
+    return 'unknown';
+  }
+
+  /**
+   * A COM_QUERY (its statements) that kills: undefined when it is no KILL, else the text to
+   * send (the id mapped) or why it is refused. Only `KILL [QUERY|CONNECTION]
+   * <id>` sent on its own can be checked; `KILL USER` (every session of the
+   * shared target account), `KILL QUERY ID`, an expression or a KILL inside a
+   * multi-statement query are refused.
+   */
+  #killTarget(statements: string[]): { rewritten: Buffer | undefined } | { refusal: string } | undefined {
+    if (!statements.some(isKill)) return undefined;
+    const kill = statements.length === 1 ? parseKill(statements[0]!) : undefined;
+    if (kill === undefined || kill.queryId)
+      return {
+        refusal:
+          'only KILL [QUERY|CONNECTION] <connection id>, sent on its own, is relayed by the Tapline proxy',
+      };
+    const mapped = this.#mapKill(kill.id);
+    if (typeof mapped === 'string') return { refusal: killRefusal(kill.id, mapped) };
+    return { rewritten: mapped === kill.id ? undefined : encodeComQuery(kill.withId(mapped)) };
   }
 
   #refuse(
@@ -966,7 +1003,7 @@ export class MySqlConnection {
       {
         shape: 'none',
         kind,
-        mode: 'text',
+        mode: kind === 'prepare' ? 'prepared' : 'text',
         text,
         statementIndex: 0,
         startedOffsetNs: now,
@@ -1156,6 +1193,12 @@ export class MySqlConnection {
     })();
     return this.#finished;
   }
+}
+
+function killRefusal(id: number, why: 'foreign' | 'unknown'): string {
+  return why === 'foreign'
+    ? `KILL ${id}: that connection goes to another target`
+    : `Unknown thread id: ${id}: no session of this proxy has that connection id`;
 }
 
 function parameterEvent(parameter: BoundParameter): QueryParameterEvent {

@@ -40,18 +40,32 @@ export function splitStatements(text: string): string[] {
   return statements;
 }
 
-const KILL = /^\s*KILL\s+(?:(?:HARD|SOFT)\s+)?(?:(QUERY|CONNECTION)\s+)?(?:ID\s+)?(\d+)\s*;?\s*$/i;
+const KILL = /^\s*KILL\s+(?:(?:HARD|SOFT)\s+)?(?:(QUERY|CONNECTION)\s+)?(ID\s+)?(\d+)\s*;?\s*$/i;
 
-/** `KILL [QUERY|CONNECTION] <id>`: the id and the text with another id in its place. */
-export function parseKill(text: string): { id: number; withId(id: number): string } | undefined {
+/**
+ * `KILL [QUERY|CONNECTION] <id>`: the id and the text with another id in its
+ * place. `queryId` is set for MariaDB's `KILL QUERY ID <query id>`, whose id
+ * names a query, not a connection.
+ */
+export function parseKill(
+  text: string,
+): { id: number; queryId: boolean; withId(id: number): string } | undefined {
   const match = KILL.exec(text);
   if (match === null) return undefined;
-  const digits = match[2]!;
+  const digits = match[3]!;
   const at = match.index + match[0].lastIndexOf(digits);
   return {
     id: Number(digits),
+    queryId: match[2] !== undefined,
     withId: (id: number) => `${text.slice(0, at)}${id}${text.slice(at + digits.length)}`,
   };
+}
+
+const KILL_ANY = /^\s*(?:\/\*.*?\*\/\s*)*KILL\b/is;
+
+/** True for any statement that starts with KILL (after comments), whatever follows. */
+export function isKill(text: string): boolean {
+  return KILL_ANY.test(text);
 }
 
 const LOAD_LOCAL =

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLoadLocal, parseKill, splitStatements, useDatabase } from '../src/statements.js';
+import { isKill, isLoadLocal, parseKill, splitStatements, useDatabase } from '../src/statements.js';
 
 describe('statement helpers', () => {
   it('splits on ; outside quotes and comments', () => {
@@ -23,9 +23,14 @@ describe('statement helpers', () => {
     expect(parseKill('KILL QUERY 1073741830')?.withId(12)).toBe('KILL QUERY 12');
     expect(parseKill('kill 7;')?.id).toBe(7);
     expect(parseKill('KILL HARD CONNECTION 9')?.withId(3)).toBe('KILL HARD CONNECTION 3');
-    expect(parseKill('KILL QUERY ID 5')?.id).toBe(5);
+    expect(parseKill('KILL QUERY ID 5')).toMatchObject({ id: 5, queryId: true });
+    expect(parseKill('KILL QUERY 5')).toMatchObject({ id: 5, queryId: false });
     expect(parseKill('SELECT 1')).toBeUndefined();
     expect(parseKill('KILL USER bob')).toBeUndefined();
+    expect(isKill('KILL USER bob')).toBe(true);
+    expect(isKill('/* why */ kill 5 + 1')).toBe(true);
+    expect(isKill('SELECT killer FROM t')).toBe(false);
+    expect(isKill('KILLALL')).toBe(false);
   });
 
   it('recognises LOAD DATA LOCAL and USE', () => {
