@@ -10,7 +10,7 @@
 // other processes) per transaction and per MiB copied. `--json` prints the
 // figures as JSON; `--seconds=N` per pass; `--copy-only` skips pgbench.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createRecorder, type RecordedSession, type SessionContext } from '@tapline/core';
@@ -30,19 +30,34 @@ const targetPlaintext = process.argv.includes('--target-plaintext');
 interface Run {
   tps: number;
   latencyMs: number;
+  /** Median of every transaction's latency, from pgbench's own log (`-l`). */
+  p50Ms: number;
   transactions: number;
 }
 
 function pgbench(args: string[], dsn: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile('pgbench', [...args, dsn], { encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
-      const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
-      const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
-      resolve({ tps, latencyMs, transactions });
-    });
-  });
+  // pgbench logs each transaction (`-l`): its third field is the latency in µs.
+  const logs = mkdtempSync(join(tmpdir(), 'tapline-pgbench-log-'));
+  return new Promise<Run>((resolve, reject) => {
+    execFile(
+      'pgbench',
+      [...args, ...(args.includes('-i') ? [] : ['-l', `--log-prefix=${join(logs, 'tx')}`]), dsn],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${error.message}\n${stderr}`));
+        const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+        const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+        const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
+        const latencies = readdirSync(logs).flatMap((name) =>
+          readFileSync(join(logs, name), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => Number(line.split(' ')[2]) / 1000),
+        );
+        resolve({ tps, latencyMs, p50Ms: median(latencies), transactions });
+      },
+    );
+  }).finally(() => rmSync(logs, { recursive: true, force: true }));
 }
 
 const median = (values: number[]): number => {
@@ -152,6 +167,8 @@ interface PathFigures {
   ratio: number;
   latencyMs: number;
   addedLatencyMs: number;
+  /** Median transaction latency added to direct's (pgbench's per-transaction log). */
+  addedP50Ms: number;
   /** CPU of this process per transaction (0 for direct: the work is in pgbench and PostgreSQL). */
   cpuMicrosPerTransaction: number;
 }
@@ -169,6 +186,7 @@ for (const workload of copyOnly ? [] : workloads) {
   }
   const tps = runs.map((list) => median(list.map((run) => run.tps)));
   const latency = runs.map((list) => median(list.map((run) => run.latencyMs)));
+  const p50 = runs.map((list) => median(list.map((run) => run.p50Ms)));
   rows.push({
     workload: workload.name,
     goal: workload.goal,
@@ -178,6 +196,7 @@ for (const workload of copyOnly ? [] : workloads) {
       ratio: tps[index]! / tps[0]!,
       latencyMs: latency[index]!,
       addedLatencyMs: latency[index]! - latency[0]!,
+      addedP50Ms: p50[index]! - p50[0]!,
       cpuMicrosPerTransaction:
         index === 0 ? 0 : cpuMicros[index]! / runs[index]!.reduce((sum, run) => sum + run.transactions, 0),
     })),
@@ -240,16 +259,19 @@ else {
   console.log(
     `pgbench direct, through a bare TLS pass-through, and through the Tapline proxy without and with recording (file sink); ${passes} alternating passes of ${seconds} s, TLS on both legs${targetPlaintext ? ' (proxy→target plaintext)' : ''}`,
   );
-  console.log('| workload | path | TPS | vs direct | goal | added latency (avg) | CPU / transaction |');
-  console.log('| --- | --- | ---: | ---: | --- | ---: | ---: |');
+  console.log(
+    '| workload | path | TPS | vs direct | goal | added latency (avg) | added p50 | CPU / transaction |',
+  );
+  console.log('| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const row of rows) {
     for (const figures of row.paths) {
       const goal = figures.path === 'proxy' && row.goal !== undefined ? `≥ ${row.goal}×` : '';
       const cpu =
         figures.cpuMicrosPerTransaction > 0 ? `${figures.cpuMicrosPerTransaction.toFixed(0)} µs` : '';
       const added = figures.path === 'direct' ? '' : `${figures.addedLatencyMs.toFixed(3)} ms`;
+      const addedP50 = figures.path === 'direct' ? '' : `${figures.addedP50Ms.toFixed(3)} ms`;
       console.log(
-        `| ${row.workload} | ${figures.path} | ${figures.tps.toFixed(0)} | ${figures.ratio.toFixed(2)}× | ${goal} | ${added} | ${cpu} |`,
+        `| ${row.workload} | ${figures.path} | ${figures.tps.toFixed(0)} | ${figures.ratio.toFixed(2)}× | ${goal} | ${added} | ${addedP50} | ${cpu} |`,
       );
     }
   }
