@@ -1,6 +1,7 @@
 // Password scrambles of the MySQL authentication plugins.
 
 import { constants, createHash, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ed25519Sign } from './ed25519.js';
 
 function sha1(...parts: Uint8Array[]): Buffer {
   const hash = createHash('sha1');
@@ -39,6 +40,14 @@ export function cachingSha2Scramble(password: string, nonce: Uint8Array): Buffer
   if (password === '') return Buffer.alloc(0);
   const stage1 = sha256(Buffer.from(password, 'utf8'));
   return xor(stage1, sha256(sha256(stage1), nonce.subarray(0, 20)));
+}
+
+/**
+ * MariaDB client_ed25519: the Ed25519 signature of the server's 32-byte
+ * scramble, with the key derived from SHA-512 of the whole password.
+ */
+export function clientEd25519Response(password: string, scramble: Uint8Array): Buffer {
+  return ed25519Sign(Buffer.from(password, 'utf8'), scramble);
 }
 
 /**

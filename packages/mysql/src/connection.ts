@@ -394,8 +394,13 @@ export class MySqlConnection {
       plugin !== 'mysql_clear_password' &&
       plugin !== 'mysql_native_password'
     ) {
-      // An unknown plugin (client_ed25519, sha256_password, dialog): switch to one we can read.
-      plugin = tls ? 'caching_sha2_password' : 'mysql_native_password';
+      // An unknown plugin (client_ed25519, sha256_password, dialog): switch to
+      // the configured one (as a server switches to the account's plugin),
+      // or to native where that one needs TLS and the client has none.
+      plugin =
+        tls || this.scope.authPlugin === 'mysql_native_password'
+          ? this.scope.authPlugin
+          : 'mysql_native_password';
       writePacket(
         this.#client,
         encodeAuthSwitchRequest({ pluginName: plugin, pluginData: nonce }),
@@ -1218,5 +1223,9 @@ function publicReason(error: TaplineError): string {
     [MySqlErrorCode.TARGET_AUTH_FAILED]: 'the target database refused the proxy’s credentials',
     [MySqlErrorCode.TARGET_UNSUPPORTED]: 'the target database lacks a capability the proxy needs',
   };
-  return `${reasons[error.code as MySqlErrorCodeName] ?? 'an error'} (${error.code})`;
+  const reason =
+    error.code === MySqlErrorCode.TARGET_TLS && error.details?.tlsOffered === false
+      ? 'the target database does not offer TLS, which the proxy requires'
+      : reasons[error.code as MySqlErrorCodeName];
+  return `${reason ?? 'an error'} (${error.code})`;
 }

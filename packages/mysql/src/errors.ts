@@ -18,7 +18,7 @@ export const MySqlErrorCode = {
   RECORDING_UNAVAILABLE: 'TAPLINE_ERR_MYSQL_RECORDING_UNAVAILABLE',
   /** The target refused the TCP connection, timed out, or the name did not resolve. */
   TARGET_UNREACHABLE: 'TAPLINE_ERR_MYSQL_TARGET_UNREACHABLE',
-  /** The target's TLS certificate failed verification, or the target offers no TLS while it is required. */
+  /** The target's TLS certificate failed verification, or the target offers no TLS while it is required (the default). */
   TARGET_TLS: 'TAPLINE_ERR_MYSQL_TARGET_TLS',
   /** The target refused the target credentials. */
   TARGET_AUTH_FAILED: 'TAPLINE_ERR_MYSQL_TARGET_AUTH_FAILED',

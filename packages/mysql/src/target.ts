@@ -3,7 +3,12 @@
 
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
-import { cachingSha2Scramble, nativePasswordScramble, rsaEncryptPassword } from './auth.js';
+import {
+  cachingSha2Scramble,
+  clientEd25519Response,
+  nativePasswordScramble,
+  rsaEncryptPassword,
+} from './auth.js';
 import { MySqlErrorCode, type MySqlErrorCodeName, mysqlError } from './errors.js';
 import { PacketReaderStream, writePacket } from './io.js';
 import {
@@ -111,13 +116,16 @@ export async function loginToTarget(request: TargetLoginRequest): Promise<Target
         },
       );
     }
-    const wantTls = target.tls !== false;
-    const requireTls = target.tls === true || typeof target.tls === 'object';
-    const useTls = wantTls && (serverCapabilities & Capability.SSL) !== 0;
-    if (requireTls && !useTls) {
-      fail(MySqlErrorCode.TARGET_TLS, `the target ${address} does not offer TLS, which its grant requires`, {
-        target: address,
-      });
+    // TLS is required unless the grant opts out with `tls: false`: a target
+    // that does not offer it (or a stripped SSL flag) ends the login here
+    // instead of sending the credentials and every statement in clear.
+    const useTls = target.tls !== false;
+    if (useTls && (serverCapabilities & Capability.SSL) === 0) {
+      fail(
+        MySqlErrorCode.TARGET_TLS,
+        `the target ${address} does not offer TLS (set target.tls to false to allow plaintext)`,
+        { target: address, tlsOffered: false },
+      );
     }
     let capabilities =
       ((request.clientCapabilities &
@@ -224,7 +232,13 @@ export async function loginToTarget(request: TargetLoginRequest): Promise<Target
       }
       if (header === 0xfe) {
         const request = decodeAuthSwitchRequest(payload);
-        currentNonce = request.pluginData;
+        // decodeAuthSwitchRequest drops a trailing NUL (native and caching_sha2
+        // send 20 bytes + NUL); client_ed25519's 32 random bytes have none, and
+        // may end in a 0 byte that is part of the scramble.
+        currentNonce =
+          request.pluginName === 'client_ed25519'
+            ? payload.subarray(payload.indexOf(0, 1) + 1)
+            : request.pluginData;
         if (request.pluginName === 'mysql_clear_password' && !useTls) {
           fail(
             MySqlErrorCode.TARGET_AUTH_FAILED,
@@ -284,8 +298,10 @@ function authResponseFor(plugin: string, password: string, nonce: Buffer, tls: b
       return cachingSha2Scramble(password, nonce);
     case 'mysql_clear_password':
       return tls ? Buffer.concat([Buffer.from(password, 'utf8'), Buffer.of(0)]) : Buffer.alloc(0);
+    case 'client_ed25519':
+      return clientEd25519Response(password, nonce.subarray(0, 32));
     default:
-      // Unknown plugins (client_ed25519, sha256_password, ...): an empty response; the server switches or refuses.
+      // Unknown plugins (sha256_password, dialog, ...): an empty response; the server switches or refuses.
       return Buffer.alloc(0);
   }
 }

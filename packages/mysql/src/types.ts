@@ -52,10 +52,13 @@ export interface MySqlTarget {
   /** The database to open; the client's choice when omitted. */
   database?: string;
   /**
-   * TLS towards the target. `undefined` (the default): TLS with certificate
-   * verification when the target offers it, plain when it does not. `false`:
-   * plain. An object (or `true`): TLS required, with these options (`ca`,
-   * `servername`, `rejectUnauthorized`: verification stays on unless turned off).
+   * TLS towards the target, with certificate verification. Required by
+   * default: a target that does not offer TLS ends the session with
+   * `TAPLINE_ERR_MYSQL_TARGET_TLS`. `false` for plaintext (a target on the
+   * same host or a private link). An object sets `ca`, `servername`, a client
+   * `cert`/`key`, and `rejectUnauthorized` (verification stays on unless
+   * turned off); `true` is the same as `{}`.
+   * @default {} (TLS, verified)
    */
   tls?:
     | boolean
@@ -132,8 +135,11 @@ export interface MySqlProxyOptions extends PolicyOptions {
   /** The server version string in the proxy's greeting. @default '8.0.99-tapline' */
   serverVersion?: string;
   /**
-   * The plugin named in the proxy's greeting. `caching_sha2_password` makes
-   * default clients send the token in full over TLS.
+   * The plugin named in the proxy's greeting, and the one a client opening
+   * with a plugin the proxy cannot read (client_ed25519, sha256_password) is
+   * switched to (native instead when this one needs TLS and the client has
+   * none). `caching_sha2_password` makes default clients send the token in
+   * full over TLS; `mysql_native_password` gives `authorize` a `scramble`.
    * @default 'caching_sha2_password'
    */
   authPlugin?: 'caching_sha2_password' | 'mysql_clear_password' | 'mysql_native_password';

@@ -114,7 +114,11 @@ export interface MariaDb {
 
 const SERVER = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd', '/usr/sbin/mysqld'].find(existsSync) ?? 'mariadbd';
 
-export async function startMariaDb(options: { password?: string } = {}): Promise<MariaDb> {
+/**
+ * `ssl: false` starts the server with `--skip-ssl` (no TLS offered), for the
+ * proxy's refusal of a plaintext target.
+ */
+export async function startMariaDb(options: { password?: string; ssl?: boolean } = {}): Promise<MariaDb> {
   const dir = mkdtempSync(join(tmpdir(), 'tapline-mariadb-'));
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
@@ -156,9 +160,13 @@ export async function startMariaDb(options: { password?: string } = {}): Promise
       `--log-error=${join(dir, 'error.log')}`,
       '--general-log=1',
       `--general-log-file=${generalLogPath}`,
-      `--ssl-ca=${certificates.caPath}`,
-      `--ssl-cert=${certificates.certPath}`,
-      `--ssl-key=${certificates.keyPath}`,
+      ...(options.ssl === false
+        ? ['--skip-ssl']
+        : [
+            `--ssl-ca=${certificates.caPath}`,
+            `--ssl-cert=${certificates.certPath}`,
+            `--ssl-key=${certificates.keyPath}`,
+          ]),
       '--innodb-buffer-pool-size=64M',
       '--innodb-log-file-size=16M',
       '--skip-name-resolve',
