@@ -15,7 +15,7 @@ import {
   TOKEN,
 } from './helpers/fixture.js';
 import { type MariaDb, parseGeneralLog, startMariaDb } from './helpers/mariadb.js';
-import { compareWithGeneralLog } from './helpers/oracle.js';
+import { compareWithGeneralLog, targetThreadOf } from './helpers/oracle.js';
 
 let db: MariaDb;
 let fixture: ProxyFixture;
@@ -291,13 +291,8 @@ describe('real clients through the proxy', () => {
     for (const recording of recordings) {
       expect(recording.intact).toBe(true);
       expect(recording.complete).toBe(true);
-      const auth = recording.frames.find(
-        (frame) => (frame.annotation as { kind?: string } | undefined)?.kind === 'ANNOTATION_KIND_AUTH',
-      );
-      if (auth === undefined) continue;
-      const threadId = Number(
-        (auth.annotation as { details: Record<string, string> }).details.targetConnectionId,
-      );
+      const threadId = targetThreadOf(recording.frames);
+      if (threadId === undefined) continue;
       const figures = compareWithGeneralLog(
         queriesOf(recording.frames),
         log.filter((entry) => entry.threadId === threadId),

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Capability } from '../src/protocol.js';
 import { mariadbClient, type ProxyFixture, queriesOf, startProxy, TOKEN } from './helpers/fixture.js';
 import { type MariaDb, parseGeneralLog, startMariaDb } from './helpers/mariadb.js';
-import { compareWithGeneralLog } from './helpers/oracle.js';
+import { compareWithGeneralLog, targetThreadOf } from './helpers/oracle.js';
 import { connectRaw, errOf } from './helpers/raw-client.js';
 
 let db: MariaDb;
@@ -560,13 +560,8 @@ describe('the oracle', () => {
     const mismatches: string[] = [];
     for (const recording of await fixture.recordingsJson()) {
       expect(recording.intact).toBe(true);
-      const auth = recording.frames.find(
-        (frame) => (frame.annotation as { kind?: string } | undefined)?.kind === 'ANNOTATION_KIND_AUTH',
-      );
-      if (auth === undefined) continue;
-      const threadId = Number(
-        (auth.annotation as { details: Record<string, string> }).details.targetConnectionId,
-      );
+      const threadId = targetThreadOf(recording.frames);
+      if (threadId === undefined) continue;
       const figures = compareWithGeneralLog(
         queriesOf(recording.frames),
         log.filter((entry) => entry.threadId === threadId),

@@ -159,3 +159,16 @@ export function compareWithGeneralLog(
   const lost = mismatches.filter((line) => line.startsWith('in the log')).length;
   return { matched, lost, invented, mismatches };
 }
+
+/**
+ * The target's connection id a recording's login annotation names: the
+ * thread id of that session's lines in the general log. Undefined for a
+ * session that never logged in to the target.
+ */
+export function targetThreadOf(frames: ReadonlyArray<Record<string, unknown>>): number | undefined {
+  const auth = frames.find(
+    (frame) => (frame.annotation as { kind?: string } | undefined)?.kind === 'ANNOTATION_KIND_AUTH',
+  );
+  if (auth === undefined) return undefined;
+  return Number((auth.annotation as { details: Record<string, string> }).details.targetConnectionId);
+}
