@@ -5,9 +5,8 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type InspectReport, inspectRecording, run } from '@tapline/cli';
+import { join } from 'node:path';
+import { commandLine, type InspectReport, inspectRecording, run } from '@tapline/cli';
 import type pgTypes from 'pg';
 import { type Connector, startConnector } from './connector.js';
 
@@ -64,18 +63,6 @@ export const EXPECTED_DRIVER_QUERIES: ReadonlyArray<{ text: string; parameters: 
   { text: 'select id, body from notes where id = $1', parameters: ['2'], rows: 1 },
   { text: 'insert into notes (id, body) values ($1, $2)', parameters: ['6', 'from node-postgres'], rows: 1 },
 ];
-
-/** packages/cli/bin/tapline.mjs, whether @tapline/cli resolves to its src/ or its dist/. */
-const cliBin = fileURLToPath(new URL('../bin/tapline.mjs', import.meta.resolve('@tapline/cli')));
-const workspaceRoot = join(dirname(cliBin), '..', '..', '..');
-
-/** A `tapline` command line runnable from the current directory. */
-export function taplineCommand(args: string): string {
-  const fromRoot = relative(workspaceRoot, process.cwd());
-  return fromRoot.startsWith('..') || isAbsolute(fromRoot)
-    ? `node ${cliBin} ${args}`
-    : `pnpm exec tapline ${args}`;
-}
 
 type QueryEvent = Extract<InspectReport['timeline'][number], { type: 'query' }>;
 
@@ -244,8 +231,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     out(
       'demo ok: both recordings verify (hash chain intact, end marker present) and hold every statement, with its bound parameters, row count, COPY size and the failed one with its SQLSTATE.',
     );
-    out(`read them again: ${taplineCommand(`inspect ${recordings}`)}`);
-    out(`as JSON Lines:   ${taplineCommand(`export --format jsonl ${paths[0]}`)}`);
+    out(`read them again: ${commandLine(`inspect ${recordings}`)}`);
+    out(`as JSON Lines:   ${commandLine(`export --format jsonl ${paths[0]}`)}`);
     return 0;
   } finally {
     await connector?.close();

@@ -1,13 +1,7 @@
 // Reading recordings back with @tapline/cli (the `tapline` command).
 import { createReadStream } from 'node:fs';
-import { dirname, isAbsolute, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type InspectReport, inspectRecording, run } from '@tapline/cli';
-
-/** packages/cli/bin/tapline.mjs, whether @tapline/cli resolves to its src/ or its dist/. */
-const cliBin = fileURLToPath(new URL('../bin/tapline.mjs', import.meta.resolve('@tapline/cli')));
-/** The workspace root: packages/cli/bin/tapline.mjs, four levels up. */
-const workspaceRoot = dirname(dirname(dirname(dirname(cliBin))));
+import { isAbsolute, relative } from 'node:path';
+import { commandLine, type InspectReport, inspectRecording, run } from '@tapline/cli';
 
 function inside(directory: string, path: string): string | undefined {
   const fromThere = relative(directory, path);
@@ -19,16 +13,9 @@ export function shown(path: string): string {
   return inside(process.cwd(), path) ?? path;
 }
 
-/**
- * The command that prints a recording's timeline, runnable from the current
- * directory: `pnpm exec tapline inspect …` inside this workspace, else the
- * CLI's launcher by its path.
- */
+/** The command that prints a recording's timeline, runnable from the current directory. */
 export function inspectCommand(path: string): string {
-  if (inside(workspaceRoot, process.cwd()) !== undefined || process.cwd() === workspaceRoot) {
-    return `pnpm exec tapline inspect ${shown(path)}`;
-  }
-  return `node ${cliBin} inspect ${path}`;
+  return commandLine(`inspect ${shown(path)}`);
 }
 
 /** Prints `tapline inspect <path>` (header and timeline) to stdout; returns its exit code. */

@@ -5,6 +5,7 @@ export {
   writeAsciicast,
 } from './asciicast.js';
 export { type CliIo, renderVerifyLine, run } from './cli.js';
+export { commandLine, launcherPath } from './command-line.js';
 export { CliErrorCode, type CliErrorCodeName, ExitCode, type ExitCodeValue } from './errors.js';
 export { type EventType, frameEvent, type TimelineEvent } from './events.js';
 export { formatOffset, parseTimeToNs } from './format.js';
