@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** This package's launcher, bin/tapline.mjs, whether this file runs from src/ (the workspace) or dist/. */
-export const launcherPath = fileURLToPath(new URL('../bin/tapline.mjs', import.meta.url));
+export const launcherPath: string = fileURLToPath(new URL('../bin/tapline.mjs', import.meta.url));
 
 /**
  * A `tapline` command line that runs as pasted in `cwd`: `pnpm exec tapline
