@@ -328,7 +328,10 @@ describe('the figures of each recorded statement, as the server gave them', { ti
     const id = connection.threadId!;
     await connection.ping();
     const refused = await failure(connection.changeUser({ user: 'root', password: 'guess' }));
+    // The refusal ends the command, not the session: the connection goes on as the same user.
+    const [rows] = await connection.query('SELECT CURRENT_USER() AS user');
     await connection.end().catch(() => {});
+    expect((rows as Array<{ user: string }>)[0]!.user).toMatch(/^app@/);
     expect(refused.errno).toBe(1148);
     expect(refused.message).toMatch(/COM_CHANGE_USER is refused/);
     const { queries } = await recordingOf(id);
