@@ -362,31 +362,18 @@ describe('drivers through the proxy, checked against the server log', () => {
 });
 
 // Binary parameter values, built as a client would send them.
-function int2(value: number): Buffer {
-  const buffer = Buffer.alloc(2);
-  buffer.writeInt16BE(value);
-  return buffer;
+function fixedWidth<T>(size: number, write: (buffer: Buffer, value: T) => unknown): (value: T) => Buffer {
+  return (value) => {
+    const buffer = Buffer.alloc(size);
+    write(buffer, value);
+    return buffer;
+  };
 }
-function int4(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeInt32BE(value);
-  return buffer;
-}
-function int8(value: bigint): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeBigInt64BE(value);
-  return buffer;
-}
-function float4(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeFloatBE(value);
-  return buffer;
-}
-function float8(value: number): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeDoubleBE(value);
-  return buffer;
-}
+const int2 = fixedWidth<number>(2, (buffer, value) => buffer.writeInt16BE(value));
+const int4 = fixedWidth<number>(4, (buffer, value) => buffer.writeInt32BE(value));
+const int8 = fixedWidth<bigint>(8, (buffer, value) => buffer.writeBigInt64BE(value));
+const float4 = fixedWidth<number>(4, (buffer, value) => buffer.writeFloatBE(value));
+const float8 = fixedWidth<number>(8, (buffer, value) => buffer.writeDoubleBE(value));
 /** numeric: int16 ndigits, int16 weight, uint16 sign, int16 dscale, int16[ndigits] base-10000 digits. */
 function numeric(decimal: string): Buffer {
   const header = (digits: number[], weight: number, sign: number, dscale: number): Buffer => {
