@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 import { TaplineError } from './errors.js';
 import { type CodecName, MAX_SEGMENT_RAW_BYTES } from './layout.js';
 import { zstdAvailable, zstdDecompress } from './zstd.js';
-import { zstdCompress } from './zstd-pool.js';
+import { type LeasedBody, zstdCompress, zstdCompressLeased } from './zstd-pool.js';
 
 const gzip = promisify(zlib.gzip);
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -48,6 +48,17 @@ export async function compress(raw: Uint8Array, options: CodecOptions): Promise<
         },
       });
   }
+}
+
+const keep = (): void => {};
+
+/**
+ * {@link compress} for the writer: a zstd body may stay in the memory the
+ * worker wrote it to (no copy, no new buffer per segment) until `release()`.
+ */
+export async function compressSegment(raw: Uint8Array, options: CodecOptions): Promise<LeasedBody> {
+  if (options.codec === 'zstd') return zstdCompressLeased(raw, options.level ?? 1);
+  return { body: await compress(raw, options), release: keep };
 }
 
 /**

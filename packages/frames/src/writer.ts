@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { compress, defaultCodec } from './codec.js';
+import { compressSegment, defaultCodec } from './codec.js';
 import { DATA_KEY_LENGTH, SEAL_OVERHEAD, seal } from './encryption.js';
 import { TaplineError } from './errors.js';
 import { encodeFrameInto, type Frame, FrameBuffer } from './frame-codec.js';
@@ -20,6 +20,7 @@ import {
   ZERO_HASH,
 } from './layout.js';
 import { tapline } from './schema.js';
+import type { LeasedBody } from './zstd-pool.js';
 
 /** Where a writer continues an existing recording (crash recovery appends). */
 export interface ContinueFrom {
@@ -89,7 +90,7 @@ interface PendingSegment {
   lastOffsetNs: number;
   final: boolean;
   codec: CodecName;
-  compressed: Promise<Uint8Array>;
+  compressed: Promise<LeasedBody>;
 }
 
 /**
@@ -327,7 +328,7 @@ export class RecordingWriter extends Transform {
       lastOffsetNs: this.#lastOffsetNs,
       final,
       codec,
-      compressed: compress(raw.view(), { codec, level }),
+      compressed: compressSegment(raw.view(), { codec, level }),
     };
     // The promise is awaited in order below; this keeps a rejection from being
     // reported as unhandled while earlier segments are still finishing.
@@ -357,8 +358,9 @@ export class RecordingWriter extends Transform {
     this.#finalizing.catch(() => {});
   }
 
-  async #finish(segment: PendingSegment): Promise<void> {
-    let body = await segment.compressed;
+  /** The segment's header, body (sealed when encrypting) and trailer, hashed into the chain. */
+  async #assemble(segment: PendingSegment, compressed: Uint8Array): Promise<Buffer> {
+    let body = compressed;
     const rawLength = segment.raw.length;
     if (segment.codec !== 'none') this.#compressingWell = body.length < rawLength / 2;
     else if (rawLength >= PROBE_MIN_SEGMENT) this.#compressingWell = false;
@@ -394,10 +396,6 @@ export class RecordingWriter extends Transform {
     const bodyStart = HEADER_LENGTH + extension.length;
     if (dataKey) body = seal(dataKey, body, out.subarray(0, bodyStart));
     out.set(body, bodyStart);
-    // The raw buffer is free once its bytes are compressed and copied: kept
-    // for the next segment while the session writes (enough for every
-    // segment that can be in flight), let go once nothing is in flight.
-    if (this.#spareBuffers.length <= this.#maxPending * 4) this.#spareBuffers.push(segment.raw);
     const trailerStart = bodyStart + bodyLength;
     writeTrailerPrefix(out, trailerStart, segment.frameCount, rawLength);
     const hash = createHash('sha256')
@@ -407,6 +405,22 @@ export class RecordingWriter extends Transform {
     TRAILER_MAGIC.copy(out, trailerStart + TRAILER_HASHED_PREFIX + HASH_LENGTH);
     this.#previousHash = hash;
     this.#segmentIndex++;
+    return out;
+  }
+
+  async #finish(segment: PendingSegment): Promise<void> {
+    const leased = await segment.compressed;
+    let out: Buffer;
+    try {
+      out = await this.#assemble(segment, leased.body);
+    } finally {
+      // The body is in `out` now (or was not needed): its memory may take the next segment.
+      leased.release();
+    }
+    // The raw buffer is free once its bytes are compressed and copied: kept
+    // for the next segment while the session writes (enough for every
+    // segment that can be in flight), let go once nothing is in flight.
+    if (this.#spareBuffers.length <= this.#maxPending * 4) this.#spareBuffers.push(segment.raw);
     this.#pending--;
     if (this.#pending === 0 && this.#current.length === 0) this.#spareBuffers.length = 0;
     this.push(out);

@@ -11,6 +11,7 @@ import {
   verifyRecording,
 } from '../src/index.js';
 import { zstdRegeneratedBound } from '../src/zstd.js';
+import { zstdCompressLeased } from '../src/zstd-pool.js';
 import { forgeRecording, sampleFrames, writeRecording } from './helpers.js';
 
 async function readError(chunks: Uint8Array[]): Promise<unknown> {
@@ -146,5 +147,78 @@ describe('zstd segments', () => {
     const decoded = [];
     for await (const frame of readFrames(written)) decoded.push(frame);
     expect(decoded).toHaveLength(frames.length);
+  });
+
+  it('hands big segments to a worker in shared memory it reuses, and keeps a leased body until released', async () => {
+    const raw = Buffer.concat([text, text]).subarray(0, 512 * 1024);
+    const first = await zstdCompressLeased(raw, 1);
+    expect(first.body.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const kept = Buffer.from(first.body);
+    // Until released, the slot is not handed out again: another segment lands elsewhere.
+    const other = await zstdCompressLeased(Buffer.from(raw).reverse(), 1);
+    expect(other.body.buffer).not.toBe(first.body.buffer);
+    expect(Buffer.from(first.body).equals(kept)).toBe(true);
+    other.release();
+    first.release();
+    // Released, slots take the next segments: 20 segments one after the other
+    // use no more memory than the slots of every worker (4 each, 4 workers at most).
+    const seen = new Set<ArrayBufferLike>();
+    for (let n = 0; n < 20; n++) {
+      const next = await zstdCompressLeased(raw, 1);
+      seen.add(next.body.buffer);
+      if (n === 19) {
+        const back = await decompress(Buffer.from(next.body), 'zstd', raw.length, 0);
+        expect(Buffer.from(back).equals(raw)).toBe(true);
+      }
+      next.release();
+    }
+    expect(seen.size).toBeLessThanOrEqual(16);
+    // Small segments (idle sessions' timed cuts) get memory of their own.
+    const small = await zstdCompressLeased(raw.subarray(0, 4096), 1);
+    expect(small.body.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('round-trips more big segments at once than there are shared slots, each intact', async () => {
+    // 24 segments of 1 MiB in flight: past every worker's slots, the rest go transferred.
+    const inputs = Array.from({ length: 24 }, (_, i) => {
+      const raw = Buffer.allocUnsafe(1024 * 1024 + i * 997);
+      for (let at = 0; at < raw.length; at += text.length)
+        text.copy(raw, at, 0, Math.min(text.length, raw.length - at));
+      raw.write(`segment ${i} `, (i * 4099) % (raw.length - 64));
+      return raw;
+    });
+    const leased = await Promise.all(inputs.map((raw, i) => zstdCompressLeased(raw, (i % 3) - 1)));
+    expect(leased.some((entry) => entry.body.buffer instanceof SharedArrayBuffer)).toBe(true);
+    expect(leased.some((entry) => !(entry.body.buffer instanceof SharedArrayBuffer))).toBe(true);
+    for (const [i, entry] of leased.entries()) {
+      const out = await decompress(Buffer.from(entry.body), 'zstd', inputs[i]!.length, i);
+      expect(Buffer.from(out).equals(inputs[i]!)).toBe(true);
+      entry.release();
+    }
+  });
+
+  it('writes sessions of 1 MiB segments side by side that read back byte for byte', async () => {
+    const sessions = [0, 1, 2].map((n) =>
+      Array.from({ length: 96 }, (_, i) => ({
+        seq: i,
+        offsetNs: i * 1000,
+        data: {
+          streamId: 1,
+          direction: 2,
+          channel: 0,
+          bytes: Buffer.concat([Buffer.from(`session ${n} frame ${i}\n`), text.subarray(0, 32 * 1024)]),
+        },
+      })),
+    );
+    const written = await Promise.all(sessions.map((frames) => writeRecording(frames)));
+    for (const [n, segments] of written.entries()) {
+      expect(segments.length).toBeGreaterThan(2);
+      const decoded = [];
+      for await (const frame of readFrames(segments)) decoded.push(frame);
+      expect(decoded).toHaveLength(sessions[n]!.length);
+      for (const [i, frame] of decoded.entries())
+        expect(Buffer.from(frame.data!.bytes!).equals(sessions[n]![i]!.data.bytes)).toBe(true);
+      expect((await verifyRecording(segments)).complete).toBe(true);
+    }
   });
 });
