@@ -1,9 +1,11 @@
 // zstd, the default segment codec: written on worker threads, read from
 // untrusted bytes with the frame's block headers checked before inflating.
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   compress,
+  createLocalKeyWrapper,
   decompress,
   defaultCodec,
   parseHeader,
@@ -210,11 +212,15 @@ describe('zstd segments', () => {
         },
       })),
     );
-    const written = await Promise.all(sessions.map((frames) => writeRecording(frames)));
+    // The third is encrypted: its bodies are sealed straight out of the shared slots.
+    const keyWrapper = createLocalKeyWrapper({ key: randomBytes(32), keyId: 'local:test' });
+    const written = await Promise.all(
+      sessions.map((frames, n) => writeRecording(frames, n === 2 ? { keyWrapper } : {})),
+    );
     for (const [n, segments] of written.entries()) {
       expect(segments.length).toBeGreaterThan(2);
       const decoded = [];
-      for await (const frame of readFrames(segments)) decoded.push(frame);
+      for await (const frame of readFrames(segments, n === 2 ? { keyWrapper } : {})) decoded.push(frame);
       expect(decoded).toHaveLength(sessions[n]!.length);
       for (const [i, frame] of decoded.entries())
         expect(Buffer.from(frame.data!.bytes!).equals(sessions[n]![i]!.data.bytes)).toBe(true);
