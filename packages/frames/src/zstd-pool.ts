@@ -123,8 +123,8 @@ export function defaultCompressionThreads(): number {
 const SLOT_MIN_BYTES = 256 * 1024;
 /** A slot fits a default segment (1 MiB) plus the frame that crossed the line. */
 const SLOT_MIN_CAPACITY = 1024 * 1024 + 128 * 1024;
-/** Slots per worker: a few segments in flight across the sessions it serves. */
-const SLOTS_PER_WORKER = 4;
+/** Slots per worker: as many segments as one busy session may have in flight (2 × 4 while behind). */
+export const SLOTS_PER_WORKER = 8;
 
 /** Room for any zstd frame of `capacity` input bytes (ZSTD_compressBound plus headroom). */
 function outputCapacity(capacity: number): number {

@@ -13,7 +13,7 @@ import {
   verifyRecording,
 } from '../src/index.js';
 import { zstdRegeneratedBound } from '../src/zstd.js';
-import { zstdCompressLeased } from '../src/zstd-pool.js';
+import { defaultCompressionThreads, SLOTS_PER_WORKER, zstdCompressLeased } from '../src/zstd-pool.js';
 import { forgeRecording, sampleFrames, writeRecording } from './helpers.js';
 
 async function readError(chunks: Uint8Array[]): Promise<unknown> {
@@ -162,27 +162,28 @@ describe('zstd segments', () => {
     expect(Buffer.from(first.body).equals(kept)).toBe(true);
     other.release();
     first.release();
-    // Released, slots take the next segments: 20 segments one after the other
-    // use no more memory than the slots of every worker (4 each, 4 workers at most).
+    // Released, slots take the next segments: 40 segments one after the other
+    // (each to the first idle worker) use no more memory than one worker's slots.
     const seen = new Set<ArrayBufferLike>();
-    for (let n = 0; n < 20; n++) {
+    for (let n = 0; n < 40; n++) {
       const next = await zstdCompressLeased(raw, 1);
       seen.add(next.body.buffer);
-      if (n === 19) {
+      if (n === 39) {
         const back = await decompress(Buffer.from(next.body), 'zstd', raw.length, 0);
         expect(Buffer.from(back).equals(raw)).toBe(true);
       }
       next.release();
     }
-    expect(seen.size).toBeLessThanOrEqual(16);
+    expect(seen.size).toBeLessThanOrEqual(SLOTS_PER_WORKER);
     // Small segments (idle sessions' timed cuts) get memory of their own.
     const small = await zstdCompressLeased(raw.subarray(0, 4096), 1);
     expect(small.body.buffer).not.toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('round-trips more big segments at once than there are shared slots, each intact', async () => {
-    // 24 segments of 1 MiB in flight: past every worker's slots, the rest go transferred.
-    const inputs = Array.from({ length: 24 }, (_, i) => {
+    // Segments of 1 MiB in flight past every worker's slots: the rest go transferred.
+    const count = SLOTS_PER_WORKER * defaultCompressionThreads() + 8;
+    const inputs = Array.from({ length: count }, (_, i) => {
       const raw = Buffer.allocUnsafe(1024 * 1024 + i * 997);
       for (let at = 0; at < raw.length; at += text.length)
         text.copy(raw, at, 0, Math.min(text.length, raw.length - at));
