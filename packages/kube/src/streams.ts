@@ -57,12 +57,10 @@ export function relayWebSocket(options: RelayOptions): void {
   const fromClient = new WebSocketParser({
     from: 'client',
     maxFramePayload: options.maxFramePayload,
-    stablePayloads: true,
   });
   const fromUpstream = new WebSocketParser({
     from: 'server',
     maxFramePayload: options.maxFramePayload,
-    stablePayloads: true,
   });
   // Whether each receiver has only whole frames so far, so a close frame may be injected.
   let clientAtBoundary = true;
