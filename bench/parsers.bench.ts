@@ -142,7 +142,7 @@ export async function parsersBench(report: Report, options: { quick: boolean }):
     const parse = () => {
       decoded = 0;
       for (let pass = 0; pass < passes; pass++) {
-        const parser = new WebSocketParser({ from: 'server', stablePayloads: true });
+        const parser = new WebSocketParser({ from: 'server' });
         const decoder = new RemoteCommandDecoder({ protocol: 'v5.channel.k8s.io' });
         for (const chunk of chunks) {
           parser.parse(chunk.bytes, (frame) =>

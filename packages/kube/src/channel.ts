@@ -30,7 +30,7 @@ export type RemoteCommandMessage =
       name: 'data';
       /** 0 stdin, 1 stdout, 2 stderr, or any other channel that is not a control channel. */
       channel: number;
-      /** A view valid only during the callback. */
+      /** A view of the frame's payload (as stable as the payload the decoder was given). */
       data: Uint8Array;
     }
   | { name: 'resize'; cols: number; rows: number }
@@ -55,9 +55,18 @@ export interface RemoteCommandDecoderOptions {
 const kNoChannel = -1;
 
 /**
+ * What the decoders read of a frame: a whole frame, or one piece of it as
+ * `WebSocketParser` hands them out (without `payloadOffset`/`endsFrame`, the
+ * payload is taken as the whole frame's).
+ */
+export type FramePiece = Pick<WebSocketFrame, 'opcode' | 'fin' | 'payload'> &
+  Partial<Pick<WebSocketFrame, 'payloadOffset' | 'endsFrame'>>;
+
+/**
  * Decodes one direction of a `*.channel.k8s.io` stream. Feed it the WebSocket
- * data frames (binary, text, continuation) of that direction. Data channels
- * stream through without reassembly; control channels (status, resize,
+ * data frames (binary, text, continuation) of that direction, whole or in the
+ * pieces `WebSocketParser` hands out. Data channels stream through without
+ * reassembly, piece by piece; control channels (status, resize,
  * close) are gathered to the end of their message, bounded.
  */
 export class RemoteCommandDecoder {
@@ -78,10 +87,8 @@ export class RemoteCommandDecoder {
     this.maxControlMessage = options.maxControlMessage ?? 65536;
   }
 
-  frame(
-    frame: Pick<WebSocketFrame, 'opcode' | 'fin' | 'payload'>,
-    onMessage: (message: RemoteCommandMessage) => void,
-  ): void {
+  /** Takes a whole frame or one piece of it (see {@link WebSocketFrame}); pieces must come in order. */
+  frame(frame: FramePiece, onMessage: (message: RemoteCommandMessage) => void): void {
     const { opcode } = frame;
     if (
       opcode !== WebSocketOpcode.binary &&
@@ -89,7 +96,7 @@ export class RemoteCommandDecoder {
       opcode !== WebSocketOpcode.continuation
     )
       return;
-    if (opcode !== WebSocketOpcode.continuation) {
+    if (opcode !== WebSocketOpcode.continuation && (frame.payloadOffset ?? 0) === 0) {
       this.channel = kNoChannel;
       this.control = [];
       this.controlLength = 0;
@@ -104,7 +111,7 @@ export class RemoteCommandDecoder {
       if (this.isControl(this.channel)) this.gather(payload);
       else if (payload.byteLength > 0) onMessage({ name: 'data', channel: this.channel, data: payload });
     }
-    if (frame.fin) {
+    if (frame.fin && (frame.endsFrame ?? true)) {
       this.inMessage = false;
       if (this.channel !== kNoChannel && this.isControl(this.channel)) this.finishControl(onMessage);
       this.channel = kNoChannel;
@@ -245,10 +252,8 @@ export class PortForwardDecoder {
     this.portPrefix = options.portPrefix ?? true;
   }
 
-  frame(
-    frame: Pick<WebSocketFrame, 'opcode' | 'fin' | 'payload'>,
-    onMessage: (message: PortForwardMessage) => void,
-  ): void {
+  /** Takes a whole frame or one piece of it (see {@link WebSocketFrame}); pieces must come in order. */
+  frame(frame: FramePiece, onMessage: (message: PortForwardMessage) => void): void {
     const { opcode } = frame;
     if (
       opcode !== WebSocketOpcode.binary &&
@@ -256,7 +261,8 @@ export class PortForwardDecoder {
       opcode !== WebSocketOpcode.continuation
     )
       return;
-    if (opcode !== WebSocketOpcode.continuation) this.channel = kNoChannel;
+    if (opcode !== WebSocketOpcode.continuation && (frame.payloadOffset ?? 0) === 0)
+      this.channel = kNoChannel;
     let payload = frame.payload;
     if (this.channel === kNoChannel && payload.byteLength > 0) {
       this.channel = payload[0]!;
@@ -281,6 +287,6 @@ export class PortForwardDecoder {
       }
       if (payload.byteLength > 0) onMessage({ name: stream, portIndex, data: payload });
     }
-    if (frame.fin) this.channel = kNoChannel;
+    if (frame.fin && (frame.endsFrame ?? true)) this.channel = kNoChannel;
   }
 }

@@ -8,6 +8,7 @@ export {
 } from './body.js';
 export {
   encodeChannelMessage,
+  type FramePiece,
   PortForwardDecoder,
   type PortForwardDecoderOptions,
   type PortForwardMessage,

@@ -6,7 +6,6 @@
 
 import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { KubeErrorCode, kubeError } from './errors.js';
-import { FrameStreamParser } from './frame-stream.js';
 
 /** Control frame types (SPDY/3 §2.6). */
 export const SpdyFrameType = {
@@ -23,7 +22,20 @@ export const SpdyFrameType = {
 export const kSpdyFlagFin = 0x01;
 
 export type SpdyFrame =
-  | { name: 'data'; streamId: number; fin: boolean; data: Uint8Array }
+  | {
+      /**
+       * One piece of a data frame: each chunk given to `parse()` yields the
+       * part of the frame's body it holds, as a view into the chunk (never
+       * copied or gathered, never written by the parser).
+       */
+      name: 'data';
+      streamId: number;
+      /** The sender's FIN flag, set only on the piece that ends the frame. */
+      fin: boolean;
+      data: Uint8Array;
+      /** True on the piece that ends the frame. */
+      endsFrame: boolean;
+    }
   | {
       name: 'syn_stream' | 'syn_reply' | 'headers';
       streamId: number;
@@ -53,8 +65,6 @@ export interface SpdyParserOptions {
    * TAPLINE_ERR_KUBE_SPDY_HEADER_LIMIT. @default 16777216 (16 MiB)
    */
   maxInflatedHeaderBytes?: number;
-  /** Data payloads in memory the parser never writes again (see WebSocketParserOptions). @default false */
-  stablePayloads?: boolean;
 }
 
 // The SPDY/3 header dictionary (draft-mbelshe-httpbis-spdy-00 §2.6.10.1):
@@ -224,13 +234,36 @@ function decodeHeaderBlock(block: Buffer): Record<string, string[]> {
   return headers;
 }
 
-/** Parses one direction of a SPDY/3.1 connection. */
-export class SpdyParser extends FrameStreamParser<SpdyFrame> {
+const kEmpty = Buffer.alloc(0);
+/** A gathered control-frame body larger than this is not kept for the next one. */
+const kKeptBodyBytes = 64 * 1024;
+
+/**
+ * Parses one direction of a SPDY/3.1 connection, in place: data frames are
+ * handed out in pieces as their bytes arrive (views into the chunk), control
+ * frames are read whole, straight from the chunk when they sit in one, else
+ * gathered in a buffer of the parser's (nothing handed out refers to it:
+ * header blocks are inflated into new memory).
+ */
+export class SpdyParser {
   private readonly inflater: HeaderInflater;
   private readonly maxFrameLength: number;
+  private failure: Error | undefined;
+  /** A frame header that spans chunks. */
+  private readonly header = Buffer.allocUnsafe(8);
+  private headerHeld = 0;
+  /** Between a frame's header and its last body byte. */
+  private inFrame = false;
+  private frameLength = 0;
+  private received = 0;
+  /** The data frame in progress: stream id and flags (control frames are read from `body`). */
+  private isData = false;
+  private streamId = 0;
+  private flags = 0;
+  /** The control frame in progress, from its header on, when it spans chunks. */
+  private body: Buffer = kEmpty;
 
   constructor(options: SpdyParserOptions = {}) {
-    super(options.stablePayloads ?? false);
     this.maxFrameLength = options.maxFrameLength ?? 0xffffff;
     this.inflater = new HeaderInflater(
       options.maxHeaderBlockBytes ?? 65536,
@@ -243,49 +276,131 @@ export class SpdyParser extends FrameStreamParser<SpdyFrame> {
     return this.inflater.inflatedBytes;
   }
 
-  protected override parseFrames(
-    source: Buffer,
-    start: number,
-    end: number,
-    onFrame: (frame: SpdyFrame) => void,
-  ): number {
-    let offset = start;
-    while (end - offset >= 8) {
-      const length = source.readUIntBE(offset + 5, 3);
-      if (length > this.maxFrameLength) {
-        throw kubeError(
-          KubeErrorCode.PORT_FORWARD_PROTOCOL,
-          `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
-        );
-      }
-      if (end - offset < 8 + length) {
-        this.partialFrameLength = 8 + length;
-        break;
-      }
-      this.frame(source, offset, length, onFrame);
-      offset += 8 + length;
-    }
-    return offset;
+  /** Bytes of the unfinished frame received so far: 0 exactly at a frame boundary. */
+  get pendingBytes(): number {
+    return this.inFrame ? 8 + this.received : this.headerHeld;
   }
 
-  private frame(source: Buffer, offset: number, length: number, onFrame: (frame: SpdyFrame) => void): void {
+  /** Parses `chunk`, calling `onFrame` for each frame (and each piece of a data frame). Throws a coded TaplineError on bad input; the parser stays failed. */
+  parse(chunk: Uint8Array, onFrame: (frame: SpdyFrame) => void): void {
+    if (this.failure) throw this.failure;
+    const input = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    try {
+      this.parseChunk(input, onFrame);
+    } catch (error) {
+      this.failure = error as Error;
+      this.inFrame = false;
+      this.headerHeld = 0;
+      this.body = kEmpty;
+      throw error;
+    }
+  }
+
+  private parseChunk(input: Buffer, onFrame: (frame: SpdyFrame) => void): void {
+    const end = input.byteLength;
+    let offset = 0;
+    while (offset < end) {
+      if (!this.inFrame) {
+        let header = input;
+        let headerOffset = offset;
+        if (this.headerHeld === 0 && end - offset >= 8) offset += 8;
+        else {
+          const copied = input.copy(
+            this.header,
+            this.headerHeld,
+            offset,
+            Math.min(end, offset + 8 - this.headerHeld),
+          );
+          this.headerHeld += copied;
+          offset += copied;
+          if (this.headerHeld < 8) return;
+          this.headerHeld = 0;
+          header = this.header;
+          headerOffset = 0;
+        }
+        this.startFrame(header, headerOffset);
+        const length = this.frameLength;
+        if (this.isData) {
+          // A data frame with a body yields nothing until some of it is here.
+          if (length === 0) this.dataPiece(kEmpty, onFrame);
+        } else if (header === input && end - offset >= length) {
+          // A control frame whole in the chunk: read in place.
+          this.inFrame = false;
+          offset += length;
+          this.controlFrame(input, headerOffset, length, onFrame);
+        } else {
+          if (this.body.byteLength < 8 + length) this.body = Buffer.allocUnsafe(Math.max(8 + length, 256));
+          header.copy(this.body, 0, headerOffset, headerOffset + 8);
+          if (length === 0) this.endGathered(onFrame);
+        }
+        continue;
+      }
+      const take = Math.min(end - offset, this.frameLength - this.received);
+      if (this.isData) this.dataPiece(input.subarray(offset, offset + take), onFrame);
+      else {
+        input.copy(this.body, 8 + this.received, offset, offset + take);
+        this.received += take;
+        if (this.received === this.frameLength) this.endGathered(onFrame);
+      }
+      offset += take;
+    }
+  }
+
+  /** Reads a frame header (the control frame's type and flags are read with its body). */
+  private startFrame(source: Buffer, offset: number): void {
+    // +----------------------------------+
+    // |0|       Stream-ID (31bits)       |  data frame, or for a control frame:
+    // +----------------------------------+  |1| Version (15bits) | Type (16bits) |
+    // | Flags (8)  |  Length (24 bits)   |
+    // +----------------------------------+
+    const length = source.readUIntBE(offset + 5, 3);
+    if (length > this.maxFrameLength) {
+      throw kubeError(
+        KubeErrorCode.PORT_FORWARD_PROTOCOL,
+        `SPDY frame of ${length} bytes exceeds ${this.maxFrameLength}`,
+      );
+    }
+    this.inFrame = true;
+    this.frameLength = length;
+    this.received = 0;
+    this.isData = (source[offset]! & 0x80) === 0;
+    this.streamId = source.readUInt32BE(offset) & 0x7fffffff;
+    this.flags = source[offset + 4]!;
+  }
+
+  private dataPiece(data: Buffer, onFrame: (frame: SpdyFrame) => void): void {
+    this.received += data.byteLength;
+    const endsFrame = this.received === this.frameLength;
+    if (endsFrame) this.inFrame = false;
+    onFrame({
+      name: 'data',
+      streamId: this.streamId,
+      fin: endsFrame && (this.flags & kSpdyFlagFin) !== 0,
+      data,
+      endsFrame,
+    });
+  }
+
+  /** A control frame gathered across chunks is complete: read it from the gather buffer. */
+  private endGathered(onFrame: (frame: SpdyFrame) => void): void {
+    this.inFrame = false;
+    const body = this.body;
+    if (body.byteLength > kKeptBodyBytes) this.body = kEmpty;
+    this.controlFrame(body, 0, this.frameLength, onFrame);
+  }
+
+  /** A whole control frame at `source[offset]`. */
+  private controlFrame(
+    source: Buffer,
+    offset: number,
+    length: number,
+    onFrame: (frame: SpdyFrame) => void,
+  ): void {
     const flags = source[offset + 4]!;
     const body = source.subarray(offset + 8, offset + 8 + length);
     const fail = (what: string): Error => kubeError(KubeErrorCode.PORT_FORWARD_PROTOCOL, `SPDY: ${what}`);
-    if ((source[offset]! & 0x80) === 0) {
-      // +----------------------------------+
-      // |C|       Stream-ID (31bits)       |
-      // +----------------------------------+
-      // | Flags (8)  |  Length (24 bits)   |
-      // +----------------------------------+
-      onFrame({
-        name: 'data',
-        streamId: source.readUInt32BE(offset) & 0x7fffffff,
-        fin: (flags & kSpdyFlagFin) !== 0,
-        data: body,
-      });
-      return;
-    }
     // +----------------------------------+
     // |C| Version(15bits) | Type(16bits) |
     // +----------------------------------+

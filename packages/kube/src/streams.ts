@@ -57,12 +57,10 @@ export function relayWebSocket(options: RelayOptions): void {
   const fromClient = new WebSocketParser({
     from: 'client',
     maxFramePayload: options.maxFramePayload,
-    stablePayloads: true,
   });
   const fromUpstream = new WebSocketParser({
     from: 'server',
     maxFramePayload: options.maxFramePayload,
-    stablePayloads: true,
   });
   // Whether each receiver has only whole frames so far, so a close frame may be injected.
   let clientAtBoundary = true;
@@ -332,8 +330,8 @@ interface ForwardedConnection {
 function spdyPortForwardInspector(options: RelayOptions): Inspector {
   const recorded = options.session.recorded;
   const parsers = {
-    client_to_target: new SpdyParser({ stablePayloads: true }),
-    target_to_client: new SpdyParser({ stablePayloads: true }),
+    client_to_target: new SpdyParser(),
+    target_to_client: new SpdyParser(),
   };
   const bySpdyStream = new Map<number, { connection: ForwardedConnection; type: string }>();
   const byRequest = new Map<string, ForwardedConnection>();

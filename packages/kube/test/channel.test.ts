@@ -14,7 +14,7 @@ import {
 
 type Plain = Record<string, unknown>;
 const plain = (message: RemoteCommandMessage | PortForwardMessage): Plain =>
-  'data' in message ? { ...message, data: Buffer.from(message.data).toString() } : { ...message };
+  'data' in message ? { ...message, data: Buffer.from(message.data).toString('latin1') } : { ...message };
 
 /** Runs bytes → WebSocket frames → channel messages, merging adjacent data of one channel. */
 function decode(chunks: Uint8Array[], protocol = 'v5.channel.k8s.io'): Plain[] {
@@ -26,7 +26,7 @@ function decode(chunks: Uint8Array[], protocol = 'v5.channel.k8s.io'): Plain[] {
       decoder.frame(frame, (message) => {
         const last = out.at(-1);
         if (message.name === 'data' && last?.name === 'data' && last.channel === message.channel) {
-          last.data = `${last.data}${Buffer.from(message.data).toString()}`;
+          last.data = `${last.data}${Buffer.from(message.data).toString('latin1')}`;
         } else out.push(plain(message));
       }),
     );
@@ -88,6 +88,70 @@ describe('RemoteCommandDecoder (v4/v5 channel protocol)', () => {
     for (let offset = 0; offset <= bytes.byteLength; offset++) {
       expect(decode([bytes.subarray(0, offset), bytes.subarray(offset)])).toEqual(expected);
     }
+  });
+
+  it('decodes the same from the pieces of frames fed a byte at a time', () => {
+    const bytes = stream();
+    const single = Array.from({ length: bytes.byteLength }, (_, i) => Buffer.from(bytes.subarray(i, i + 1)));
+    expect(decode(single)).toEqual(expected);
+  });
+
+  it('bounds a control message gathered from pieces, wherever the frame is split', () => {
+    const frame = binary(encodeChannelMessage(3, 'x'.repeat(17)));
+    for (let offset = 0; offset <= frame.byteLength; offset++) {
+      const ws = new WebSocketParser();
+      const decoder = new RemoteCommandDecoder({ maxControlMessage: 16 });
+      const seen: RemoteCommandMessage[] = [];
+      expect(() => {
+        for (const chunk of [frame.subarray(0, offset), frame.subarray(offset)])
+          ws.parse(chunk, (piece) => decoder.frame(piece, (message) => seen.push(message)));
+      }).toThrow(expect.objectContaining({ code: KubeErrorCode.CHANNEL_PROTOCOL }));
+      expect(seen).toEqual([]);
+    }
+  });
+
+  it('decodes any channel stream the same however it is chunked (fast-check)', () => {
+    const message = fc.record({
+      channel: fc.constantFrom(0, 1, 2, 3, 4, 255),
+      body: fc.uint8Array({ maxLength: 300 }),
+      fragments: fc.integer({ min: 1, max: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(message, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (messages, cuts) => {
+          const frames: Buffer[] = [];
+          for (const { channel, body, fragments } of messages) {
+            // control channels get bodies that decode
+            const payload =
+              channel === 3
+                ? encodeChannelMessage(3, '{"status":"Success"}')
+                : channel === 4
+                  ? encodeChannelMessage(4, '{"Width":80,"Height":24}')
+                  : channel === 255
+                    ? Buffer.from([255, body[0] ?? 0])
+                    : encodeChannelMessage(channel, body);
+            const step = Math.ceil(payload.byteLength / fragments);
+            for (let at = 0, i = 0; at < payload.byteLength || i === 0; at += step, i++) {
+              const fin = at + step >= payload.byteLength;
+              frames.push(binary(payload.subarray(at, at + step), fin, i === 0 ? 2 : 0));
+            }
+          }
+          const wire = Buffer.concat(frames);
+          const points = [...new Set(cuts.map((c) => c % (wire.byteLength + 1)))].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let last = 0;
+          for (const point of points) {
+            chunks.push(Buffer.from(wire.subarray(last, point)));
+            last = point;
+          }
+          chunks.push(Buffer.from(wire.subarray(last)));
+          expect(decode(chunks)).toEqual(decode([wire]));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('reads success, and v4 has no close channel (255 is data there)', () => {
@@ -199,6 +263,43 @@ describe('PortForwardDecoder (portforward.k8s.io channels)', () => {
     expect(run([{ opcode: 2, fin: true, payload: Buffer.from('\x00GET /') }], false)).toEqual([
       { name: 'data', portIndex: 0, data: 'GET /' },
     ]);
+  });
+
+  it('reads prefixes and data the same from the pieces of frames fed a byte at a time', () => {
+    const wire = Buffer.concat([
+      binary(portPrefix(0, 8080, 'hello')),
+      binary(portPrefix(1, 8080)),
+      binary(Buffer.from([2, 0x38]), false),
+      binary(Buffer.from([0x15, 0x41, 0x42]), true, WebSocketOpcode.continuation),
+      binary(Buffer.from('\x00response')),
+    ]);
+    const decodeChunks = (chunks: Uint8Array[]): Plain[] => {
+      const ws = new WebSocketParser();
+      const decoder = new PortForwardDecoder();
+      const out: Plain[] = [];
+      for (const chunk of chunks)
+        ws.parse(chunk, (piece) =>
+          decoder.frame(piece, (message) => {
+            const last = out.at(-1);
+            if (message.name === 'data' && last?.name === 'data' && last.portIndex === message.portIndex)
+              last.data = `${last.data}${Buffer.from(message.data).toString()}`;
+            else out.push(plain(message));
+          }),
+        );
+      return out;
+    };
+    const whole = decodeChunks([wire]);
+    expect(whole).toEqual([
+      { name: 'port', portIndex: 0, port: 8080, stream: 'data' },
+      { name: 'data', portIndex: 0, data: 'hello' },
+      { name: 'port', portIndex: 0, port: 8080, stream: 'error' },
+      { name: 'port', portIndex: 1, port: 5432, stream: 'data' },
+      { name: 'data', portIndex: 1, data: 'AB' },
+      { name: 'data', portIndex: 0, data: 'response' },
+    ]);
+    expect(decodeChunks(Array.from({ length: wire.byteLength }, (_, i) => wire.subarray(i, i + 1)))).toEqual(
+      whole,
+    );
   });
 
   it('never throws on arbitrary frames (fast-check)', () => {

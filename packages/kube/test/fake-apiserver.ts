@@ -158,7 +158,7 @@ class ServerWebSocket extends EventEmitter {
             this.close(frame.closeCode ?? 1000);
           } else if (frame.opcode !== WebSocketOpcode.pong) {
             this.fragments.push(Buffer.from(frame.payload));
-            if (frame.fin) {
+            if (frame.fin && frame.endsFrame) {
               const message =
                 this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
               this.fragments = [];

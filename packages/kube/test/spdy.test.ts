@@ -6,6 +6,7 @@ import {
   type SpdyFrame,
   SpdyHeaderWriter,
   SpdyParser,
+  type SpdyParserOptions,
   spdyDataFrame,
   spdyDictionary,
   spdyGoAwayFrame,
@@ -15,8 +16,12 @@ import {
   spdySynStreamFrame,
 } from '../src/index.js';
 
-const plain = (frame: SpdyFrame): Record<string, unknown> =>
-  frame.name === 'data' ? { ...frame, data: Buffer.from(frame.data).toString() } : { ...frame };
+/** A frame as plain data; a data frame without its `endsFrame` (always true once joined). */
+const plain = (frame: SpdyFrame): Record<string, unknown> => {
+  if (frame.name !== 'data') return { ...frame };
+  const { endsFrame: _, ...rest } = frame;
+  return { ...rest, data: Buffer.from(frame.data).toString('latin1') };
+};
 
 /** A well-formed header block of one pair whose value is `length` NULs (the prober's 131 KB bomb once deflated). */
 function nulHeaderBlock(length: number): Buffer {
@@ -28,10 +33,64 @@ function nulHeaderBlock(length: number): Buffer {
   return block;
 }
 
-function parseAll(chunks: Uint8Array[], parser = new SpdyParser()): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const chunk of chunks) parser.parse(chunk, (frame) => out.push(plain(frame)));
+/**
+ * Parses the chunks, joining each data frame's pieces, and checks what every
+ * piece promises: a view into the chunk being parsed, FIN only on the piece
+ * that ends the frame, no empty piece but for an empty frame.
+ */
+function parseAll(
+  chunks: Uint8Array[],
+  parser = new SpdyParser(),
+  out: Record<string, unknown>[] = [],
+): Record<string, unknown>[] {
+  let pieces: Buffer[] = [];
+  for (const chunk of chunks) {
+    parser.parse(chunk, (frame) => {
+      if (frame.name !== 'data') {
+        expect(pieces).toEqual([]);
+        out.push(plain(frame));
+        return;
+      }
+      if (frame.data.byteLength > 0) {
+        expect(frame.data.buffer).toBe(chunk.buffer);
+        expect(frame.data.byteOffset).toBeGreaterThanOrEqual(chunk.byteOffset);
+        expect(frame.data.byteOffset + frame.data.byteLength).toBeLessThanOrEqual(
+          chunk.byteOffset + chunk.byteLength,
+        );
+      } else expect(frame.endsFrame && pieces.length === 0).toBe(true);
+      if (frame.fin) expect(frame.endsFrame).toBe(true);
+      pieces.push(Buffer.from(frame.data));
+      if (!frame.endsFrame) return;
+      const { endsFrame: _, ...whole } = frame;
+      out.push(plain({ ...whole, endsFrame: true, data: Buffer.concat(pieces) }));
+      pieces = [];
+    });
+  }
   return out;
+}
+
+/** The frames of a parse of `chunks`, and the code of the error that ended it, if one did. */
+function outcome(chunks: Uint8Array[], options: SpdyParserOptions): { frames: unknown[]; code?: string } {
+  const frames: Record<string, unknown>[] = [];
+  try {
+    parseAll(chunks, new SpdyParser(options), frames);
+    return { frames };
+  } catch (error) {
+    return { frames, code: (error as { code?: string }).code ?? String(error) };
+  }
+}
+
+/** `bytes` cut at the given offsets, each chunk in memory of its own. */
+function cut(bytes: Uint8Array, points: number[]): Buffer[] {
+  const sorted = [...new Set(points.map((p) => p % (bytes.byteLength + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let last = 0;
+  for (const point of sorted) {
+    chunks.push(Buffer.from(bytes.subarray(last, point)));
+    last = point;
+  }
+  chunks.push(Buffer.from(bytes.subarray(last)));
+  return chunks;
 }
 
 // A port-forward connection as kubectl opens it: error stream, data stream, data, FINs.
@@ -155,31 +214,65 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
     ]);
   });
 
-  it('with stablePayloads, data payloads stay intact after later chunks', () => {
-    const wire = Buffer.concat([
-      spdyDataFrame(1, Buffer.alloc(3000, 0x41)),
-      spdyDataFrame(3, Buffer.alloc(3000, 0x42)),
-      spdyDataFrame(5, Buffer.alloc(3000, 0x43)),
-    ]);
-    const kept: Uint8Array[] = [];
-    const parser = new SpdyParser({ stablePayloads: true });
-    for (let offset = 0; offset < wire.byteLength; offset += 1001) {
-      parser.parse(wire.subarray(offset, offset + 1001), (frame) => {
-        if (frame.name === 'data') kept.push(frame.data);
-      });
+  it('hands out data in pieces that stay intact while many later chunks are parsed', () => {
+    const writer = new SpdyHeaderWriter();
+    const frames: Buffer[] = [];
+    const expectedData: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const data = Buffer.alloc(3000 + i, 0x41 + (i % 26));
+      frames.push(spdyDataFrame(1 + 2 * i, data));
+      expectedData.push(data.toString('latin1'));
+      // control frames gathered across chunks in between (the parser's own buffer)
+      frames.push(
+        spdySynStreamFrame(writer, 101 + 2 * i, { streamtype: 'data', port: '80', requestid: `${i}` }),
+      );
+      frames.push(spdyPingFrame(i));
     }
-    expect(
-      kept.map((data) =>
-        Buffer.from(data)
-          .toString('latin1')
-          .replace(/(.)\1+/, '$1'),
-      ),
-    ).toEqual(['A', 'B', 'C']);
+    const wire = Buffer.concat(frames);
+    for (const size of [1, 7, 1001, 16384]) {
+      const kept: Uint8Array[] = [];
+      const parser = new SpdyParser();
+      for (let offset = 0; offset < wire.byteLength; offset += size) {
+        parser.parse(Buffer.from(wire.subarray(offset, offset + size)), (frame) => {
+          if (frame.name === 'data') kept.push(frame.data);
+        });
+      }
+      // joined only now, after every chunk was parsed
+      const joined: string[] = [];
+      let current = '';
+      for (const piece of kept) {
+        current += Buffer.from(piece).toString('latin1');
+        if (current.length === expectedData[joined.length]!.length) {
+          joined.push(current);
+          current = '';
+        }
+      }
+      expect(joined).toEqual(expectedData);
+    }
   });
 
-  it('holds a truncated frame', () => {
+  it('hands out what a truncated data frame holds so far, and holds a truncated control frame', () => {
     const frame = spdyDataFrame(3, Buffer.from('abcdef'));
-    expect(parseAll([frame.subarray(0, frame.byteLength - 1)])).toEqual([]);
+    for (let length = 0; length < frame.byteLength; length++) {
+      const seen: string[] = [];
+      const parser = new SpdyParser();
+      for (const chunk of cut(frame.subarray(0, length), [5, 9]))
+        parser.parse(chunk, (piece) => {
+          if (piece.name === 'data') {
+            expect(piece.endsFrame).toBe(false);
+            expect(piece.fin).toBe(false);
+            seen.push(Buffer.from(piece.data).toString());
+          }
+        });
+      expect(seen.join('')).toBe('abcdef'.slice(0, Math.max(0, length - 8)));
+      expect(parser.pendingBytes).toBe(length);
+    }
+    const ping = spdyPingFrame(9);
+    const parser = new SpdyParser();
+    expect(parseAll([ping.subarray(0, ping.byteLength - 1)], parser)).toEqual([]);
+    expect(parser.pendingBytes).toBe(ping.byteLength - 1);
+    expect(parseAll([ping.subarray(ping.byteLength - 1)], parser)).toEqual([{ name: 'ping', id: 9 }]);
+    expect(parser.pendingBytes).toBe(0);
   });
 
   it('refuses oversized, malformed and garbage input with coded errors', () => {
@@ -196,6 +289,19 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
       expect(() => parseAll([bytes])).toThrow(
         expect.objectContaining({ code: KubeErrorCode.PORT_FORWARD_PROTOCOL }),
       );
+    }
+    // the same error after the same frames, wherever the input is split
+    for (const [bytes, options] of [
+      [Buffer.concat([connection(), tooBig]), { maxFrameLength: 1024 }],
+      [Buffer.concat([connection(), badVersion]), {}],
+      [Buffer.concat([connection(), shortPing]), {}],
+      [Buffer.concat([connection(), badHeaders]), {}],
+    ] as const) {
+      const whole = outcome([bytes], options);
+      expect(whole.code).toBe(KubeErrorCode.PORT_FORWARD_PROTOCOL);
+      expect(whole.frames).toEqual(expected);
+      for (let offset = 0; offset <= bytes.byteLength; offset++)
+        expect(outcome(cut(bytes, [offset, offset + 3]), options)).toEqual(whole);
     }
   });
 
@@ -300,14 +406,16 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
     );
   });
 
-  it('turns garbage into frames or a coded error (fast-check)', () => {
+  it('turns garbage into frames or a coded error, the same however it is split (fast-check)', () => {
+    const options = { maxFrameLength: 4096 };
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        try {
-          parseAll([bytes], new SpdyParser({ maxFrameLength: 4096 }));
-        } catch (error) {
-          expect((error as { code?: string }).code).toBe(KubeErrorCode.PORT_FORWARD_PROTOCOL);
-        }
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+        const whole = outcome([bytes], options);
+        if (whole.code !== undefined)
+          expect([KubeErrorCode.PORT_FORWARD_PROTOCOL, KubeErrorCode.SPDY_HEADER_LIMIT]).toContain(
+            whole.code,
+          );
+        expect(outcome(cut(bytes, cuts), options)).toEqual(whole);
       }),
       { numRuns: 2000 },
     );
@@ -324,17 +432,15 @@ describe('SpdyParser (SPDY/3.1 as tunnelled by kubectl port-forward)', () => {
           }),
           { maxLength: 10 },
         ),
-        fc.integer({ min: 1, max: 50 }),
-        (frames, step) => {
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (frames, cuts) => {
           const bytes = Buffer.concat(frames.map((f) => spdyDataFrame(f.streamId, f.data, f.fin)));
-          const chunks: Buffer[] = [];
-          for (let i = 0; i < bytes.byteLength; i += step) chunks.push(bytes.subarray(i, i + step));
-          expect(parseAll(chunks)).toEqual(
+          expect(parseAll(cut(bytes, cuts))).toEqual(
             frames.map((f) => ({
               name: 'data',
               streamId: f.streamId,
               fin: f.fin,
-              data: Buffer.from(f.data).toString(),
+              data: Buffer.from(f.data).toString('latin1'),
             })),
           );
         },

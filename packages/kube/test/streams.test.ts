@@ -262,9 +262,12 @@ describe('streams through the proxy', () => {
       const watchExit = new Promise<number | null>((resolve) => watch.on('close', resolve));
       bob.revoke('revoked');
       expect(await watchExit).not.toBeNull();
-      await until(() => received().byteLength > 0);
-      const frames: Array<{ opcode: number; closeCode?: number }> = [];
-      new WebSocketParser({ from: 'server' }).parse(received(), (frame) => frames.push({ ...frame }));
+      // The notice and the close frame are two writes: wait for the close, not for the first byte.
+      const frames = await until(() => {
+        const seen: Array<{ opcode: number; closeCode?: number }> = [];
+        new WebSocketParser({ from: 'server' }).parse(received(), (frame) => seen.push({ ...frame }));
+        return seen.at(-1)?.opcode === WebSocketOpcode.close && seen;
+      });
       expect(frames.at(-1)).toMatchObject({ opcode: WebSocketOpcode.close, closeCode: 1008 });
       expect(bob.ended).toBe('revoked');
       expect(closed(bob, exec.streamId)?.options?.detail).toBe(KubeErrorCode.SESSION_ENDED);
