@@ -20,6 +20,7 @@ import {
   type PolicySessionContext,
   policyContextOf,
   type RecordedSession,
+  type ResolvedPolicyDecision,
   renamedOption,
   resolveFrontLimits,
   type SessionContext,
@@ -810,17 +811,28 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       session.finalized ? undefined : session.recorded,
       session.apiStreamId,
     );
-    const decide = (decision: Awaited<typeof pending>): boolean => {
-      if (decision.allow) return true;
-      refuse(req, 'policy_denied', POLICY_DENIED, 403, session.recorded.sessionId);
-      answer(decision.message);
-      event.statusCode = 403;
-      event.durationNs = session.recorded.now() - startedNs;
-      if (!session.finalized) session.recorded.apiCall(event);
-      armIdle(session);
-      return false;
-    };
-    return pending instanceof Promise ? pending.then(decide) : decide(pending);
+    if (pending instanceof Promise) {
+      return pending.then((decision) => applyDecision(decision, req, session, event, startedNs, answer));
+    }
+    return applyDecision(pending, req, session, event, startedNs, answer);
+  }
+
+  function applyDecision(
+    decision: ResolvedPolicyDecision,
+    req: IncomingMessage,
+    session: LiveSession,
+    event: ApiCallEvent,
+    startedNs: number,
+    answer: (message: string) => void,
+  ): boolean {
+    if (decision.allow) return true;
+    refuse(req, 'policy_denied', POLICY_DENIED, 403, session.recorded.sessionId);
+    answer(decision.message);
+    event.statusCode = 403;
+    event.durationNs = session.recorded.now() - startedNs;
+    if (!session.finalized) session.recorded.apiCall(event);
+    armIdle(session);
+    return false;
   }
 
   /** The first request of a connection (or of new credentials on it): finds or starts its session. */
