@@ -426,8 +426,16 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     firstRequestArrived(req);
     res.on('error', ignore);
     const session = knownSession(req);
-    if (session) forwardRequest(req, res, session);
-    else handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
+    if (session === undefined) {
+      handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
+      return;
+    }
+    try {
+      forwardRequest(req, res, session);
+    } catch (error) {
+      // As a rejection of the async path is: reported, never thrown out of the server's 'request' event.
+      reportError(asTaplineError(error));
+    }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     firstRequestArrived(req);
@@ -859,12 +867,11 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       );
       if (allowed !== true) {
         if (allowed !== false) {
-          allowed.then(
-            (yes) => {
+          allowed
+            .then((yes) => {
               if (yes) new ApiExchange(req, res, session, info, event, startedNs).start();
-            },
-            (error) => reportError(asTaplineError(error)),
-          );
+            })
+            .catch((error) => reportError(asTaplineError(error)));
         }
         return;
       }
