@@ -3,6 +3,7 @@
 // so these tests switch credentials on one connection and check that every
 // request still lands in its own session, with its own identity upstream.
 import type { Socket } from 'node:net';
+import type { PolicyAction, PolicyDecision } from '@tapline/core';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOB_TOKEN, type Harness, startHarness, USER_TOKEN } from './harness.js';
@@ -158,4 +159,48 @@ describe('idle timeout under steady requests', () => {
       await h.close();
     }
   });
+});
+
+describe('policy on the kept-alive path', () => {
+  for (const kind of ['synchronous', 'asynchronous', 'rejecting'] as const) {
+    it(`a ${kind} policy's denial is answered 403 and never reaches the API server; allowed requests go on`, async () => {
+      const policy = (action: PolicyAction): PolicyDecision | Promise<PolicyDecision> => {
+        const decision: PolicyDecision =
+          action.name === 'secret-pod' ? { allow: false, message: 'not this pod' } : { allow: true };
+        if (kind === 'synchronous') return decision;
+        if (kind === 'rejecting' && action.name === 'secret-pod') return Promise.reject(new Error('down'));
+        return new Promise((resolve) => setTimeout(() => resolve(decision), 5));
+      };
+      const h = await startHarness({ policy });
+      h.api.addPod('default', 'secret-pod');
+      const client = new Pool(h.proxy.url, { connections: 1, connect: { ca: h.pki.ca } });
+      try {
+        const statuses: number[] = [];
+        for (const name of ['web', 'secret-pod', 'web', 'secret-pod']) {
+          const { statusCode, body } = await client.request({
+            method: 'GET',
+            path: `/api/v1/namespaces/default/pods/${name}`,
+            headers: { authorization: `Bearer ${USER_TOKEN}` },
+          });
+          await body.arrayBuffer();
+          statuses.push(statusCode);
+        }
+        expect(statuses).toEqual([200, 403, 200, 403]);
+        const upstream = h.api.requests.filter((seen) =>
+          seen.url.startsWith('/api/v1/namespaces/default/pods/'),
+        );
+        expect(upstream.map((seen) => seen.url)).toEqual([podPath, podPath]);
+        const calls = h.recorder.sessions[0]!.apiCalls().map((call) => [call.name, call.statusCode]);
+        expect(calls).toEqual([
+          ['web', 200],
+          ['secret-pod', 403],
+          ['web', 200],
+          ['secret-pod', 403],
+        ]);
+      } finally {
+        await client.close();
+        await h.close();
+      }
+    });
+  }
 });
