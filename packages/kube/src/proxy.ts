@@ -732,7 +732,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     grant: KubeGrant,
   ): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name in headers) {
+      const value = headers[name];
       if (value === undefined || hopByHop.has(name) || isPrivateHeader(name)) continue;
       out[name] = value;
     }
