@@ -69,6 +69,14 @@ export function encodeFrameInto(target: FrameBuffer, frame: Frame): void {
     encodeDataFrame(target, frame.seq ?? 0, frame.offsetNs ?? 0, data);
     return;
   }
+  const apiCall = frame.apiCall;
+  if (
+    apiCall != null &&
+    onlyApiCall(frame) &&
+    encodeApiCallFrame(target, frame.seq, frame.offsetNs, apiCall)
+  ) {
+    return;
+  }
   const encoded = FrameMessage.encode(frame).finish();
   target.reserve(5 + encoded.length);
   target.length = writeVarint(target.bytes, target.length, encoded.length);
@@ -90,6 +98,202 @@ function onlyData(frame: Frame): boolean {
     frame.annotation == null &&
     frame.$unknowns == null
   );
+}
+
+function onlyApiCall(frame: Frame): boolean {
+  return (
+    frame.data == null &&
+    frame.resize == null &&
+    frame.sessionStart == null &&
+    frame.sessionEnd == null &&
+    frame.streamOpen == null &&
+    frame.streamClose == null &&
+    frame.command == null &&
+    frame.query == null &&
+    frame.fileOperation == null &&
+    frame.annotation == null &&
+    frame.$unknowns == null
+  );
+}
+
+/** A uint64 value this encoder writes itself: a non-negative safe integer (0 for absent). */
+function uint64Of(value: tapline.v1.IFrame['seq']): number {
+  if (value == null) return 0;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : -1;
+}
+
+/** A uint32 value this encoder writes itself (0 for absent), or -1. */
+function uint32Of(value: number | null | undefined): number {
+  if (value == null) return 0;
+  return Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff ? value : -1;
+}
+
+/**
+ * UTF-8 length of `text`, or -1 when it holds a surrogate: protobufjs writes
+ * a lone one differently from Buffer, so such a frame is left to protobufjs.
+ */
+function utf8Length(text: string | null | undefined): number {
+  if (text == null) return 0;
+  if (typeof text !== 'string') return -1;
+  let length = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    if (code >= 0xd800 && code <= 0xdfff) return -1;
+    length += code < 0x800 ? 1 : 2;
+  }
+  return length;
+}
+
+/** Bytes of a length-delimited field of `length` bytes with a one-byte tag, 0 when empty (not written). */
+function delimitedFieldLength(length: number): number {
+  return length === 0 ? 0 : 1 + varintLength(length) + length;
+}
+
+function varintFieldLength(tagBytes: number, value: number): number {
+  return value === 0 ? 0 : tagBytes + varintLength(value);
+}
+
+function writeStringField(
+  bytes: Buffer,
+  position: number,
+  tag: number,
+  text: string,
+  length: number,
+): number {
+  if (length === 0) return position;
+  bytes[position++] = tag;
+  position = writeVarint(bytes, position, length);
+  return writeUtf8(bytes, position, text, length);
+}
+
+/** Writes `text`, whose UTF-8 length is `length` (from {@link utf8Length}). */
+function writeUtf8(bytes: Buffer, position: number, text: string, length: number): number {
+  if (length === text.length) {
+    // ASCII: one byte per code unit, no encoder call (these strings are short).
+    for (let index = 0; index < length; index++) bytes[position + index] = text.charCodeAt(index);
+    return position + length;
+  }
+  return position + bytes.write(text, position, length, 'utf8');
+}
+
+function writeVarintField(bytes: Buffer, position: number, tag: number, value: number): number {
+  if (value === 0) return position;
+  bytes[position++] = tag;
+  return writeVarint(bytes, position, value);
+}
+
+/**
+ * Encodes an ApiCall frame (one per Kubernetes API request) by hand into
+ * `target`, byte-for-byte as the generated encoder would (a property test
+ * checks this): fields in field-number order, each only when not its
+ * default. Returns false, writing nothing, for any value it does not take
+ * as is (a Long, a fraction, a surrogate in a string, body bytes given as a
+ * string, unknown fields): protobufjs then encodes that frame.
+ */
+export function encodeApiCallFrame(
+  target: FrameBuffer,
+  frameSeq: tapline.v1.IFrame['seq'],
+  frameOffsetNs: tapline.v1.IFrame['seq'],
+  call: tapline.v1.IApiCall,
+): boolean {
+  const seq = uint64Of(frameSeq);
+  const offsetNs = uint64Of(frameOffsetNs);
+  const streamId = uint32Of(call.streamId);
+  const statusCode = uint32Of(call.statusCode);
+  const durationNs = uint64Of(call.durationNs);
+  const requestBytes = uint64Of(call.requestBytes);
+  const responseBytes = uint64Of(call.responseBytes);
+  const truncated = call.requestBodyTruncated;
+  const body = call.requestBody;
+  if (Math.min(seq, offsetNs, streamId, statusCode, durationNs, requestBytes, responseBytes) < 0)
+    return false;
+  if (truncated != null && typeof truncated !== 'boolean') return false;
+  if (body != null && !(body instanceof Uint8Array)) return false;
+  if (call.$unknowns != null) return false;
+  const verb = utf8Length(call.verb);
+  const method = utf8Length(call.method);
+  const path = utf8Length(call.path);
+  const apiGroup = utf8Length(call.apiGroup);
+  const apiVersion = utf8Length(call.apiVersion);
+  const resource = utf8Length(call.resource);
+  const subresource = utf8Length(call.subresource);
+  const namespace = utf8Length(call.namespace);
+  const name = utf8Length(call.name);
+  const userAgent = utf8Length(call.userAgent);
+  if (
+    Math.min(verb, method, path, apiGroup, apiVersion, resource, subresource, namespace, name, userAgent) < 0
+  ) {
+    return false;
+  }
+  const bodyLength = body?.length ?? 0;
+  const callLength =
+    varintFieldLength(1, streamId) +
+    delimitedFieldLength(verb) +
+    delimitedFieldLength(method) +
+    delimitedFieldLength(path) +
+    delimitedFieldLength(apiGroup) +
+    delimitedFieldLength(apiVersion) +
+    delimitedFieldLength(resource) +
+    delimitedFieldLength(subresource) +
+    delimitedFieldLength(namespace) +
+    delimitedFieldLength(name) +
+    varintFieldLength(1, statusCode) +
+    varintFieldLength(1, durationNs) +
+    delimitedFieldLength(bodyLength) +
+    (truncated === true ? 2 : 0) +
+    varintFieldLength(1, requestBytes) +
+    varintFieldLength(2, responseBytes) +
+    (userAgent === 0 ? 0 : 2 + varintLength(userAgent) + userAgent);
+  // api_call is field 22: a two-byte tag.
+  const frameLength =
+    varintFieldLength(1, seq) + varintFieldLength(1, offsetNs) + 2 + varintLength(callLength) + callLength;
+  target.reserve(varintLength(frameLength) + frameLength);
+  const bytes = target.bytes;
+  let position = writeVarint(bytes, target.length, frameLength);
+  position = writeVarintField(bytes, position, 0x08, seq);
+  position = writeVarintField(bytes, position, 0x10, offsetNs);
+  bytes[position++] = 0xb2; // field 22, length-delimited
+  bytes[position++] = 0x01;
+  position = writeVarint(bytes, position, callLength);
+  position = writeVarintField(bytes, position, 0x08, streamId);
+  position = writeStringField(bytes, position, 0x12, call.verb!, verb);
+  position = writeStringField(bytes, position, 0x1a, call.method!, method);
+  position = writeStringField(bytes, position, 0x22, call.path!, path);
+  position = writeStringField(bytes, position, 0x2a, call.apiGroup!, apiGroup);
+  position = writeStringField(bytes, position, 0x32, call.apiVersion!, apiVersion);
+  position = writeStringField(bytes, position, 0x3a, call.resource!, resource);
+  position = writeStringField(bytes, position, 0x42, call.subresource!, subresource);
+  position = writeStringField(bytes, position, 0x4a, call.namespace!, namespace);
+  position = writeStringField(bytes, position, 0x52, call.name!, name);
+  position = writeVarintField(bytes, position, 0x58, statusCode);
+  position = writeVarintField(bytes, position, 0x60, durationNs);
+  if (bodyLength !== 0) {
+    bytes[position++] = 0x6a;
+    position = writeVarint(bytes, position, bodyLength);
+    bytes.set(body!, position);
+    position += bodyLength;
+  }
+  if (truncated === true) {
+    bytes[position++] = 0x70;
+    bytes[position++] = 0x01;
+  }
+  position = writeVarintField(bytes, position, 0x78, requestBytes);
+  if (responseBytes !== 0) {
+    // field 16: a two-byte tag
+    bytes[position++] = 0x80;
+    bytes[position++] = 0x01;
+    position = writeVarint(bytes, position, responseBytes);
+  }
+  if (userAgent !== 0) {
+    // field 17, length-delimited: a two-byte tag
+    bytes[position++] = 0x8a;
+    bytes[position++] = 0x01;
+    position = writeVarint(bytes, position, userAgent);
+    position = writeUtf8(bytes, position, call.userAgent!, userAgent);
+  }
+  target.length = position;
+  return true;
 }
 
 function encodeDataFrame(target: FrameBuffer, seq: number, offsetNs: number, data: tapline.v1.IData): void {

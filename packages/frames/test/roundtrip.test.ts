@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeDataFrame, encodeFrameInto, FrameBuffer } from '../src/frame-codec.js';
+import { decodeDataFrame, encodeApiCallFrame, encodeFrameInto, FrameBuffer } from '../src/frame-codec.js';
 import {
   type CodecName,
   encodeFrame,
@@ -150,6 +150,87 @@ describe('Data fast path', () => {
     );
     // The property must have exercised the hand decoder, not only the fallback.
     expect(decodedByHand).toBeGreaterThan(1000);
+  });
+});
+
+describe('ApiCall fast path', () => {
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    // Lone surrogates and every other code unit: protobufjs encodes these frames.
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constant(''),
+  );
+  const uint64 = fc.oneof(
+    fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    fc.integer({ min: 0, max: 300 }),
+  );
+  const apiCallArbitrary = fc.record(
+    {
+      streamId: fc.integer({ min: 0, max: 0xffff_ffff }),
+      verb: text,
+      method: text,
+      path: fc.oneof(text, fc.string({ maxLength: 300 })),
+      apiGroup: text,
+      apiVersion: text,
+      resource: text,
+      subresource: text,
+      namespace: text,
+      name: text,
+      statusCode: fc.integer({ min: 0, max: 999 }),
+      durationNs: uint64,
+      requestBody: fc.uint8Array({ maxLength: 300 }),
+      requestBodyTruncated: fc.boolean(),
+      requestBytes: uint64,
+      responseBytes: uint64,
+      userAgent: text,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('encodes byte-for-byte as the generated protobufjs encoder does', () => {
+    fc.assert(
+      fc.property(uint64, uint64, apiCallArbitrary, (seq, offsetNs, apiCall) => {
+        const frame = { seq, offsetNs, apiCall };
+        const fast = new FrameBuffer(8);
+        encodeFrameInto(fast, frame);
+        const generated = delimited(encodeFrame(frame));
+        expect(Buffer.from(fast.view()).equals(Buffer.from(generated))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the frames the kube proxy records, and leaves odd values to protobufjs', () => {
+    const call = {
+      streamId: 1,
+      verb: 'get',
+      method: 'GET',
+      path: '/api/v1/namespaces/default/pods/w\u00e9b?x=\u4e2d',
+      apiGroup: '',
+      apiVersion: 'v1',
+      resource: 'pods',
+      namespace: 'default',
+      name: 'w\u00e9b',
+      statusCode: 200,
+      durationNs: 123_456,
+      requestBytes: 0,
+      responseBytes: 1234,
+      userAgent: 'kubectl/v1.31.0 (linux/amd64) kubernetes/abc',
+    };
+    const target = new FrameBuffer(8);
+    expect(encodeApiCallFrame(target, 7, 99, call)).toBe(true);
+    expect(
+      Buffer.from(target.view()).equals(
+        Buffer.from(delimited(encodeFrame({ seq: 7, offsetNs: 99, apiCall: call }))),
+      ),
+    ).toBe(true);
+    expect(encodeApiCallFrame(new FrameBuffer(8), 7, 99, { ...call, name: '\ud800' })).toBe(false);
+    expect(encodeApiCallFrame(new FrameBuffer(8), 7, 99, { ...call, durationNs: 1.5 })).toBe(false);
+    expect(encodeApiCallFrame(new FrameBuffer(8), 7, -1, call)).toBe(false);
+    const refused = new FrameBuffer(8);
+    encodeApiCallFrame(refused, 7, 99, { ...call, statusCode: 2 ** 32 });
+    expect(refused.length).toBe(0);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   type PolicySessionContext,
   policyContextOf,
   type RecordedSession,
+  type ResolvedPolicyDecision,
   renamedOption,
   resolveFrontLimits,
   type SessionContext,
@@ -258,6 +259,16 @@ function isPrivateHeader(name: string): boolean {
   return name === 'authorization' || name === 'cookie' || name.startsWith('impersonate-');
 }
 
+/** What the proxy knows of a client connection from its earlier requests. */
+interface ClientConnection {
+  /** The Authorization header that `key` was derived from (undefined: none, the client certificate). */
+  authorization: string | undefined;
+  /** The session key of those credentials; undefined until a request on it had a session. */
+  key: string | undefined;
+}
+
+const ignore = (): void => {};
+
 /** A live recorded session: one per authorized credential. */
 export interface LiveSession {
   readonly key: string;
@@ -273,6 +284,8 @@ export interface LiveSession {
   /** True once `recorded.end()` was called: nothing more may be recorded. */
   finalized: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+  /** `performance.now()` when the last thing in flight finished. */
+  idleSince: number;
   /** The session as the policy sees it, built on first use. */
   policyContext?: PolicySessionContext;
 }
@@ -395,8 +408,12 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       }
     });
   });
+  /** What earlier requests on a client connection established, by its TLS socket. */
+  const connections = new WeakMap<Socket, ClientConnection>();
   /** The first request's headers arrived on this connection: the login deadline is met. */
   const firstRequestArrived = (req: IncomingMessage): void => {
+    if (connections.has(req.socket)) return;
+    connections.set(req.socket, { authorization: undefined, key: undefined });
     const address = socketAddress(req.socket);
     const pending = awaitingFirstRequest.get(address);
     if (pending === undefined) return;
@@ -405,9 +422,20 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   };
   server.on('secureConnection', (socket: TLSSocket) => socket.setNoDelay(true));
   server.on('tlsClientError', () => {});
-  server.on('request', (req, res) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     firstRequestArrived(req);
-    handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
+    res.on('error', ignore);
+    const session = knownSession(req);
+    if (session === undefined) {
+      handleRequest(req, res).catch((error) => reportError(asTaplineError(error)));
+      return;
+    }
+    try {
+      forwardRequest(req, res, session);
+    } catch (error) {
+      // As a rejection of the async path is: reported, never thrown out of the server's 'request' event.
+      reportError(asTaplineError(error));
+    }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     firstRequestArrived(req);
@@ -552,12 +580,38 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       return undefined;
     }
     if (session.ended) return sessionFor(req, deny);
-    const socket = req.socket;
-    if (!session.sockets.has(socket)) {
-      session.sockets.add(socket);
-      socket.once('close', () => session.sockets.delete(socket));
+    const connection = connections.get(req.socket);
+    if (connection) {
+      connection.authorization = req.headers.authorization;
+      connection.key = key;
     }
+    adoptSocket(session, req.socket);
     return session;
+  }
+
+  /**
+   * The live session of a request with the same credentials as an earlier
+   * request on its connection: no hashing, no address parsing, no await.
+   * Undefined sends the request the long way (`sessionFor`), which answers
+   * every refusal.
+   */
+  function knownSession(req: IncomingMessage): LiveSession | undefined {
+    if (closing) return undefined;
+    const connection = connections.get(req.socket);
+    if (connection?.key === undefined || connection.authorization !== req.headers.authorization) {
+      return undefined;
+    }
+    const session = liveSessions.get(connection.key);
+    if (session === undefined || session.ended) return undefined;
+    adoptSocket(session, req.socket);
+    return session;
+  }
+
+  /** The session's client connections are closed with it. */
+  function adoptSocket(session: LiveSession, socket: Socket): void {
+    if (session.sockets.has(socket)) return;
+    session.sockets.add(socket);
+    socket.once('close', () => session.sockets.delete(socket));
   }
 
   async function startSession(key: string, credentials: KubeCredentials): Promise<LiveSession> {
@@ -587,6 +641,7 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
       ended: false,
       finalized: false,
       idleTimer: undefined,
+      idleSince: 0,
     };
     const onAbort = (): void => {
       const reason = recorded.signal.reason;
@@ -605,13 +660,26 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     return session;
   }
 
+  /**
+   * Nothing is in flight from now on: the session ends after `idleTimeoutMs`
+   * unless something starts. One timer per session, not one per request: it
+   * is armed once and, when it fires early, re-armed for what is left.
+   */
   function armIdle(session: LiveSession): void {
-    if (session.idleTimer) clearTimeout(session.idleTimer);
-    session.idleTimer = undefined;
     if (session.ended || session.active.size > 0) return;
+    session.idleSince = performance.now();
+    if (session.idleTimer === undefined) startIdleTimer(session, idleTimeoutMs);
+  }
+
+  function startIdleTimer(session: LiveSession, delayMs: number): void {
     session.idleTimer = setTimeout(() => {
-      if (session.active.size === 0) void endSession(session, 'client_closed', 'idle timeout');
-    }, idleTimeoutMs);
+      session.idleTimer = undefined;
+      // Busy: the release of the last thing in flight arms it again.
+      if (session.ended || session.active.size > 0) return;
+      const leftMs = session.idleSince + idleTimeoutMs - performance.now();
+      if (leftMs >= 1) startIdleTimer(session, leftMs);
+      else void endSession(session, 'client_closed', 'idle timeout');
+    }, delayMs);
     session.idleTimer.unref();
   }
 
@@ -652,8 +720,6 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
 
   /** Registers something in flight; returns its release function. */
   function track(session: LiveSession, close: (error: TaplineError) => void): () => void {
-    if (session.idleTimer) clearTimeout(session.idleTimer);
-    session.idleTimer = undefined;
     session.active.add(close);
     return () => {
       session.active.delete(close);
@@ -666,7 +732,8 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     grant: KubeGrant,
   ): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name in headers) {
+      const value = headers[name];
       if (value === undefined || hopByHop.has(name) || isPrivateHeader(name)) continue;
       out[name] = value;
     }
@@ -737,22 +804,36 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
   /**
    * Asks the policy about a request; on a denial answers 403 Forbidden (a
    * Status with the policy's message), records the call and returns false.
+   * A policy that answers synchronously is answered in the same turn.
    */
-  async function policyAllows(
+  function policyAllows(
     info: KubeRequestInfo,
     req: IncomingMessage,
     session: LiveSession,
     event: ApiCallEvent,
     startedNs: number,
     answer: (message: string) => void,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     const action = policyActionOf(info, req, session);
     const pending = policyGate.check(
       action,
       session.finalized ? undefined : session.recorded,
       session.apiStreamId,
     );
-    const decision = pending instanceof Promise ? await pending : pending;
+    if (pending instanceof Promise) {
+      return pending.then((decision) => applyDecision(decision, req, session, event, startedNs, answer));
+    }
+    return applyDecision(pending, req, session, event, startedNs, answer);
+  }
+
+  function applyDecision(
+    decision: ResolvedPolicyDecision,
+    req: IncomingMessage,
+    session: LiveSession,
+    event: ApiCallEvent,
+    startedNs: number,
+    answer: (message: string) => void,
+  ): boolean {
     if (decision.allow) return true;
     refuse(req, 'policy_denied', POLICY_DENIED, 403, session.recorded.sessionId);
     answer(decision.message);
@@ -763,83 +844,247 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
     return false;
   }
 
+  /** The first request of a connection (or of new credentials on it): finds or starts its session. */
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.on('error', () => {});
     const session = await sessionFor(req, (statusCode, reason, message, warning) =>
       sendStatus(res, statusCode, reason, message, warning),
     );
-    if (!session) return;
+    if (session) forwardRequest(req, res, session);
+  }
+
+  /**
+   * Asks the policy (when there is one) and forwards the request upstream. A
+   * request the policy denies is answered here and never reaches the API
+   * server; an allowed one is forwarded in the same turn, and its ApiCall is
+   * recorded once the answer went back to the client (`ApiExchange.finish`).
+   */
+  function forwardRequest(req: IncomingMessage, res: ServerResponse, session: LiveSession): void {
     const startedNs = session.recorded.now();
     const info = parseRequestInfo(req.method ?? 'GET', req.url ?? '/');
     const event = baseApiCall(info, req, session);
-    if (
-      policyGate.enabled &&
-      !(await policyAllows(info, req, session, event, startedNs, (message) =>
+    if (policyGate.enabled) {
+      const allowed = policyAllows(info, req, session, event, startedNs, (message) =>
         sendStatus(res, 403, 'Forbidden', message),
-      ))
-    ) {
-      return;
+      );
+      if (allowed !== true) {
+        if (allowed !== false) {
+          allowed
+            .then((yes) => {
+              if (yes) new ApiExchange(req, res, session, info, event, startedNs).start();
+            })
+            .catch((error) => reportError(asTaplineError(error)));
+        }
+        return;
+      }
     }
-    const recordBody =
-      mutatingVerbs.has(info.verb) || req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const abort = new AbortController();
-    let finished = false;
-    let requestBytes = 0;
-    let responseBytes = 0;
-    const kept: Buffer[] = [];
-    let keptBytes = 0;
-    let bodyComplete = true;
-    // Secrets are redacted from the parsed whole body, so keep as much as the API server accepts
-    // (3 MiB) to parse, and record at most maxRecordedBody.
-    const inspectLimit = Math.max(maxRecordedBody, kInspectLimit);
-    const isWatch = info.verb === 'watch';
-    /** True while every response byte relayed ends a watch event (a JSON line): an ERROR event may follow. */
-    let atEventBoundary = true;
-    let responseContentType = '';
+    new ApiExchange(req, res, session, info, event, startedNs).start();
+  }
 
-    const release = track(session, (error) => {
-      abort.abort(error);
+  /**
+   * One API request relayed to the API server: the undici dispatch handler
+   * (no response stream, promise or AbortController per request) and what
+   * the ApiCall event needs. The response is written to the client as it
+   * arrives; the ApiCall is recorded in `finish`, after the last byte went out.
+   */
+  class ApiExchange implements Dispatcher.DispatchHandler {
+    readonly #req: IncomingMessage;
+    readonly #res: ServerResponse;
+    readonly #session: LiveSession;
+    readonly #info: KubeRequestInfo;
+    readonly #event: ApiCallEvent;
+    readonly #startedNs: number;
+    readonly #recordBody: boolean;
+    readonly #isWatch: boolean;
+    #controller: Dispatcher.DispatchController | undefined;
+    /** Why the request was aborted before undici handed over its controller. */
+    #abortReason: Error | undefined;
+    #release: () => void;
+    #finished = false;
+    #responseStarted = false;
+    #statusCode = 0;
+    #requestBytes = 0;
+    #responseBytes = 0;
+    #kept: Buffer[] = [];
+    #keptBytes = 0;
+    #bodyComplete = true;
+    /** True while every response byte relayed ends a watch event (a JSON line): an ERROR event may follow. */
+    #atEventBoundary = true;
+    #responseContentType = '';
+    #protobufFrames: ReturnType<typeof watchFrameTracker> | undefined;
+    #drainListening = false;
+
+    constructor(
+      req: IncomingMessage,
+      res: ServerResponse,
+      session: LiveSession,
+      info: KubeRequestInfo,
+      event: ApiCallEvent,
+      startedNs: number,
+    ) {
+      this.#req = req;
+      this.#res = res;
+      this.#session = session;
+      this.#info = info;
+      this.#event = event;
+      this.#startedNs = startedNs;
+      const method = req.method;
+      this.#recordBody =
+        mutatingVerbs.has(info.verb) || method === 'POST' || method === 'PUT' || method === 'PATCH';
+      this.#isWatch = info.verb === 'watch';
+      this.#release = track(session, (error) => this.#close(error));
+    }
+
+    start(): void {
+      const req = this.#req;
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      this.#res.on('close', () => {
+        if (!this.#res.writableFinished) {
+          this.#finish(this.#res.headersSent ? this.#res.statusCode : 499);
+          this.#abort(kubeError(KubeErrorCode.SESSION_ENDED, 'the client went away'));
+        }
+      });
+      pool.dispatch(
+        {
+          method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+          path: req.url ?? '/',
+          headers: upstreamHeaders(req.headers, this.#session.grant),
+          body: hasBody ? Readable.from(this.#tapRequestBody(), { objectMode: false }) : null,
+        },
+        this,
+      );
+    }
+
+    /** The session ended or the proxy is closing: answer what can still be answered, then stop the upstream request. */
+    #close(error: TaplineError): void {
+      const res = this.#res;
       const statusCode = res.headersSent ? res.statusCode : 503;
       if (!res.headersSent) sendStatus(res, 503, 'ServiceUnavailable', error.message);
       else if (
-        isWatch &&
+        this.#isWatch &&
         res.statusCode === 200 &&
-        atEventBoundary &&
+        this.#atEventBoundary &&
         (error.details as { reason?: unknown } | undefined)?.reason === 'shutdown'
       ) {
         // Shutdown ends a watch as the API server ends one at its timeout: the
         // stream ends after a whole event and the client lists and watches again elsewhere.
         res.end();
       } else if (
-        isWatch &&
+        this.#isWatch &&
         res.statusCode === 200 &&
-        atEventBoundary &&
-        /json|protobuf/i.test(responseContentType)
+        this.#atEventBoundary &&
+        /json|protobuf/i.test(this.#responseContentType)
       ) {
         // An open watch learns why it ends: a watch ERROR event carrying a Status, then the end.
         const reason = String((error.details as { reason?: unknown } | undefined)?.reason ?? 'session_ended');
         const message = sessionEndedMessage(reason, error.message);
         res.end(
-          /protobuf/i.test(responseContentType)
+          /protobuf/i.test(this.#responseContentType)
             ? encodeWatchErrorFrame({ code: 401, reason: 'Unauthorized', message })
             : `${JSON.stringify({ type: 'ERROR', object: statusObject(401, 'Unauthorized', message) })}\n`,
         );
       } else res.destroy();
-      finish(statusCode);
-    });
+      this.#finish(statusCode);
+      this.#abort(error);
+    }
 
-    const finish = (statusCode: number): void => {
-      if (finished) return;
-      finished = true;
-      release();
+    #abort(reason: Error): void {
+      if (this.#controller) this.#controller.abort(reason);
+      else this.#abortReason ??= reason;
+    }
+
+    onRequestStart(controller: Dispatcher.DispatchController): void {
+      this.#controller = controller;
+      if (this.#abortReason) controller.abort(this.#abortReason);
+    }
+
+    onResponseStart(
+      controller: Dispatcher.DispatchController,
+      statusCode: number,
+      upstreamHeaders: IncomingHttpHeaders,
+    ): void {
+      // 1xx informational answers are not relayed (undici's request() skips them too).
+      if (statusCode < 200) return;
+      if (this.#finished) {
+        // The client left or the session ended while the API server was answering.
+        controller.abort(kubeError(KubeErrorCode.SESSION_ENDED, 'the request ended'));
+        return;
+      }
+      this.#responseStarted = true;
+      this.#statusCode = statusCode;
+      const headers: Record<string, string | string[]> = {};
+      for (const name in upstreamHeaders) {
+        const value = upstreamHeaders[name];
+        if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
+      }
+      const contentType = headers['content-type'];
+      this.#responseContentType = contentType === undefined ? '' : String(contentType);
+      if (this.#isWatch && /protobuf/i.test(this.#responseContentType))
+        this.#protobufFrames = watchFrameTracker();
+      const res = this.#res;
+      res.writeHead(statusCode, headers);
+      if (headers['content-length'] === undefined) res.flushHeaders();
+    }
+
+    onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+      if (this.#finished) return;
+      this.#responseBytes += chunk.byteLength;
+      if (this.#protobufFrames) this.#atEventBoundary = this.#protobufFrames.feed(chunk);
+      else if (chunk.byteLength > 0) this.#atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
+      if (!this.#res.write(chunk)) {
+        controller.pause();
+        if (!this.#drainListening) {
+          this.#drainListening = true;
+          this.#res.on('drain', () => this.#controller?.resume());
+        }
+      }
+    }
+
+    onResponseEnd(): void {
+      if (this.#finished) return;
+      this.#res.end();
+      this.#finish(this.#statusCode);
+    }
+
+    onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+      // Finished: the answer is written or the client is gone; this is the abort coming back.
+      if (this.#finished) return;
+      const res = this.#res;
+      if (!this.#responseStarted) {
+        reportError(
+          kubeError(
+            KubeErrorCode.UPSTREAM,
+            `the API server request failed: ${error.message}`,
+            undefined,
+            error,
+          ),
+        );
+        sendStatus(res, 502, 'BadGateway', 'the API server could not be reached');
+        this.#finish(502);
+        return;
+      }
+      reportError(kubeError(KubeErrorCode.UPSTREAM, 'the API server response failed', undefined, error));
+      // Not after a clean end (a watch ended by shutdown): the last bytes are still being flushed.
+      if (!res.writableEnded) res.destroy();
+      this.#finish(this.#statusCode);
+    }
+
+    /** Records the ApiCall, once: the answer went out, the client left, or the session ended. */
+    #finish(statusCode: number): void {
+      if (this.#finished) return;
+      this.#finished = true;
+      this.#release();
+      const session = this.#session;
+      const event = this.#event;
+      const info = this.#info;
+      const req = this.#req;
+      const requestBytes = this.#requestBytes;
       event.statusCode = statusCode;
-      event.durationNs = session.recorded.now() - startedNs;
+      event.durationNs = session.recorded.now() - this.#startedNs;
       event.requestBytes = requestBytes;
-      event.responseBytes = responseBytes;
-      if (recordBody && requestBytes > 0) {
+      event.responseBytes = this.#responseBytes;
+      if (this.#recordBody && requestBytes > 0) {
         const contentType = headerValue(req.headers['content-type']);
-        const recorded = recordRequestBody(Buffer.concat(kept, keptBytes), bodyComplete, {
+        const recorded = recordRequestBody(Buffer.concat(this.#kept, this.#keptBytes), this.#bodyComplete, {
           resource: info.resource,
           apiGroup: info.apiGroup,
           contentType,
@@ -859,90 +1104,28 @@ export function createKubeProxy(options: KubeProxyOptions): KubeProxy {
         }
       }
       if (!session.finalized) session.recorded.apiCall(event);
-    };
+    }
 
-    let body: AsyncIterable<Buffer> | undefined;
-    if (hasBody) {
-      body = (async function* tap() {
-        for await (const chunk of req as AsyncIterable<Buffer>) {
-          requestBytes += chunk.byteLength;
-          if (recordBody && bodyComplete) {
-            // Kept as one prefix: at the first chunk that does not fit, keep what fits and stop.
-            const room = inspectLimit - keptBytes;
-            const piece = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
-            if (piece.byteLength > 0) {
-              kept.push(piece);
-              keptBytes += piece.byteLength;
-            }
-            if (piece.byteLength < chunk.byteLength) bodyComplete = false;
+    /** The request body on its way upstream, with a prefix kept for the recording. */
+    async *#tapRequestBody(): AsyncGenerator<Buffer> {
+      // Secrets are redacted from the parsed whole body, so keep as much as the API server accepts
+      // (3 MiB) to parse, and record at most maxRecordedBody.
+      const inspectLimit = Math.max(maxRecordedBody, kInspectLimit);
+      for await (const chunk of this.#req as AsyncIterable<Buffer>) {
+        this.#requestBytes += chunk.byteLength;
+        if (this.#recordBody && this.#bodyComplete) {
+          // Kept as one prefix: at the first chunk that does not fit, keep what fits and stop.
+          const room = inspectLimit - this.#keptBytes;
+          const piece = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+          if (piece.byteLength > 0) {
+            this.#kept.push(piece);
+            this.#keptBytes += piece.byteLength;
           }
-          yield chunk;
+          if (piece.byteLength < chunk.byteLength) this.#bodyComplete = false;
         }
-      })();
-    }
-
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        abort.abort(kubeError(KubeErrorCode.SESSION_ENDED, 'the client went away'));
-        finish(res.headersSent ? res.statusCode : 499);
+        yield chunk;
       }
-    });
-
-    let upstream: Dispatcher.ResponseData;
-    try {
-      upstream = await pool.request({
-        method: (req.method ?? 'GET') as 'GET',
-        path: req.url ?? '/',
-        headers: upstreamHeaders(req.headers, session.grant),
-        body: body ? Readable.from(body, { objectMode: false }) : null,
-        signal: abort.signal,
-      });
-    } catch (error) {
-      if (finished) return;
-      const wrapped = kubeError(
-        KubeErrorCode.UPSTREAM,
-        `the API server request failed: ${(error as Error).message}`,
-        undefined,
-        error,
-      );
-      if (!abort.signal.aborted) reportError(wrapped);
-      sendStatus(res, 502, 'BadGateway', 'the API server could not be reached');
-      finish(502);
-      return;
     }
-    if (finished) {
-      // The client left or the session ended while the API server was answering.
-      upstream.body.destroy();
-      return;
-    }
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
-    }
-    responseContentType = String(headers['content-type'] ?? '');
-    const protobufFrames = isWatch && /protobuf/i.test(responseContentType) ? watchFrameTracker() : undefined;
-    res.writeHead(upstream.statusCode, headers);
-    if (headers['content-length'] === undefined) res.flushHeaders();
-    const responseBody = upstream.body;
-    responseBody.on('data', (chunk: Buffer) => {
-      responseBytes += chunk.byteLength;
-      if (protobufFrames) atEventBoundary = protobufFrames.feed(chunk);
-      else if (chunk.byteLength > 0) atEventBoundary = chunk[chunk.byteLength - 1] === 0x0a;
-      if (!res.write(chunk)) responseBody.pause();
-    });
-    res.on('drain', () => responseBody.resume());
-    responseBody.on('end', () => {
-      res.end();
-      finish(upstream.statusCode);
-    });
-    responseBody.on('error', (error) => {
-      if (!finished && !abort.signal.aborted) {
-        reportError(kubeError(KubeErrorCode.UPSTREAM, 'the API server response failed', undefined, error));
-      }
-      // Not after a clean end (a watch ended by shutdown): the last bytes are still being flushed.
-      if (!res.writableEnded) res.destroy();
-      finish(upstream.statusCode);
-    });
   }
 
   async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {

@@ -46,50 +46,49 @@ export const streamingSubresources: ReadonlySet<string> = new Set(['exec', 'atta
 export function parseRequestInfo(method: string, url: string): KubeRequestInfo {
   const queryStart = url.indexOf('?');
   const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
-  const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
-  const path = safeDecodePath(rawPath);
-  const upperMethod = method.toUpperCase();
-  const nonResource: KubeRequestInfo = { isResourceRequest: false, verb: method.toLowerCase(), path };
+  const path = rawPath.includes('%') ? safeDecodePath(rawPath) : rawPath;
 
-  let parts = splitPath(path);
-  if (parts.length < 3) return nonResource;
+  // A cursor over the segments instead of slicing (this runs for every request).
+  const parts = splitPath(path);
+  if (parts.length < 3) return nonResourceInfo(method, path);
   const apiPrefix = parts[0]!;
-  if (!apiPrefixes.has(apiPrefix)) return nonResource;
-  parts = parts.slice(1);
+  if (!apiPrefixes.has(apiPrefix)) return nonResourceInfo(method, path);
+  let at = 1;
   let apiGroup = '';
   if (!grouplessPrefixes.has(apiPrefix)) {
-    if (parts.length < 3) return nonResource;
-    apiGroup = parts[0]!;
-    parts = parts.slice(1);
+    if (parts.length - at < 3) return nonResourceInfo(method, path);
+    apiGroup = parts[at++]!;
   }
-  const apiVersion = parts[0]!;
-  parts = parts.slice(1);
+  const apiVersion = parts[at++]!;
 
   let verb: string;
-  if (specialVerbs.has(parts[0]!)) {
+  const first = parts[at];
+  if (first !== undefined && specialVerbs.has(first)) {
     // /api/v1/watch/... and /api/v1/proxy/... (deprecated forms)
-    if (parts.length < 2) return nonResource;
-    verb = parts[0]!;
-    parts = parts.slice(1);
+    if (parts.length - at < 2) return nonResourceInfo(method, path);
+    verb = first;
+    at++;
   } else {
-    verb = methodVerbs[upperMethod] ?? '';
+    verb = methodVerbs[method.toUpperCase()] ?? '';
   }
 
   let namespace: string | undefined;
-  if (parts[0] === 'namespaces') {
-    if (parts.length > 1) {
-      namespace = parts[1]!;
-      if (parts.length > 2 && !namespaceSubresources.has(parts[2]!)) parts = parts.slice(2);
+  if (parts[at] === 'namespaces') {
+    if (parts.length - at > 1) {
+      namespace = parts[at + 1]!;
+      if (parts.length - at > 2 && !namespaceSubresources.has(parts[at + 2]!)) at += 2;
     }
   }
 
   const info: KubeRequestInfo = { isResourceRequest: true, verb, apiPrefix, apiGroup, apiVersion, path };
+  const left = parts.length - at;
   if (namespace !== undefined) info.namespace = namespace;
-  if (parts.length >= 3 && !specialVerbsNoSubresources.has(verb)) info.subresource = parts[2]!;
-  if (parts.length >= 2) info.name = parts[1]!;
-  if (parts.length >= 1) info.resource = parts[0]!;
+  if (left >= 3 && !specialVerbsNoSubresources.has(verb)) info.subresource = parts[at + 2]!;
+  if (left >= 2) info.name = parts[at + 1]!;
+  if (left >= 1) info.resource = parts[at]!;
 
   if (info.name === undefined && info.verb === 'get') {
+    const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
     info.verb = trueValues.has(query.get('watch') ?? '') ? 'watch' : 'list';
     const fieldSelector = query.get('fieldSelector');
     if (fieldSelector) {
@@ -101,7 +100,15 @@ export function parseRequestInfo(method: string, url: string): KubeRequestInfo {
   return info;
 }
 
+function nonResourceInfo(method: string, path: string): KubeRequestInfo {
+  return { isResourceRequest: false, verb: method.toLowerCase(), path };
+}
+
 function splitPath(path: string): string[] {
+  // The common shape, "/a/b/c": no slashes to trim but the leading one.
+  if (path.length > 1 && path[0] === '/' && path[1] !== '/' && path[path.length - 1] !== '/') {
+    return path.slice(1).split('/');
+  }
   const trimmed = path.replace(/^\/+|\/+$/g, '');
   return trimmed === '' ? [] : trimmed.split('/');
 }
