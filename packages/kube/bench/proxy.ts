@@ -198,40 +198,7 @@ async function main(): Promise<void> {
       `added by the policy    p50 ${(percentile(policySamples, 50) - percentile(proxySamples, 50)).toFixed(3)} ms   p99 ${(percentile(policySamples, 99) - percentile(proxySamples, 99)).toFixed(3)} ms`,
     );
 
-    const bytes = execMiB * 1024 * 1024;
-    // In turns, each run: straight to the API server, through the bare TLS
-    // pass-through, through the proxy (the last two with the CPU time of their process).
-    const paths = [
-      { name: 'direct', url: h.api.url, token: CONNECTOR_TOKEN, process: false },
-      { name: 'TLS pass-through', url: proxyProcess.passthroughUrl, token: CONNECTOR_TOKEN, process: true },
-      { name: 'through the proxy', url: proxyProcess.url, token: USER_TOKEN, process: true },
-    ];
-    const mibps = paths.map((): number[] => []);
-    const cpuMsPerMiB = paths.map((): number[] => []);
-    for (let run = 0; run < 3; run++) {
-      for (const [index, path] of paths.entries()) {
-        const cpuBefore = path.process ? await proxyProcess.cpuMs() : 0;
-        const result = await execThroughput(path.url, h.pki.ca, path.token, bytes);
-        if (path.process) cpuMsPerMiB[index]!.push(((await proxyProcess.cpuMs()) - cpuBefore) / execMiB);
-        if (result.bytes !== bytes || result.exitCode !== 0)
-          throw new Error(`exec ${path.name}: ${result.bytes} bytes of ${bytes}, exit ${result.exitCode}`);
-        mibps[index]!.push(bytes / 1048576 / result.seconds);
-      }
-    }
-    const median = (values: number[]): number =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const [directMiBps, passthroughMiBps, proxyMiBps] = mibps.map(median) as [number, number, number];
-    const [, passthroughCpu, proxyCpu] = cpuMsPerMiB.map((values) => (values.length ? median(values) : 0));
-    console.log(
-      `\nexec stdout, head -c ${execMiB}M /dev/zero, v5.channel.k8s.io (median of 3; relays in their own process)`,
-    );
-    console.log(`direct                 ${directMiBps.toFixed(0)} MiB/s`);
-    console.log(
-      `TLS pass-through       ${passthroughMiBps.toFixed(0)} MiB/s   (${(passthroughMiBps / directMiBps).toFixed(2)}× direct); CPU ${passthroughCpu!.toFixed(2)} ms/MiB`,
-    );
-    console.log(
-      `through the proxy      ${proxyMiBps.toFixed(0)} MiB/s   (${(proxyMiBps / directMiBps).toFixed(2)}× direct, ${(proxyMiBps / passthroughMiBps).toFixed(2)}× pass-through); CPU ${proxyCpu!.toFixed(2)} ms/MiB`,
-    );
+    const exec = execMiB > 0 ? await measureExec(h, proxyProcess) : undefined;
     if (args.json === 'true') {
       const latency = (s: number[]) => ({ p50: percentile(s, 50), p99: percentile(s, 99), count: s.length });
       console.log(
@@ -241,11 +208,7 @@ async function main(): Promise<void> {
           proxy: latency(proxySamples),
           policy: latency(policySamples),
           execMiB,
-          execDirectMiBps: directMiBps,
-          execPassthroughMiBps: passthroughMiBps,
-          execProxyMiBps: proxyMiBps,
-          execPassthroughCpuMsPerMiB: passthroughCpu,
-          execProxyCpuMsPerMiB: proxyCpu,
+          ...exec,
         })}`,
       );
     }
@@ -259,6 +222,54 @@ async function main(): Promise<void> {
     await recorder.close?.();
     await policyRecorder.close?.();
   }
+}
+
+/** exec stdout throughput, direct / TLS pass-through / proxy, in turns (`--exec-mib=0` skips it). */
+async function measureExec(
+  h: Awaited<ReturnType<typeof startHarness>>,
+  proxyProcess: ProxyProcess,
+): Promise<Record<string, number>> {
+  const bytes = execMiB * 1024 * 1024;
+  // In turns, each run: straight to the API server, through the bare TLS
+  // pass-through, through the proxy (the last two with the CPU time of their process).
+  const paths = [
+    { name: 'direct', url: h.api.url, token: CONNECTOR_TOKEN, process: false },
+    { name: 'TLS pass-through', url: proxyProcess.passthroughUrl, token: CONNECTOR_TOKEN, process: true },
+    { name: 'through the proxy', url: proxyProcess.url, token: USER_TOKEN, process: true },
+  ];
+  const mibps = paths.map((): number[] => []);
+  const cpuMsPerMiB = paths.map((): number[] => []);
+  for (let run = 0; run < 3; run++) {
+    for (const [index, path] of paths.entries()) {
+      const cpuBefore = path.process ? await proxyProcess.cpuMs() : 0;
+      const result = await execThroughput(path.url, h.pki.ca, path.token, bytes);
+      if (path.process) cpuMsPerMiB[index]!.push(((await proxyProcess.cpuMs()) - cpuBefore) / execMiB);
+      if (result.bytes !== bytes || result.exitCode !== 0)
+        throw new Error(`exec ${path.name}: ${result.bytes} bytes of ${bytes}, exit ${result.exitCode}`);
+      mibps[index]!.push(bytes / 1048576 / result.seconds);
+    }
+  }
+  const median = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const [directMiBps, passthroughMiBps, proxyMiBps] = mibps.map(median) as [number, number, number];
+  const [, passthroughCpu, proxyCpu] = cpuMsPerMiB.map((values) => (values.length ? median(values) : 0));
+  console.log(
+    `\nexec stdout, head -c ${execMiB}M /dev/zero, v5.channel.k8s.io (median of 3; relays in their own process)`,
+  );
+  console.log(`direct                 ${directMiBps.toFixed(0)} MiB/s`);
+  console.log(
+    `TLS pass-through       ${passthroughMiBps.toFixed(0)} MiB/s   (${(passthroughMiBps / directMiBps).toFixed(2)}× direct); CPU ${passthroughCpu!.toFixed(2)} ms/MiB`,
+  );
+  console.log(
+    `through the proxy      ${proxyMiBps.toFixed(0)} MiB/s   (${(proxyMiBps / directMiBps).toFixed(2)}× direct, ${(proxyMiBps / passthroughMiBps).toFixed(2)}× pass-through); CPU ${proxyCpu!.toFixed(2)} ms/MiB`,
+  );
+  return {
+    execDirectMiBps: directMiBps,
+    execPassthroughMiBps: passthroughMiBps,
+    execProxyMiBps: proxyMiBps,
+    execPassthroughCpuMsPerMiB: passthroughCpu!,
+    execProxyCpuMsPerMiB: proxyCpu!,
+  };
 }
 
 await main();
