@@ -31,6 +31,8 @@ export const REPORT_ONLY: Record<string, string> = {
     'the envelope and its baseline lose different shares on contended cores: 0.779 under load (2026-11-24 runs) and 0.789 in a CI run, against a quiet minimum of 0.933',
   'kube exec stdout (head -c /dev/zero, v5 channels) | bare TLS pass-through':
     'a bare Node TLS relay against direct: no Tapline code',
+  'kube exec stdout (head -c /dev/zero, v5 channels) | through the proxy, recording':
+    'throughput against direct on two shared cores: 0.43 in a CI run (2026-12-05) against a median of 0.637; the proxy CPU per MiB of the same runs is gated',
   'kube GET pod latency (keep-alive, real recorder) | through the proxy p99':
     'a tail latency of 1,000 requests on a shared machine: one descheduling moves it',
   'segment primitives (1 MiB blocks, corpus output, one thread) | SHA-256':
