@@ -61,6 +61,7 @@ parentPort.on('message', (message) => {
   }
 });
 `;
+
 /**
  * A compressed body and what to call once it has been copied where it goes:
  * a body in a shared slot is overwritten by a later segment after that.
@@ -80,9 +81,9 @@ interface Task {
 /**
  * Memory shared with one worker for the life of the pool: a segment is copied
  * into `input` and its compressed body comes back in `output`. Nothing is
- * allocated or transferred per segment, so segments no longer bring the main
- * thread new external memory (each transferred buffer did, and the garbage
- * collector ran a full mark-compact every few dozen segments to account for it).
+ * allocated or transferred per segment, so segments bring the main thread no
+ * new external memory (each transferred buffer did, and the garbage collector
+ * ran a full mark-compact every few dozen segments to account for it).
  */
 interface Slot {
   index: number;
