@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFileSink, createRecorder } from '@tapline/core';
+import { startBenchRecording } from './lib/bench-recording.js';
 import { chunksOf, corpusOutput } from './lib/corpus.js';
 
 const MiB = 1024 * 1024;
@@ -30,38 +30,21 @@ const source = values.source === 'random' ? 'random' : 'text';
 // 64 MiB of input, fed again and again as views: building the input is not measured, nor held N times.
 const input = source === 'random' ? randomBytes(64 * MiB) : await corpusOutput(64 * MiB);
 const frames = chunksOf(input, frameBytes);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (let round = 0; round < Number(values.rounds); round++) {
   const directory = mkdtempSync(join(tmpdir(), 'tapline-recorder-cpu-'));
   try {
-    const recorder = createRecorder({
-      spool: { directory: join(directory, 'spool'), maxSessionBytes: 64 * 1024 ** 3 },
-      sinks: [createFileSink({ directory: join(directory, 'recordings'), fsync: 'close' })],
-    });
-    const session = await recorder.start({
-      protocol: 'ssh',
-      user: { id: 'bench' },
-      accessRequestId: 'ar-bench',
-      resource: { id: 'r', type: 'ssh' },
-    });
-    // The recorder's session exposes its queue (not part of the RecordedSession contract).
-    const queued = () => (session as unknown as { queuedBytes: number }).queuedBytes;
+    const { recorder, session, path, pace } = await startBenchRecording(directory);
     const streamId = session.openStream('ssh_exec', { details: { command: 'cat' } });
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let fed = 0;
-    let sinceYield = 0;
     while (fed < mib * MiB) {
       for (const frame of frames) {
         session.data(streamId, 'target_to_client', frame);
         fed += frame.byteLength;
-        sinceYield += frame.byteLength;
-        if (sinceYield >= 256 * 1024 || queued() > 4 * MiB) {
-          sinceYield = 0;
-          await new Promise((resolve) => setImmediate(resolve));
-          while (queued() > 4 * MiB) await sleep(1);
-        }
+        const waiting = pace(frame.byteLength);
+        if (waiting) await waiting;
       }
     }
     const summary = await session.end('client_closed');
@@ -69,7 +52,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     const cpu = process.cpuUsage(cpuBefore);
     const seconds = (performance.now() - started) / 1000;
     await recorder.close();
-    const stored = statSync(join(directory, 'recordings', `${session.sessionId}.tapline`)).size;
+    const stored = statSync(path).size;
     const fedMiB = fed / MiB;
     console.log(
       `${source}, ${frameBytes} B frames, ${fedMiB.toFixed(0)} MiB: ` +

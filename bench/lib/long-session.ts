@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileSink, createRecorder } from '@tapline/core';
+import { startBenchRecording } from './bench-recording.js';
 import { loadFrames } from './recording.js';
 import { scaledData } from './scale.js';
 
@@ -45,31 +45,16 @@ export async function measureLongSession(source: string, bytes: number): Promise
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function runChild(source: string, bytes: number): Promise<LongSessionResult> {
   const directory = mkdtempSync(join(tmpdir(), 'tapline-long-session-'));
   try {
     const frames = await loadFrames(source);
-    const recorder = createRecorder({
-      // The default per-session spool quota (2 GiB) would stop recording content halfway.
-      spool: { directory: join(directory, 'spool'), maxSessionBytes: 64 * 1024 ** 3 },
-      sinks: [createFileSink({ directory: join(directory, 'recordings'), fsync: 'close' })],
-    });
-    const session = await recorder.start({
-      protocol: 'ssh',
-      user: { id: 'bench' },
-      accessRequestId: 'ar-bench',
-      resource: { id: 'r', type: 'ssh' },
-    });
-    // The recorder's session exposes its queue (not part of the RecordedSession contract).
-    const queued = () => (session as unknown as { queuedBytes: number }).queuedBytes;
+    const { recorder, session, path, pace } = await startBenchRecording(directory);
     const streamId = session.openStream('ssh_shell', { cols: 120, rows: 40, details: { term: 'xterm' } });
     const samples: Array<[number, number]> = [];
     let fed = 0;
     const sampler = setInterval(() => samples.push([fed, process.memoryUsage.rss()]), 200);
     const started = performance.now();
-    let sinceYield = 0;
     for (const chunk of scaledData(frames, { targetBytes: bytes })) {
       session.data(
         streamId,
@@ -78,13 +63,8 @@ async function runChild(source: string, bytes: number): Promise<LongSessionResul
         chunk.channel,
       );
       fed += chunk.bytes.length;
-      sinceYield += chunk.bytes.length;
-      // Let the pipeline run; wait while 4 MiB or more is queued in front of the writer.
-      if (sinceYield >= 256 * 1024 || queued() > 4 * 1024 * 1024) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
-        while (queued() > 4 * 1024 * 1024) await sleep(1);
-      }
+      const waiting = pace(chunk.bytes.length);
+      if (waiting) await waiting;
     }
     const summary = await session.end('client_closed');
     const seconds = (performance.now() - started) / 1000;
@@ -92,7 +72,7 @@ async function runChild(source: string, bytes: number): Promise<LongSessionResul
     samples.push([fed, process.memoryUsage.rss()]);
     await recorder.idle();
     await recorder.close();
-    const recordingBytes = statSync(join(directory, 'recordings', `${session.sessionId}.tapline`)).size;
+    const recordingBytes = statSync(path).size;
     return {
       bytes: fed,
       seconds,
