@@ -85,24 +85,16 @@ export function encodeFrameInto(target: FrameBuffer, frame: Frame): void {
 }
 
 function onlyData(frame: Frame): boolean {
-  return (
-    frame.resize == null &&
-    frame.sessionStart == null &&
-    frame.sessionEnd == null &&
-    frame.streamOpen == null &&
-    frame.streamClose == null &&
-    frame.command == null &&
-    frame.query == null &&
-    frame.apiCall == null &&
-    frame.fileOperation == null &&
-    frame.annotation == null &&
-    frame.$unknowns == null
-  );
+  return frame.apiCall == null && noOtherBody(frame);
 }
 
 function onlyApiCall(frame: Frame): boolean {
+  return frame.data == null && noOtherBody(frame);
+}
+
+/** No body but data or apiCall, the two the hand encoders write (named checks: this runs per frame). */
+function noOtherBody(frame: Frame): boolean {
   return (
-    frame.data == null &&
     frame.resize == null &&
     frame.sessionStart == null &&
     frame.sessionEnd == null &&
